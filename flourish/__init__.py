@@ -1,0 +1,1 @@
+"""Flourish: tools for leaders of integrated services, built on a published leadership model."""

@@ -1,0 +1,36 @@
+"""Per-object permission lookups for people and organisations.
+
+Each `get_<thing>_for_user()` returns the object or raises Http404, so that a person
+outside the organisation cannot even learn that the object exists.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Membership, Organisation, Role
+
+
+def organisations_for(user, role: str | None = None) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    memberships = Membership.objects.filter(user=user)
+    if role:
+        memberships = memberships.filter(role=role)
+    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+
+
+def has_role(user, organisation, role: str) -> bool:
+    return user.is_authenticated and Membership.objects.filter(
+        user=user, organisation=organisation, role=role
+    ).exists()
+
+
+def get_organisation_for_user(user, pk, role: str | None = None) -> Organisation:
+    try:
+        return organisations_for(user, role).get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such organisation.") from None
+
+
+def leader_organisations(user) -> QuerySet[Organisation]:
+    return organisations_for(user, Role.LEADER)

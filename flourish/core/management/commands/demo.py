@@ -1,0 +1,15 @@
+"""flourish demo — an idempotent demo organisation to explore Flourish with."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from flourish.core import demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisation, its people and example data."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            summary = demo.create()
+        self.stdout.write(summary)

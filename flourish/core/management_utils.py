@@ -1,0 +1,31 @@
+"""Shared helpers for Flourish's command-line verbs (management commands)."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+
+class Error(CommandError):
+    """Django prints a command error as "<class name>: <message>", so this reads "Error: …"."""
+
+
+def fail(message: str):
+    """Stop a command with the message on stderr and exit status 1 (no traceback)."""
+    raise Error(message, returncode=1)
+
+
+def write_output(data: str | bytes, output: str | None, stdout) -> None:
+    """Write to --output FILE when given, otherwise to standard output."""
+    if output:
+        mode = "wb" if isinstance(data, bytes) else "w"
+        try:
+            with open(Path(output), mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+                fh.write(data)
+        except OSError as error:
+            fail(f"{output}: cannot write: {error.strerror}")
+    elif isinstance(data, bytes):
+        stdout.flush()
+        sys.stdout.buffer.write(data)
+    else:
+        stdout.write(data, ending="" if data.endswith("\n") else "\n")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class FrameworksConfig(AppConfig):
+    name = "flourish.frameworks"
+    verbose_name = "Frameworks (the model as data)"
+
+    def ready(self):
+        from .actions import load_builtin_frameworks
+
+        def load_after_migrate(sender, using="default", **kwargs):
+            if sender.name == self.name:
+                load_builtin_frameworks(using=using)
+
+        post_migrate.connect(load_after_migrate, dispatch_uid="flourish-builtin-frameworks")

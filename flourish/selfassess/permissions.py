@@ -1,0 +1,21 @@
+from django.http import Http404
+
+from flourish.accounts.permissions import organisations_for
+
+from .models import SelfAssessment
+
+
+def self_assessments_for(user):
+    """A self-assessment is private to the leader who made it."""
+    if not user.is_authenticated:
+        return SelfAssessment.objects.none()
+    return SelfAssessment.objects.filter(
+        leader=user, organisation__in=organisations_for(user)
+    ).select_related("framework_version__framework", "organisation")
+
+
+def get_self_assessment_for_user(user, pk) -> SelfAssessment:
+    try:
+        return self_assessments_for(user).get(pk=pk)
+    except (SelfAssessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such self-assessment.") from None

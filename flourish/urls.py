@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from flourish.api.api import api
+from flourish.core import views as core_views
+
+admin.site.site_header = "Flourish administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("model/", include("flourish.frameworks.urls")),
+    path("account/", include("flourish.accounts.urls")),
+    path("self-assessment/", include("flourish.selfassess.urls")),
+    path("api/", include("flourish.api.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
