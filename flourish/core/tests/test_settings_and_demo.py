@@ -1,0 +1,62 @@
+"""Set-up promises: production refuses to start without a secret, `check --deploy` is
+clean in production mode, the demo is idempotent, pages are served."""
+
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+
+from flourish.accounts.models import Membership, Organisation, TeamMember, User
+from flourish.core import demo
+from flourish.selfassess.models import SelfAssessment
+
+
+def run(args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "flourish", *args], capture_output=True,
+                          text=True, env=environment, check=False)
+
+
+def test_production_mode_refuses_to_start_without_a_secret():
+    result = run(["check"], DEBUG="false", ALLOWED_HOSTS="flourish.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_passes_without_warnings_in_production_mode():
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="false",
+                 SECRET_KEY="x" * 30 + "a-long-random-production-secret-value-42",
+                 ALLOWED_HOSTS="flourish.example.org")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_demo_is_idempotent_and_prints_how_to_sign_in(db, capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count(),
+              TeamMember.objects.count(), SelfAssessment.objects.count())
+    call_command("demo")
+    assert counts == (Organisation.objects.count(), User.objects.count(), Membership.objects.count(),
+                      TeamMember.objects.count(), SelfAssessment.objects.count())
+    assert demo.PASSWORD in first and "leader@demo.flourish.test" in first
+    professions = set(TeamMember.objects.values_list("profession", flat=True))
+    assert {"Health visiting", "Midwifery", "Social work", "Early years education",
+            "Family support", "Partner charity"} <= professions
+
+
+def test_the_demo_leader_can_sign_in_and_see_a_completed_profile(db, client):
+    call_command("demo")
+    response = client.post("/account/sign-in/", {"username": "leader@demo.flourish.test",
+                                                 "password": demo.PASSWORD})
+    assert response.status_code == 302
+    latest = SelfAssessment.objects.filter(leader__email="leader@demo.flourish.test").order_by("-completed").first()
+    html = client.get(f"/self-assessment/{latest.pk}/").content.decode()
+    assert "Your profile" in html and "Change" in html
+
+
+def test_the_home_page_and_health_check_are_served(client, db):
+    assert client.get("/").status_code == 200
+    assert client.get("/healthz").content == b"ok"
