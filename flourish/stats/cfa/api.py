@@ -1,0 +1,121 @@
+"""Public entry point: :func:`fit_cfa`."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import StatsError
+from .._blas import single_threaded_blas
+from ..io import get_columns
+from . import ml
+from .fitmeasures import ml_fit_measures
+from .model import build_model
+from .result import check_admissible, parameter_table
+from .syntax import parse_model
+
+ESTIMATORS = ("ml", "wlsmv")
+
+
+def _prepare(data, names, group):
+    """Listwise deletion on the model variables (lavaan's default missing = "listwise")."""
+    Y = get_columns(data, names)
+    if group is not None:
+        if group not in data:
+            raise StatsError(f"Grouping column '{group}' is not in the data.")
+        gvals = np.array(["" if v is None else str(v).strip() for v in data[group]], dtype=object)
+        gmiss = np.array([v.lower() in ("", "na", "nan") for v in gvals])
+    else:
+        gvals = None
+        gmiss = np.zeros(Y.shape[0], dtype=bool)
+    keep = ~np.isnan(Y).any(axis=1) & ~gmiss
+    n_dropped = int(Y.shape[0] - keep.sum())
+    if n_dropped:
+        Y = Y[keep]
+    if group is None:
+        return [Y], ["all"], n_dropped
+    gvals = gvals[keep]
+    labels = []
+    for v in gvals:  # order of first appearance, as lavaan
+        if v not in labels:
+            labels.append(v)
+    if len(labels) < 2:
+        raise StatsError(f"Grouping column '{group}' has fewer than two groups after removing missing values.")
+    return [Y[gvals == lab] for lab in labels], labels, n_dropped
+
+
+def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
+            group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
+            std_lv: bool = False, meanstructure: bool = False) -> dict:
+    """Fit a CFA and return a lavaan-like result dict.
+
+    data: mapping column name -> sequence (numbers, or strings with '' for missing).
+    model: lavaan syntax (see :mod:`flourish.stats.cfa.syntax`).
+    estimator: "ml" (continuous items) or "wlsmv" (ordinal items; implies ordered).
+    ordered: True (all indicators) for WLSMV; lists of names must cover all indicators.
+    group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts"} (ML only).
+    std_lv / meanstructure: as in lavaan.
+
+    Raises StatsError for bad input.  A fit that does not converge is returned with
+    converged = False and no estimates or fit measures.
+    """
+    with single_threaded_blas():
+        return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure)
+
+
+def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure) -> dict:
+    estimator = (estimator or "ml").lower()
+    if estimator not in ESTIMATORS:
+        raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
+    if ordered and estimator == "ml":
+        estimator = "wlsmv"  # as lavaan: ordered indicators imply WLSMV
+    bad = set(group_equal) - {"loadings", "intercepts", "thresholds"}
+    if bad:
+        raise StatsError(f"group_equal accepts 'loadings' and 'intercepts', not {', '.join(sorted(bad))}.")
+    statements = parse_model(model)
+    probe = build_model(statements)  # variable names only
+    names = probe.ov_names
+    if isinstance(ordered, (list, tuple)) and set(ordered) != set(names):
+        raise StatsError("Mixing ordinal and continuous indicators is not supported: list all indicators "
+                         "as ordered, or none.")
+    groups, labels, n_dropped = _prepare(data, names, group)
+    p = len(names)
+    for lab, Y in zip(labels, groups):
+        if Y.shape[0] <= p:
+            where = "" if group is None else f" in group '{lab}'"
+            raise StatsError(f"Too few complete rows{where}: {Y.shape[0]} for {p} indicators "
+                             "(need more rows than indicators; several hundred are advisable for a CFA).")
+    n = int(sum(Y.shape[0] for Y in groups))
+    info = {"n": n, "n_dropped": n_dropped, "estimator": estimator.upper(),
+            "groups": [{"name": lab, "n": int(Y.shape[0])} for lab, Y in zip(labels, groups)],
+            "ov_names": names, "lv_names": probe.lv_names, "warnings": []}
+    if estimator == "wlsmv":
+        if group is not None:
+            raise StatsError("Multi-group WLSMV is not supported yet; use --estimator ml for invariance.")
+        from .wlsmv import fit_wlsmv
+        return fit_wlsmv(statements, groups[0], names, std_lv, info)
+    for lab, Y in zip(labels, groups):
+        const = [names[i] for i in range(p) if np.all(Y[:, i] == Y[0, i])]
+        if const:
+            raise StatsError("Items with no variation" + (f" in group '{lab}'" if group else "") + ": "
+                             + ", ".join(const) + ". They cannot be analysed.")
+    mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure,
+                      group_equal=tuple(group_equal))
+    ndat = mdl.n_groups * (p * (p + 1) // 2 + (p if mdl.meanstructure else 0))
+    if mdl.n_free > ndat:
+        raise StatsError(f"The model is not identified: it has {mdl.n_free} free parameters but the data "
+                         f"provide only {ndat} variances, covariances{' and means' if mdl.meanstructure else ''} "
+                         f"(df = {ndat - mdl.n_free}).")
+    stats = ml.sample_stats(groups)
+    est = ml.fit_ml(mdl, stats)
+    result = dict(info)
+    result.update({"converged": bool(est["converged"]), "iterations": int(est["iterations"]),
+                   "meanstructure": mdl.meanstructure, "group_equal": list(group_equal)})
+    if not est["converged"]:
+        result.update({"parameters": [], "fit": {}})
+        result["warnings"].append("The optimiser did not converge; no estimates are reported.")
+        return result
+    x = est["x"]
+    result["parameters"] = parameter_table(mdl, x, est["vcov"])
+    result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
+    check_admissible(result)
+    return result
+

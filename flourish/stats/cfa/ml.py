@@ -1,0 +1,213 @@
+"""Maximum likelihood estimation (lavaan's estimator = "ML", likelihood = "normal").
+
+Discrepancy function, per group g with n_g cases (N = sum n_g)::
+
+    F_g = log|Sigma_g| + tr(S_g Sigma_g^-1) - log|S_g| - p + (ybar_g - mu_g)' Sigma_g^-1 (ybar_g - mu_g)
+    fmin = 1/2 * sum_g (n_g / N) F_g            (lavaan's "fmin")
+    chisq = 2 N fmin
+
+S_g uses the divisor n_g (not n_g - 1), as lavaan does with likelihood = "normal".
+Minimised by Fisher scoring (Gauss-Newton with the expected information and
+step halving) using analytic derivatives; standard errors come from the
+inverse expected information divided by N (lavaan's information = "expected").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg import cho_factor, cho_solve
+
+from ..errors import StatsError
+from .model import Model
+
+
+@dataclass
+class GroupStats:
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray  # divisor n
+    logdet: float
+
+
+def sample_stats(groups: list[np.ndarray]) -> list[GroupStats]:
+    out = []
+    for Y in groups:
+        n = Y.shape[0]
+        mean = Y.mean(axis=0)
+        Z = Y - mean
+        S = (Z.T @ Z) / n
+        sign, logdet = np.linalg.slogdet(S)
+        if sign <= 0:
+            raise StatsError("The sample covariance matrix is singular (an item is constant or items are "
+                             "perfectly collinear, or there are fewer cases than items); ML cannot be used.")
+        out.append(GroupStats(n=n, mean=mean, cov=S, logdet=logdet))
+    return out
+
+
+def set_start_values(model: Model, covs: list[np.ndarray], means: list[np.ndarray] | None = None) -> None:
+    """Start values in the spirit of lavaan's: half the observed variance for residual
+    variances, one-factor (principal axis) loadings per factor, zero covariances."""
+    p = model.p
+    for g in range(model.n_groups):
+        S = covs[g]
+        mine = [q for q in model.params if q.group == g]
+        for j in range(model.m):
+            loads = [q for q in mine if q.kind == "lambda" and q.col == j]
+            rows = [q.row for q in loads]
+            if not rows:
+                continue
+            sub = S[np.ix_(rows, rows)]
+            w, v = np.linalg.eigh(sub)
+            vec = v[:, -1] * np.sqrt(max(w[-1], 1e-6))
+            if vec.sum() < 0:
+                vec = -vec
+            if len(rows) == 1:
+                vec = np.array([np.sqrt(max(sub[0, 0], 1e-6) * 0.5)])
+            var_q = next((q for q in mine if q.kind == "psi" and q.row == j and q.col == j), None)
+            fixed = [(k, q) for k, q in enumerate(loads) if q.free < 0 and q.value != 0]
+            if fixed:
+                k, q = fixed[0]
+                scale = vec[k] / q.value if abs(vec[k]) > 1e-8 else 1.0
+                psi = max(scale ** 2, 0.05)
+                lam = vec / np.sqrt(psi)
+            else:
+                psi = var_q.value if (var_q is not None and var_q.free < 0) else 1.0
+                lam = vec / np.sqrt(max(psi, 1e-8))
+            for k, q in enumerate(loads):
+                if q.free >= 0:
+                    q.value = float(lam[k])
+            if var_q is not None and var_q.free >= 0:
+                var_q.value = float(psi)
+        for q in mine:
+            if q.free < 0 and not q.derived:
+                continue
+            if q.kind == "theta":
+                q.value = 0.5 * S[q.row, q.row] if q.row == q.col else 0.0
+            elif q.kind == "psi" and q.row != q.col:
+                q.value = 0.0
+            elif q.kind == "nu":
+                q.value = float(means[g][q.row]) if means is not None else 0.0
+            elif q.kind == "alpha":
+                q.value = 0.0
+    _ = p
+
+
+class MLObjective:
+    """Objective, gradient and expected information for ML."""
+
+    def __init__(self, model: Model, stats: list[GroupStats]):
+        self.model = model
+        self.stats = stats
+        self.N = sum(s.n for s in stats)
+        self.w = [s.n / self.N for s in stats]
+
+    def _groups(self, x):
+        """Per group: (Sigma^-1, logdet Sigma, d = ybar - mu or None); None if not PD."""
+        out = []
+        for (sigma, mu), st in zip(self.model.implied(x), self.stats):
+            try:
+                c = cho_factor(sigma, lower=True, check_finite=True)
+            except (np.linalg.LinAlgError, ValueError):
+                return None
+            inv = cho_solve(c, np.eye(len(sigma)))
+            logdet = 2.0 * np.log(np.diag(c[0])).sum()
+            d = (st.mean - mu) if mu is not None else None
+            out.append((inv, logdet, d))
+        return out
+
+    def value(self, x, cache=None) -> float:
+        gs = cache if cache is not None else self._groups(x)
+        if gs is None:
+            return np.inf
+        f = 0.0
+        for w, st, (inv, logdet, d) in zip(self.w, self.stats, gs):
+            Fg = logdet + np.sum(st.cov * inv) - st.logdet - len(inv)
+            if d is not None:
+                Fg += d @ inv @ d
+            f += w * Fg
+        return 0.5 * f
+
+    def gradient_information(self, x, cache=None):
+        """Gradient of fmin and expected information (per case; Hessian of fmin in expectation)."""
+        gs = cache if cache is not None else self._groups(x)
+        mats = self.model.matrices(x)
+        jac = self.model.jacobian(x, mats)
+        q = self.model.n_free
+        grad = np.zeros(q)
+        info = np.zeros((q, q))
+        for w, st, (inv, _ld, d), (JS, Jm) in zip(self.w, self.stats, gs, jac):
+            p = len(inv)
+            C = st.cov if d is None else st.cov + np.outer(d, d)
+            G = inv - inv @ C @ inv
+            grad += w * 0.5 * (G.ravel() @ JS)
+            # 0.5 * tr(inv dS_k inv dS_l) for all k, l
+            D = JS.T.reshape(q, p, p)
+            W = inv @ D @ inv
+            info += w * 0.5 * (W.reshape(q, -1) @ JS)
+            if d is not None:
+                grad += w * (-(d @ inv) @ Jm)
+                info += w * (Jm.T @ inv @ Jm)
+        return grad, info
+
+
+def fisher_scoring(value, grad_info, x0, max_iter=500, tol=1e-10):
+    """Minimise with Fisher scoring and step halving. Returns (x, f, converged, iterations)."""
+    x = np.array(x0, dtype=float)
+    f = value(x)
+    if not np.isfinite(f):
+        return x, f, False, 0
+    for it in range(1, max_iter + 1):
+        g, H = grad_info(x)
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(H, g, rcond=None)[0]
+        t = 1.0
+        while True:
+            xn = x - t * step
+            fn = value(xn)
+            if np.isfinite(fn) and fn <= f + 1e-14 * (1 + abs(f)):
+                break
+            t *= 0.5
+            if t < 1e-12:
+                # cannot decrease further: converged if the gradient is tiny
+                return x, f, bool(np.max(np.abs(g)) < 1e-6), it
+        dx = np.max(np.abs(xn - x))
+        df = f - fn
+        x, f = xn, fn
+        if dx < tol or (df < 1e-15 * (1 + abs(f)) and np.max(np.abs(g)) < 1e-7):
+            return x, f, True, it
+    return x, f, False, max_iter
+
+
+def fit_ml(model: Model, stats: list[GroupStats]):
+    """Estimate; returns dict with x, fmin, converged, iterations, information, vcov."""
+    obj = MLObjective(model, stats)
+    set_start_values(model, [s.cov for s in stats], [s.mean for s in stats])
+    x0 = model.start_vector()
+    x, f, converged, iters = fisher_scoring(obj.value, obj.gradient_information, x0)
+    if not converged:
+        # second chance from a different start: unit loadings
+        for q in model.params:
+            if q.kind == "lambda" and q.free >= 0:
+                q.value = 1.0
+        x, f, converged, iters2 = fisher_scoring(obj.value, obj.gradient_information, model.start_vector())
+        iters += iters2
+    out = {"x": x, "fmin": f, "converged": converged, "iterations": iters, "vcov": None, "information": None}
+    if converged:
+        g, info = obj.gradient_information(x)
+        out["information"] = info
+        out["vcov"] = invert_information(info, obj.N)
+        out["gradient"] = g
+    return out
+
+
+def invert_information(info: np.ndarray, N: float) -> np.ndarray:
+    w = np.linalg.eigvalsh(info)
+    if w[0] <= 1e-10 * max(w[-1], 1e-300):
+        raise StatsError("The model is not identified: the information matrix is singular, so some "
+                         "parameters cannot be estimated from the data. Check that every factor has a scale "
+                         "(a fixed loading or variance) and enough indicators (at least 3, or 2 with a "
+                         "correlated factor), and that no parameter is specified twice.")
+    return np.linalg.inv(info) / N

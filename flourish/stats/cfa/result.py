@@ -1,0 +1,130 @@
+"""Assembling results as lavaan-like dicts and formatting them as text."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats as st
+
+
+def _num(v):
+    if v is None:
+        return None
+    v = float(v)
+    return None if not math.isfinite(v) else v
+
+
+def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
+    """lavaan parameterEstimates(fit, standardized = TRUE) rows: est, se, z, pvalue, std_all.
+
+    Fixed parameters get se = 0 and no z/pvalue, as in lavaan.  std_all (lavaan's
+    standardizedSolution): loadings lambda * sd(factor) / sd(item, model-implied); residual
+    variances theta_ii / sigma_ii; residual covariances theta_ij / sqrt(theta_ii theta_jj);
+    factor covariances as correlations; intercepts / sd(item); latent means / sd(factor).
+    """
+    mats = model.matrices(x)
+    per_group = []
+    for M in mats:
+        L, P, T = M["lambda"], M["psi"], M["theta"]
+        common = L @ P @ L.T
+        sigma = common + T
+        resid = 1.0 - np.diag(common)
+        if model.ordered:
+            sigma = sigma.copy()
+            sigma[np.diag_indices_from(sigma)] = 1.0
+        rvar = resid if model.ordered else np.diag(T)
+        per_group.append((np.sqrt(np.clip(np.diag(sigma), 1e-300, None)),
+                          np.sqrt(np.clip(np.diag(P), 1e-300, None)), resid, rvar))
+    se_all = np.sqrt(np.clip(np.diag(vcov), 0, None)) if vcov is not None else None
+    rows = []
+    for q in model.params:
+        g = q.group
+        sd_ov, sd_lv, resid, rvar = per_group[g]
+        if q.derived:
+            est = float(resid[q.row])
+        elif q.free >= 0:
+            est = float(x[q.free])
+        else:
+            est = float(q.value)
+        se = z = pv = None
+        if q.free >= 0 and vcov is not None:
+            se = float(se_all[q.free]) if vcov[q.free, q.free] > 0 else float("nan")
+            z = est / se if se and se > 0 else None
+            pv = 2 * st.norm.sf(abs(z)) if z is not None else None
+        elif q.free < 0:
+            se = 0.0
+        if q.kind == "lambda":
+            std = est * sd_lv[q.col] / sd_ov[q.row]
+        elif q.kind == "theta" and q.row == q.col:
+            std = est / sd_ov[q.row] ** 2
+        elif q.kind == "theta":  # residual covariance -> residual correlation, as lavaan
+            prod = rvar[q.row] * rvar[q.col]
+            std = est / math.sqrt(prod) if prod > 0 else float("nan")
+        elif q.kind == "psi":
+            std = est / (sd_lv[q.row] * sd_lv[q.col])
+        elif q.kind == "nu":
+            std = est / sd_ov[q.row]
+        elif q.kind == "alpha":
+            std = est / sd_lv[q.row]
+        else:  # thresholds (delta parameterisation: unit variances)
+            std = est
+        row = {"lhs": q.lhs, "op": q.op, "rhs": q.rhs, "group": g + 1, "label": q.label if (
+            q.label and not q.label.startswith(".")) else "", "free": q.free >= 0,
+               "est": _num(est), "se": _num(se), "z": _num(z), "pvalue": _num(pv), "std_all": _num(std)}
+        rows.append(row)
+    return rows
+
+
+def check_admissible(result: dict) -> None:
+    """Warn (as lavaan does) about negative variances: the solution is not admissible."""
+    for r in result["parameters"]:
+        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["est"] is not None and r["est"] < 0:
+            result["warnings"].append(f"Negative variance for {r['lhs']} (a Heywood case): the solution is "
+                                      "not admissible; interpret with care.")
+
+
+def format_text(result: dict) -> str:
+    """A compact, lavaan-like summary."""
+    out = []
+    est = result.get("estimator", "")
+    conv = result.get("converged")
+    out.append(f"Flourish CFA ({est})  converged: {'yes' if conv else 'NO'}"
+               + (f" after {result.get('iterations')} iterations" if conv else ""))
+    out.append(f"Number of observations: {result.get('n')}" + (
+        f"  (dropped {result['n_dropped']} rows with missing values)" if result.get("n_dropped") else ""))
+    if result.get("groups") and len(result["groups"]) > 1:
+        out.append("Groups: " + ", ".join(f"{g['name']} (n={g['n']})" for g in result["groups"]))
+    if not conv:
+        out.append("The model did not converge: the numbers below must not be interpreted.")
+        return "\n".join(out) + "\n"
+    fit = result.get("fit", {})
+    out.append("")
+    out.append("Model test and fit:")
+    keys = ["npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled", "chisq_scaling_factor",
+            "cfi", "tli", "cfi_scaled", "tli_scaled", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
+            "rmsea_pvalue", "rmsea_scaled", "srmr", "logl", "aic", "bic"]
+    for k in keys:
+        if k in fit and fit[k] is not None:
+            v = fit[k]
+            out.append(f"  {k:<22}{v:>14.0f}" if k in ("npar", "df") else f"  {k:<22}{v:>14.4f}")
+    out.append("")
+    header = f"  {'lhs':<12}{'op':<4}{'rhs':<12}{'est':>10}{'se':>10}{'z':>10}{'p':>10}{'std_all':>10}"
+    multi = result.get("groups") and len(result["groups"]) > 1
+    current = None
+    for r in result["parameters"]:
+        if multi and r["group"] != current:
+            current = r["group"]
+            out.append(f"Group {current}: {result['groups'][current - 1]['name']}")
+            out.append(header)
+        elif current is None:
+            current = r["group"]
+            out.append("Parameter estimates:")
+            out.append(header)
+
+        def f(v, w=10):
+            return f"{'':>{w}}" if v is None else f"{v:>{w}.3f}"
+        out.append(f"  {r['lhs']:<12}{r['op']:<4}{r['rhs']:<12}{f(r['est'])}{f(r['se'] if r['free'] else None)}"
+                   f"{f(r['z'])}{f(r['pvalue'])}{f(r['std_all'])}")
+    for w in result.get("warnings", []):
+        out.append(f"Warning: {w}")
+    return "\n".join(out) + "\n"
