@@ -18,6 +18,11 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
 
+    def get_by_natural_key(self, email):
+        # Emails are stored lower-cased; find the account however the address is typed
+        # (the admin's sign-in form, management commands).
+        return self.get(email__iexact=email)
+
 
 class User(AbstractUser):
     """A person who signs in. Raters never need one: they answer from a personal link."""
@@ -43,6 +48,9 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    # A line manager's ratings may be shown apart from other raters only where the
+    # organisation allows it (and the line manager was told so when invited).
+    show_line_manager_separately = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

@@ -34,3 +34,10 @@ def get_organisation_for_user(user, pk, role: str | None = None) -> Organisation
 
 def leader_organisations(user) -> QuerySet[Organisation]:
     return organisations_for(user, Role.LEADER)
+
+
+def axes_username(request, credentials) -> str:
+    """django-axes counts failed sign-ins per email; lower-case it so that changing the
+    letter case cannot dodge the lock-out (on our sign-in page and the admin's)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()

@@ -2,12 +2,14 @@
 lookups as the pages, and the same action functions for writes."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from flourish.accounts.permissions import leader_organisations
 from flourish.frameworks.actions import default_framework_slug
@@ -60,12 +62,20 @@ def unauthorised(request, exc):
     return _error(request, "Send a valid token: Authorization: Bearer <token>.", 401)
 
 
+def _where(loc) -> str:
+    """Where a validation error is, as the client wrote it: ("body", "payload", "answers",
+    "ts1") -> "answers.ts1" (the body's parameter name is ours, not the client's)."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    else:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in error.get('loc', [])[1:]) or 'body'}: {error.get('msg')}"
-        for error in exc.errors
-    )
+    problems = "; ".join(f"{_where(error.get('loc', ()))}: {error.get('msg')}" for error in exc.errors)
     return _error(request, f"Invalid request: {problems}", 422)
 
 
@@ -148,9 +158,15 @@ class StartIn(Schema):
     organisation: int | None = None
 
 
-@api.post("/self-assessments", response={201: AssessmentOut, 400: Message, 404: Message}, tags=["self-assessments"])
-def start_self_assessment(request, payload: StartIn):
-    """Start a self-assessment on the latest version of a framework (default: the model)."""
+@api.post(
+    "/self-assessments",
+    response={201: AssessmentOut, 400: Message, 404: Message, 422: Message},
+    tags=["self-assessments"],
+)
+def start_self_assessment(request, payload: StartIn | None = None):
+    """Start a self-assessment on the latest version of a framework (default: the model).
+    The body is optional."""
+    payload = payload or StartIn()
     organisations = leader_organisations(request.user)
     if payload.organisation is not None:
         organisations = organisations.filter(pk=payload.organisation)
@@ -161,19 +177,32 @@ def start_self_assessment(request, payload: StartIn):
     return 201, _assessment(self_actions.start(request.user, organisation, version))
 
 
+# A point on the 1–5 scale. Strict, so "4", 4.0 and true are refused rather than coerced.
+ScalePoint = Annotated[int, Field(strict=True, ge=1, le=5)]
+
+
 class AnswersIn(Schema):
-    answers: dict[str, int | None]
-    importance: int | None = None
+    answers: dict[str, ScalePoint | None]
+    importance: ScalePoint | None = None
 
 
 @api.put(
     "/self-assessments/{int:pk}/processes/{process_id}",
-    response={200: AssessmentOut, 404: Message, 409: Message},
+    response={200: AssessmentOut, 404: Message, 409: Message, 422: Message},
     tags=["self-assessments"],
 )
 def save_process(request, pk: int, process_id: str, payload: AnswersIn):
-    """Answers for one process: item id → 1–5, or null for "not able to observe"."""
+    """Answers for one process: item id → 1–5, or null for "not able to observe".
+
+    An unknown process is 404; an unknown item or an answer outside 1–5 is 422 and saves
+    nothing; a completed self-assessment is 409."""
     assessment = get_self_assessment_for_user(request.user, pk)
+    process = assessment.framework_version.process(process_id)
+    if process is None:
+        raise Http404("No such process.")
+    unknown = set(payload.answers) - {item["id"] for item in process["items"]}
+    if unknown:
+        raise HttpError(422, f"Unknown item(s) for {process['name']}: {', '.join(sorted(unknown))}")
     self_actions.save_answers(assessment, process_id, payload.answers, payload.importance)
     return _assessment(get_self_assessment_for_user(request.user, pk))
 
@@ -186,3 +215,40 @@ def save_process(request, pk: int, process_id: str, payload: AnswersIn):
 def complete_self_assessment(request, pk: int):
     assessment = self_actions.complete(get_self_assessment_for_user(request.user, pk))
     return _assessment(assessment)
+
+
+# --- 360° feedback reports ------------------------------------------------------------
+# Only the report stored when a cycle closed is ever returned: never individual answers.
+
+class CycleOut(Schema):
+    id: int
+    title: str
+    status: str
+    released: datetime | None
+
+
+@api.get("/cycles", response=list[CycleOut], tags=["reports"])
+def list_cycles(request):
+    """Feedback cycles whose report you may read (your own, and those shared with you),
+    newest first. `released` is when the report was released, or null if it is not."""
+    from flourish.feedback.permissions import readable_reports
+
+    return [
+        {"id": c.pk, "title": c.title, "status": c.status, "released": c.released_at}
+        for c in readable_reports(request.user).order_by("-created", "-pk")
+    ]
+
+
+@api.get("/cycles/{int:pk}/report", response={200: dict, 404: Message, 409: Message}, tags=["reports"])
+def get_cycle_report(request, pk: int):
+    """The released report (the same object the page, the PDF and `flourish report` show;
+    keys sorted). 404 if you may not read it; 409 if it is not released yet."""
+    from django.http import HttpResponse
+
+    from flourish.feedback.permissions import get_cycle_for_reader
+    from flourish.feedback.report_views import not_released_message, report_json_text
+
+    cycle = get_cycle_for_reader(request.user, pk)
+    if not cycle.is_released:
+        raise HttpError(409, not_released_message(cycle))
+    return HttpResponse(report_json_text(cycle.report), content_type="application/json")
