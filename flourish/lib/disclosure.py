@@ -1,0 +1,655 @@
+"""Disclosure rules (anonymity) from DESIGN.md, as pure functions (no Django, no database).
+
+The unit decided at once is one PROCESS TOGETHER WITH ITS ITEMS (`decide_process`): its
+*spaces* are the process (the other raters whose process score counts) and each item (the
+other raters who answered it). In each space the per-space rules choose candidate figures:
+
+1. "All others" is shown only if at least k others are in the space.
+2. A consented line manager (when the organisation enables it) is shown as its own
+   relationship group, exempt from k.
+3. In each dimension (profession, relationship) a group is shown only if at least k of its
+   respondents are in the space; smaller groups pool into "Other raters", shown only if the
+   pool reaches k. If the pool is 1..k-1 people, the smallest shown groups are moved into
+   the pool until it is empty or reaches k.
+
+4. Joint audit, at the level of individual answers. Variable x[r,i] is rater r's answer to
+   item i (only answered items exist). A figure is a mean published with its n, so its sum
+   is known: an item figure over H is sum_{r in H} x[r,i]; a process figure over G is
+   sum_{r in G} (1/m_r) sum_{i answered by r} x[r,i] (m_r = items r answered). Anything in
+   the row space V of these functionals is known. A set S of 1..k-1 raters is EXPOSED when
+   V holds a vector supported on S's variables that is not supported on consented line
+   managers alone, i.e. dim(V & W_S) > dim(V & W_{S & L}) (W_T: vectors living on T's
+   variables; L: the consented, shown-separately line managers). This catches
+   differencing within and across dimensions, between process and item figures (a
+   person who skipped an item is weighted differently at process level), and around
+   the line manager. While anything is exposed, one figure is withheld (see
+   `_removal_order`: item-level group figures before process-level ones, relationship
+   before profession, pools before named groups, smallest first, "all others" last) and
+   the whole process is decided again.
+
+Cell reduction (why checking unions of whole cells is exact). Raters with the same
+answered-item pattern, the same line-manager status and the same membership in every
+candidate figure form a *cell*. Every figure gives all members of a cell the same
+coefficient on a given item, so every vector of V (a combination of figures) does too:
+it is "cell-constant". A cell-constant vector that vanishes outside S vanishes on every
+cell only partly inside S, so it lives on T = the union of the cells wholly inside S;
+T & L is inside S & L, hence S exposed => T exposed, and |T| <= |S|. So only unions of
+whole cells of total size 1..k-1 need checking, and V can be worked on in cell space
+(one column per cell and answered item), which is an exact isomorphism of V.
+
+Exposure test. With R the reduced row echelon form of the figure matrix (exact integer
+arithmetic), a vector of V vanishing off S is a combination of the rows whose pivot
+column lies in S (I_S), and it vanishes off S iff the combination vanishes on the other
+columns: dim(V & W_S) = |I_S| - rank(R[I_S, not S]). Candidates without a pivot are safe
+at once; the rest are screened in one batch with the Gram matrices G_S = X X^T of
+X = R[I_S, not S] (integers, formed exactly in floating point under a checked size
+bound): an eigenvalue above a wide error margin proves the matching rank, so a
+candidate is cleared only by proof; anything not cleared is decided exactly with
+integers. Exposure only grows with S, so minimal exposed sets are found level by level.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Iterable, Sequence
+
+import numpy as np
+
+MINIMUM_K = 3
+OTHER_RATERS = "Other raters"
+LINE_MANAGER = "line manager"
+PROFESSION = "profession"
+RELATIONSHIP = "relationship"
+
+_ALL = ("all",)
+_LM = ("line manager",)
+
+
+def is_line_manager(relationship: str) -> bool:
+    return relationship.strip().casefold() == LINE_MANAGER
+
+
+def check_minimum(name: str, value: object) -> int:
+    """Validate a disclosure minimum: an integer, never below 3."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if value < MINIMUM_K:
+        raise ValueError(f"{name} must be at least {MINIMUM_K} (anonymity minimum), got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Member:
+    """One other rater in a single space (see `decide`)."""
+
+    profession: str
+    relationship: str
+    shown_as_line_manager: bool = False  # consented line manager, organisation enabled it
+
+
+@dataclass(frozen=True)
+class Rater:
+    """One other rater of a process (see `decide_process`)."""
+
+    profession: str
+    relationship: str
+    answered: tuple[bool, ...]  # one flag per item of the process
+    counted: bool  # their process score counts (answered at least half the items)
+    shown_as_line_manager: bool = False  # consented line manager, organisation enabled it
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What may be shown for one space. Member sets are indices into the caller's list."""
+
+    everyone: frozenset[int] | None
+    line_manager: frozenset[int] | None
+    profession: dict[str, frozenset[int]]
+    relationship: dict[str, frozenset[int]]  # includes the shown line manager, if any
+    withheld: bool  # some respondent's own profession/relationship group is not shown
+
+
+@dataclass(frozen=True)
+class ProcessDisclosure:
+    process: Disclosure
+    items: tuple[Disclosure, ...]
+
+
+@dataclass
+class _State:
+    hidden: dict[str, set[str]] = field(
+        default_factory=lambda: {PROFESSION: set(), RELATIONSHIP: set()}
+    )
+    pool_hidden: dict[str, bool] = field(
+        default_factory=lambda: {PROFESSION: False, RELATIONSHIP: False}
+    )
+    line_manager_hidden: bool = False
+    everyone_hidden: bool = False
+
+
+# --- per-space candidate figures -------------------------------------------------------
+
+
+def _pool(
+    labels: dict[int, str], k: int, hidden: set[str], pool_hidden: bool
+) -> tuple[dict[str, frozenset[int]], frozenset[int] | None]:
+    """Named groups of >= k and the "Other raters" pool, for one dimension.
+
+    `labels` maps member index to group name over the dimension's universe."""
+    groups: dict[str, set[int]] = {}
+    for index, name in labels.items():
+        groups.setdefault(name, set()).add(index)
+    shown = {
+        name: members
+        for name, members in groups.items()
+        if len(members) >= k
+        and name not in hidden
+        and name.strip()
+        and name.strip().casefold() != OTHER_RATERS.casefold()
+    }
+    pool = set(labels) - set().union(*shown.values()) if shown else set(labels)
+    # A remainder of 1..k-1 people is "all minus the shown groups": pool further.
+    while shown and 0 < len(pool) < k:
+        smallest = min(shown, key=lambda n: (len(shown[n]), n))
+        pool |= shown.pop(smallest)
+    named = {name: frozenset(members) for name, members in shown.items()}
+    if not named or not pool or len(pool) < k or pool_hidden:
+        return named, None
+    return named, frozenset(pool)
+
+
+def _figures(members: Sequence[Member], k: int, state: _State):
+    """The candidate figures of one space for the current state: list of (key, member set)."""
+    everyone = frozenset(range(len(members)))
+    line_manager = frozenset(i for i, m in enumerate(members) if m.shown_as_line_manager)
+    show_lm = bool(line_manager) and not state.line_manager_hidden
+    figures: list[tuple[tuple, frozenset[int]]] = []
+    if not state.everyone_hidden and len(everyone) >= k:
+        figures.append((_ALL, everyone))
+    if show_lm:
+        figures.append((_LM, line_manager))
+    profession, profession_pool = _pool(
+        {i: m.profession for i, m in enumerate(members)},
+        k,
+        state.hidden[PROFESSION],
+        state.pool_hidden[PROFESSION],
+    )
+    relationship, relationship_pool = _pool(
+        {
+            # With the line manager shown on its own, any other "line manager" label
+            # can only be pooled (it must not appear as a second group of that name).
+            i: ("" if show_lm and is_line_manager(m.relationship) else m.relationship)
+            for i, m in enumerate(members)
+            if not (show_lm and i in line_manager)
+        },
+        k,
+        state.hidden[RELATIONSHIP],
+        state.pool_hidden[RELATIONSHIP],
+    )
+    for name, group in profession.items():
+        figures.append(((PROFESSION, name), group))
+    if profession_pool is not None:
+        figures.append(((PROFESSION, None), profession_pool))
+    for name, group in relationship.items():
+        figures.append(((RELATIONSHIP, name), group))
+    if relationship_pool is not None:
+        figures.append(((RELATIONSHIP, None), relationship_pool))
+    return figures
+
+
+def _removal_order(figures: Sequence[tuple[int, tuple, frozenset[int]]]) -> list[int]:
+    """Indices of joint figures (space, key, members), least informative first: item-level
+    group figures, then process-level group figures (space 0), then "all others" (items
+    before the process); within those, relationship pool, relationship groups, the line
+    manager, profession pool, profession groups, smallest first."""
+
+    def rank(index: int):
+        space, key, group = figures[index]
+        level = 1 if space == 0 else 0
+        if key == _ALL:
+            return (1, level, len(group), "", space)
+        if key == _LM:
+            return (0, level, 2, 0, "", space)
+        dimension, name = key
+        base = 0 if dimension == RELATIONSHIP else 3
+        if name is None:  # the pool goes before the named groups
+            return (0, level, base, len(group), "", space)
+        return (0, level, base + 1, len(group), name, space)
+
+    return sorted(range(len(figures)), key=rank)
+
+
+# --- exact linear algebra ----------------------------------------------------------------
+
+
+def _rref(rows: Iterable[Sequence[int]], width: int) -> tuple[list[list[int]], list[int]]:
+    """Reduced row echelon form with integer rows (each pivot positive, other pivot
+    columns zero), computed fraction-free with Python integers. Returns (rows, pivots)."""
+    work = [list(r) for r in rows if any(r)]
+    pivots: list[int] = []
+    top = 0
+    for col in range(width):
+        if top == len(work):
+            break
+        found = next((i for i in range(top, len(work)) if work[i][col]), None)
+        if found is None:
+            continue
+        work[top], work[found] = work[found], work[top]
+        pivot_row = work[top]
+        if pivot_row[col] < 0:
+            pivot_row = work[top] = [-v for v in pivot_row]
+        p = pivot_row[col]
+        for i in range(len(work)):
+            if i != top and work[i][col]:
+                f = work[i][col]
+                row = [a * p - b * f for a, b in zip(work[i], pivot_row)]
+                g = math.gcd(*row)
+                work[i] = [v // g for v in row] if g > 1 else row
+        pivots.append(col)
+        top += 1
+    return work[:top], pivots
+
+
+def _rank(rows: Sequence[Sequence[int]], width: int) -> int:
+    return len(_rref(rows, width)[1])
+
+
+_SAFE = 2**30  # int64 products of two such entries cannot overflow
+
+
+class _Overflow(Exception):
+    pass
+
+
+def _rref_np(matrix: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """As `_rref`, vectorised with int64 (exact while entries stay below 2**30; raises
+    _Overflow otherwise, and the caller falls back to Python integers)."""
+    a = matrix.astype(np.int64, copy=True)
+    a = a[np.any(a != 0, axis=1)]
+    if a.size and np.abs(a).max() >= _SAFE:
+        raise _Overflow
+    rows, width = a.shape
+    pivots: list[int] = []
+    top = 0
+    for col in range(width):
+        if top == rows:
+            break
+        nonzero = np.flatnonzero(a[top:, col])
+        if nonzero.size == 0:
+            continue
+        found = top + int(nonzero[0])
+        if found != top:
+            a[[top, found]] = a[[found, top]]
+        if a[top, col] < 0:
+            a[top] = -a[top]
+        g = np.gcd.reduce(a[top])
+        if g > 1:
+            a[top] //= g
+        others = np.flatnonzero(a[:, col])
+        others = others[others != top]
+        if others.size:
+            sub = a[others] * a[top, col] - a[others, col][:, None] * a[top]
+            g = np.gcd.reduce(sub, axis=1)
+            g[g == 0] = 1
+            sub //= g[:, None]
+            if np.abs(sub).max() >= _SAFE:
+                raise _Overflow
+            a[others] = sub
+        pivots.append(col)
+        top += 1
+    return a[:top], pivots
+
+
+def _rref_any(matrix: np.ndarray) -> tuple[list[list[int]] | np.ndarray, list[int], bool]:
+    """RREF of an integer matrix: (rows, pivots, rows_are_int64)."""
+    try:
+        rows, pivots = _rref_np(matrix)
+        return rows, pivots, True
+    except _Overflow:
+        rows, pivots = _rref(matrix.tolist(), matrix.shape[1])
+        return rows, pivots, False
+
+
+def _left_null_usage(matrix: np.ndarray, keep_columns: np.ndarray) -> tuple[int, np.ndarray]:
+    """For Omega = {c : c^T matrix[:, keep] = 0}: (dim Omega, which rows j some c in Omega
+    uses, c_j != 0)."""
+    count = matrix.shape[0]
+    a = matrix[:, keep_columns].T
+    rows, pivots, _ = _rref_any(a) if a.size else ([], [], True)
+    rows = [list(map(int, r)) for r in rows]
+    pivot_set = set(pivots)
+    free = [j for j in range(count) if j not in pivot_set]
+    used = np.zeros(count, dtype=bool)
+    used[free] = True
+    for row, p in zip(rows, pivots):
+        if any(row[f] for f in free):
+            used[p] = True
+    return len(free), used
+
+
+# --- the joint audit ---------------------------------------------------------------------
+
+
+class _Joint:
+    """The shown figures of one process and its items, in cell space.
+
+    `figures` are (space, key, rater set): space 0 is the process, space 1 + i item i."""
+
+    def __init__(self, raters: Sequence[Rater], figures, k: int):
+        self.k = k
+        masks = [0] * len(raters)
+        for f, (_, _, group) in enumerate(figures):
+            bit = 1 << f
+            for r in group:
+                masks[r] |= bit
+        cells: dict[tuple, list[int]] = {}
+        for r, rater in enumerate(raters):
+            if masks[r]:  # in no figure: no shown functional involves them
+                key = (masks[r], rater.answered, rater.counted, rater.shown_as_line_manager)
+                cells.setdefault(key, []).append(r)
+        # Big cells (never part of a candidate) first, so that pivots go there first.
+        ordered = sorted(cells.items(), key=lambda kv: (len(kv[1]) < k, -len(kv[1]), kv[1][0]))
+        self.cells = [people for _, people in ordered]
+        self.sizes = [len(p) for p in self.cells]
+        self.line_manager = [key[3] for key, _ in ordered]
+        col_cell, col_item = [], []
+        for c, (key, _) in enumerate(ordered):
+            for i, answered in enumerate(key[1]):
+                if answered:
+                    col_cell.append(c)
+                    col_item.append(i)
+        self.col_cell = np.array(col_cell, dtype=np.int64)
+        col_item_arr = np.array(col_item, dtype=np.int64)
+        self.width = len(col_cell)
+        spaces = np.array([space for space, _, _ in figures], dtype=np.int64)
+        member = np.array(
+            [[(key[0] >> f) & 1 for f in range(len(figures))] for key, _ in ordered], dtype=np.int64
+        ).reshape(len(ordered), len(figures))
+        matrix = member[self.col_cell].T.copy() if self.width else np.zeros((len(figures), 0), np.int64)
+        counted_m = [sum(key[1]) for key, _ in ordered if key[2]]
+        scale = math.lcm(*counted_m) if counted_m else 1
+        weight = np.array(
+            [scale // sum(key[1]) if key[2] else 0 for key, _ in ordered], dtype=np.int64
+        )
+        if self.width:
+            for f, space in enumerate(spaces.tolist()):
+                if space == 0:
+                    matrix[f] *= weight[self.col_cell]
+                else:
+                    matrix[f] *= col_item_arr == space - 1
+        self.matrix = matrix  # one row per figure, in the figures' order
+        self.columns_of = [np.flatnonzero(self.col_cell == c) for c in range(len(self.cells))]
+        self._reduce()
+
+    def _reduce(self) -> None:
+        unique = np.unique(self.matrix, axis=0) if self.matrix.size else self.matrix
+        rows, pivots, native = _rref_any(unique)
+        self.native = native
+        if native:
+            self.R = rows
+            self.R_list = None
+        else:
+            self.R_list = rows
+            self.R = None
+        self.pivots = pivots
+        self.rows_of_cell: dict[int, list[int]] = {}
+        for t, p in enumerate(pivots):
+            self.rows_of_cell.setdefault(int(self.col_cell[p]), []).append(t)
+        # cells touched by each row (for pruning candidates without their own pivots)
+        if native:
+            touched = [set(self.col_cell[np.flatnonzero(row)].tolist()) for row in rows]
+        else:
+            touched = [{int(self.col_cell[j]) for j, v in enumerate(row) if v} for row in rows]
+        self.touched = touched
+        self.exact_float = False
+        if native and len(pivots):
+            biggest = int(np.abs(rows).max())
+            # every entry of X X^T is an integer below 2**52: exact in float64
+            self.exact_float = biggest * biggest * max(self.width, 1) < 2**52
+            self.Rf = rows.astype(np.float64)
+        self._nullity_cache: dict[frozenset[int], int] = {}
+
+    # -- exposure of one candidate (a set of cells) --
+
+    def _row_list(self, t: int) -> list[int]:
+        return self.R[t].tolist() if self.native else self.R_list[t]
+
+    def nullity(self, cells: frozenset[int]) -> int:
+        """dim(V & W_S) for S = union of the given cells (exact)."""
+        cached = self._nullity_cache.get(cells)
+        if cached is not None:
+            return cached
+        rows = [t for c in cells for t in self.rows_of_cell.get(c, ())]
+        if not rows:
+            result = 0
+        else:
+            inside = set()
+            for c in cells:
+                inside.update(self.columns_of[c].tolist())
+            keep = [j for j in range(self.width) if j not in inside]
+            sub = [[self._row_list(t)[j] for j in keep] for t in rows]
+            result = len(rows) - _rank(sub, len(keep))
+        self._nullity_cache[cells] = result
+        return result
+
+    def _allowed_nullity(self, cells: frozenset[int]) -> int:
+        lm = frozenset(c for c in cells if self.line_manager[c])
+        return self.nullity(lm) if lm else 0
+
+    def _screen(self, candidates: list[frozenset[int]]) -> list[frozenset[int]]:
+        """The exposed candidates among `candidates` (each has at least one pivot)."""
+        exposed = []
+        undecided = candidates
+        if self.exact_float and candidates:
+            row_sets = [[t for c in s for t in self.rows_of_cell.get(c, ())] for s in candidates]
+            depth = max(len(r) for r in row_sets)
+            zero = self.Rf.shape[0]
+            padded = np.full((len(candidates), depth), zero, dtype=np.int64)
+            drop = np.zeros((len(candidates), self.width), dtype=bool)
+            for b, (s, rows) in enumerate(zip(candidates, row_sets)):
+                padded[b, : len(rows)] = rows
+                for c in s:
+                    drop[b, self.columns_of[c]] = True
+            table = np.vstack([self.Rf, np.zeros((1, self.width))])
+            x = table[padded] * ~drop[:, None, :]
+            gram = x @ x.transpose(0, 2, 1)
+            scale = np.maximum(np.sqrt((gram * gram).sum(axis=(1, 2))), 1.0)
+            # Padding rows are zero: give them the eigenvalue `scale` (a decoupled block).
+            pad = (padded == zero)[:, :, None] & np.eye(depth, dtype=bool)[None]
+            gram[pad] = np.broadcast_to(scale[:, None, None], gram.shape)[pad]
+            eigen = np.linalg.eigvalsh(gram)
+            # An eigenvalue above this margin is certainly nonzero: a symmetric eigensolver's
+            # backward error is a small multiple of eps * norm (about 1e-15 here), and the
+            # Frobenius norm bounds the spectral one. So `small` bounds dim(V & W_S).
+            small = (eigen <= 1e-8 * scale[:, None]).sum(axis=1)
+            undecided = []
+            for b, s in enumerate(candidates):
+                bound = int(small[b])  # an upper bound on dim(V & W_S)
+                if bound == 0:
+                    continue
+                if bound <= self._allowed_nullity(s):
+                    continue  # dim(V & W_S) >= dim(V & W_{S&L}) always
+                undecided.append(s)
+        for s in undecided:
+            if self.nullity(s) > self._allowed_nullity(s):
+                exposed.append(s)
+        return exposed
+
+    def exposed(self, first_only: bool) -> list[frozenset[int]]:
+        """Minimal exposed sets of cells (all of them, or those of the first level with any)."""
+        k = self.k
+        small = [c for c in range(len(self.cells)) if self.sizes[c] < k]
+        pivot_cells = [c for c in small if c in self.rows_of_cell]
+        found: list[frozenset[int]] = []
+        for count in range(1, k):
+            level = []
+            for pivots_part in range(1, count + 1):
+                for chosen in combinations(pivot_cells, pivots_part):
+                    weight = sum(self.sizes[c] for c in chosen)
+                    if weight >= k:
+                        continue
+                    rest = count - pivots_part
+                    if rest == 0:
+                        level.append(frozenset(chosen))
+                        continue
+                    reach = set()
+                    for c in chosen:
+                        for t in self.rows_of_cell[c]:
+                            reach |= self.touched[t]
+                    extra = sorted(
+                        c for c in reach
+                        if self.sizes[c] < k - weight and c not in self.rows_of_cell and c not in chosen
+                    )
+                    for more in combinations(extra, rest):
+                        if weight + sum(self.sizes[c] for c in more) < k:
+                            level.append(frozenset(chosen + more))
+            level = [s for s in level if not any(f <= s for f in found)]
+            hits = self._screen(level)
+            found.extend(hits)
+            if hits and first_only:
+                break
+        return found
+
+    def people(self, cells: frozenset[int]) -> frozenset[int]:
+        return frozenset(r for c in cells for r in self.cells[c])
+
+    def victim(self, target: frozenset[int], order: list[int]) -> int:
+        """The first figure in `order` whose removal lowers the target's exposure."""
+        inside = np.zeros(self.width, dtype=bool)
+        for c in target:
+            inside[self.columns_of[c]] = True
+        _, used = _left_null_usage(self.matrix, ~inside)
+        lm_inside = np.zeros(self.width, dtype=bool)
+        for c in target:
+            if self.line_manager[c]:
+                lm_inside[self.columns_of[c]] = True
+        _, used_allowed = _left_null_usage(self.matrix, ~lm_inside)
+        for j in order:
+            if used[j] and not used_allowed[j]:
+                return j
+        for j in order:
+            if used[j]:
+                return j
+        return order[0]
+
+
+def _decide_spaces(
+    raters: Sequence[Rater], k: int, with_process: bool, item_count: int | None = None
+) -> ProcessDisclosure:
+    check_minimum("k", k)
+    n_items = item_count if item_count is not None else len(raters[0].answered) if raters else 0
+    if any(len(r.answered) != n_items for r in raters):
+        raise ValueError("every rater needs one answered flag per item")
+    # A canonical order (nothing about answers' values), so that the decision does not
+    # depend on the order raters are given in.
+    order = sorted(
+        range(len(raters)),
+        key=lambda i: (
+            raters[i].profession, raters[i].relationship, raters[i].shown_as_line_manager,
+            raters[i].answered, raters[i].counted,
+        ),
+    )
+    canon = [raters[i] for i in order]
+    spaces = [[r for r, rater in enumerate(canon) if rater.counted and with_process]]
+    spaces += [[r for r, rater in enumerate(canon) if rater.answered[i]] for i in range(n_items)]
+    members = [
+        [Member(canon[r].profession, canon[r].relationship, canon[r].shown_as_line_manager) for r in space]
+        for space in spaces
+    ]
+    states = [_State() for _ in spaces]
+    cache: dict[int, list] = {}
+    while True:
+        figures = []
+        for s, space in enumerate(spaces):
+            if s not in cache:
+                cache[s] = [
+                    (s, key, frozenset(space[j] for j in group))
+                    for key, group in _figures(members[s], k, states[s])
+                ]
+            figures.extend(cache[s])
+        if not figures:
+            break
+        joint = _Joint(canon, figures, k)
+        exposed = joint.exposed(first_only=True)
+        if not exposed:
+            break
+        target = min(exposed, key=lambda s: (sum(joint.sizes[c] for c in s), sorted(s)))
+        victim = joint.victim(target, _removal_order(figures))
+        space, key, _ = figures[victim]
+        state = states[space]
+        if key == _ALL:
+            state.everyone_hidden = True
+        elif key == _LM:
+            state.line_manager_hidden = True
+        elif key[1] is None:
+            state.pool_hidden[key[0]] = True
+        else:
+            state.hidden[key[0]].add(key[1])
+        del cache[space]
+
+    def disclosure(s: int) -> Disclosure:
+        everyone = line_manager = None
+        named: dict[str, dict[str, frozenset[int]]] = {PROFESSION: {}, RELATIONSHIP: {}}
+        for _, key, group in cache.get(s, []):
+            group = frozenset(order[r] for r in group)
+            if key == _ALL:
+                everyone = group
+            elif key == _LM:
+                line_manager = group
+            else:
+                named[key[0]][OTHER_RATERS if key[1] is None else key[1]] = group
+        if line_manager is not None:
+            named[RELATIONSHIP][LINE_MANAGER] = line_manager
+        shown_profession = {n for n in named[PROFESSION] if n != OTHER_RATERS}
+        shown_relationship = {n for n in named[RELATIONSHIP] if n != OTHER_RATERS}
+        withheld = any(
+            canon[r].profession not in shown_profession
+            or (
+                canon[r].relationship not in shown_relationship
+                and not (line_manager and order[r] in line_manager)
+            )
+            for r in spaces[s]
+        )
+        return Disclosure(
+            everyone=everyone,
+            line_manager=line_manager,
+            profession=named[PROFESSION],
+            relationship=named[RELATIONSHIP],
+            withheld=withheld,
+        )
+
+    return ProcessDisclosure(
+        process=disclosure(0), items=tuple(disclosure(s) for s in range(1, len(spaces)))
+    )
+
+
+def decide_process(raters: Sequence[Rater], k: int, item_count: int) -> ProcessDisclosure:
+    """Which figures of one process and of each of its `item_count` items may be shown (see
+    the module docstring). Member sets are indices into `raters`."""
+    return _decide_spaces(raters, k, with_process=True, item_count=item_count)
+
+
+def decide(members: Sequence[Member], k: int) -> Disclosure:
+    """One space on its own (each member contributes one value): which figures may be
+    shown. Member sets are indices into `members`."""
+    raters = [Rater(m.profession, m.relationship, (True,), False, m.shown_as_line_manager) for m in members]
+    return _decide_spaces(raters, k, with_process=False, item_count=1).items[0]
+
+
+def exposed_sets(
+    figures: Sequence[frozenset[int]],
+    size: int,
+    k: int,
+    allowed: Iterable[frozenset[int]] = (),
+) -> list[frozenset[int]]:
+    """The minimal sets of 1..k-1 respondents (0..size-1, one value each) about whom the
+    figures' sums reveal something (a nonzero combination living on that set alone), where
+    revealing something about the `allowed` respondents alone does not count."""
+    check_minimum("k", k)
+    lm = set().union(*allowed) if allowed else set()
+    raters = [Rater("", "", (True,), False, r in lm) for r in range(size)]
+    joint = _Joint(raters, [(1, ("f", i), frozenset(f)) for i, f in enumerate(figures)], k)
+    found = [joint.people(s) for s in joint.exposed(first_only=False)]
+    return sorted(found, key=lambda s: (len(s), sorted(s)))

@@ -1,0 +1,270 @@
+"""The one report object every output (page, PDF, JSON API, CLI, export) is built from.
+
+`build_report()` turns a closed cycle's answers into a plain, JSON-serialisable dict that
+has ALREADY applied the disclosure rules (see `flourish.lib.disclosure`). A figure the
+rules withhold is absent (its key is missing), never null with a count. Pure Python: no
+Django, no database.
+
+Output shape (stable keys; the published JSON API):
+
+    {
+      "respondents": {"self": 0 | 1, "others": N},
+      "rules": {"k": 3, "comment_k": 3, "gap_margin": 0.5, "show_line_manager": false},
+      "suppressed": {"groups": bool, "comments": bool},
+      "processes": [
+        {
+          "id", "name", "kind",
+          "self": float,                      # absent if the leader did not score it
+          "others": {"score", "n"},           # absent unless >= k others scored it
+          "groups": {"profession": {name: {"score", "n"}},
+                     "relationship": {name: {"score", "n"}}},
+          "gap": {"difference": self - others,
+                  "kind": "blind spot" | "hidden strength" | null},  # absent without both
+          "importance": int,                  # absent if the leader gave none
+          "reach": float,                     # absent with < 2 shown professional groups
+          "items": [{"id", "self", "others", "groups", "gap"}],  # same rules per item
+        }
+      ],
+      "comments": {process_id: [text, ...]},  # only processes reaching comment_k
+    }
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from statistics import fmean
+from types import MappingProxyType
+from typing import Mapping, Sequence
+
+from flourish.lib import disclosure
+from flourish.lib.disclosure import OTHER_RATERS, PROFESSION, RELATIONSHIP
+from flourish.lib.scoring import gap_kind, reach, respondent_process_score
+
+SELF = "self"
+OTHER = "other"
+MAIN = "main"
+BORDERLINE = "borderline"
+
+
+def _frozen_mapping(value: Mapping) -> Mapping:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True)
+class Process:
+    id: str
+    name: str
+    kind: str  # 'main' | 'borderline'
+    item_ids: tuple[str, ...]
+
+    def __post_init__(self):
+        if self.kind not in (MAIN, BORDERLINE):
+            raise ValueError(f"process {self.id!r}: kind must be 'main' or 'borderline', got {self.kind!r}")
+        object.__setattr__(self, "item_ids", tuple(self.item_ids))
+        if not self.item_ids:
+            raise ValueError(f"process {self.id!r} has no items")
+        if len(set(self.item_ids)) != len(self.item_ids):
+            raise ValueError(f"process {self.id!r} lists an item twice")
+
+
+@dataclass(frozen=True)
+class Respondent:
+    role: str  # 'self' | 'other'
+    profession: str
+    relationship: str
+    answers: Mapping[str, int | None]
+    comments: Mapping[str, str] = field(default_factory=dict)
+    line_manager_consented: bool = False
+
+    def __post_init__(self):
+        if self.role not in (SELF, OTHER):
+            raise ValueError(f"role must be 'self' or 'other', got {self.role!r}")
+        for item, value in self.answers.items():
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"answer to item {item!r} must be a whole number or None, got {value!r}")
+        for pid, text in self.comments.items():
+            if not isinstance(text, str):
+                raise ValueError(f"comment on process {pid!r} must be text, got {text!r}")
+        object.__setattr__(self, "answers", _frozen_mapping(self.answers))
+        object.__setattr__(self, "comments", _frozen_mapping(self.comments))
+
+
+@dataclass(frozen=True)
+class Rules:
+    k: int = 3
+    comment_k: int = 3
+    gap_margin: float = 0.5
+    show_line_manager: bool = False
+
+    def __post_init__(self):
+        disclosure.check_minimum("k", self.k)
+        disclosure.check_minimum("comment_k", self.comment_k)
+        if isinstance(self.gap_margin, bool) or not isinstance(self.gap_margin, (int, float)) or self.gap_margin < 0:
+            raise ValueError(f"gap_margin must be a number >= 0, got {self.gap_margin!r}")
+
+
+def enough_others(respondents: Sequence[Respondent], rules: Rules = Rules()) -> bool:
+    """Whether a closed cycle may be released at all: at least k others responded."""
+    return sum(1 for r in respondents if r.role == OTHER) >= rules.k
+
+
+def _figure(values: Mapping[int, float], members: frozenset[int]) -> dict:
+    # Sorted: the float sum must not depend on the order raters were given in.
+    return {"score": fmean(sorted(values[i] for i in members)), "n": len(members)}
+
+
+def _gap(self_value: float | None, others: dict | None, margin: float) -> dict | None:
+    if self_value is None or others is None:
+        return None
+    difference = self_value - others["score"]
+    return {"difference": difference, "kind": gap_kind(self_value, others["score"], margin)}
+
+
+def _space(decision: disclosure.Disclosure, values: Mapping[int, float]) -> tuple[dict, list[float]]:
+    """The shown figures of one space: (figures dict, shown professional-group scores).
+    `values` maps a rater index (as in the decision) to their value in this space."""
+    out: dict = {}
+    if decision.everyone is not None:
+        out["others"] = _figure(values, decision.everyone)
+    groups: dict = {PROFESSION: {}, RELATIONSHIP: {}}
+    for dimension, named in ((PROFESSION, decision.profession), (RELATIONSHIP, decision.relationship)):
+        # Named groups in name order, the pool last: a stable order unrelated to input order.
+        for name in sorted(n for n in named if n != OTHER_RATERS):
+            groups[dimension][name] = _figure(values, named[name])
+        if OTHER_RATERS in named:
+            groups[dimension][OTHER_RATERS] = _figure(values, named[OTHER_RATERS])
+    out["groups"] = groups
+    professional = [g["score"] for name, g in groups[PROFESSION].items() if name != OTHER_RATERS]
+    return out, professional
+
+
+def _shuffle_key(salt: bytes, process_id: str, text: str) -> bytes:
+    message = process_id.encode() + b"\x00" + text.encode()
+    return hmac.new(salt, message, hashlib.sha256).digest()
+
+
+def build_report(
+    processes: Sequence[Process],
+    respondents: Sequence[Respondent],
+    rules: Rules = Rules(),
+    *,
+    importance: Mapping[str, int] | None = None,
+    salt: bytes | str,
+) -> dict:
+    """Build the disclosure-safe report of one closed cycle (see the module docstring).
+
+    `salt` keys the comment shuffle: use a value fixed for the released report version
+    (e.g. its id) so its comment order is stable yet unrelated to submission order."""
+    if isinstance(salt, str):
+        salt = salt.encode()
+    if not isinstance(salt, bytes):
+        raise ValueError("salt must be bytes or str")
+    ids = [p.id for p in processes]
+    if len(set(ids)) != len(ids):
+        raise ValueError("process ids must be unique")
+    selves = [r for r in respondents if r.role == SELF]
+    if len(selves) > 1:
+        raise ValueError("a report has at most one self-assessment")
+    me = selves[0] if selves else None
+    others = [r for r in respondents if r.role == OTHER]
+    importance = dict(importance or {})
+    for pid, value in importance.items():
+        if pid not in ids:
+            raise ValueError(f"importance given for unknown process {pid!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(f"importance of {pid!r} must be a whole number from 1 to 5, got {value!r}")
+
+    line_managers = [r for r in others if disclosure.is_line_manager(r.relationship)]
+    lm_eligible = bool(
+        rules.show_line_manager and line_managers and all(r.line_manager_consented for r in line_managers)
+    )
+
+    groups_withheld = False
+    out_processes = []
+    for process in processes:
+        entry: dict = {"id": process.id, "name": process.name, "kind": process.kind}
+        self_score = None
+        if me is not None:
+            self_score = respondent_process_score([me.answers.get(i) for i in process.item_ids])
+            if self_score is not None:
+                entry["self"] = self_score
+        # Everyone who answered any item of the process: the process and its items are
+        # decided together (a person's process score weights their items by 1/answered).
+        raters = []
+        for r in others:
+            values = [r.answers.get(i) for i in process.item_ids]
+            if any(v is not None for v in values):
+                raters.append((r, values, respondent_process_score(values)))
+        decision = disclosure.decide_process(
+            [
+                disclosure.Rater(
+                    profession=r.profession,
+                    relationship=r.relationship,
+                    answered=tuple(v is not None for v in values),
+                    counted=score is not None,
+                    shown_as_line_manager=lm_eligible and disclosure.is_line_manager(r.relationship),
+                )
+                for r, values, score in raters
+            ],
+            rules.k,
+            len(process.item_ids),
+        )
+        scores = {index: score for index, (_, _, score) in enumerate(raters) if score is not None}
+        figures, professional = _space(decision.process, scores)
+        groups_withheld |= decision.process.withheld
+        entry.update(figures)
+        gap = _gap(self_score, figures.get("others"), rules.gap_margin)
+        if gap is not None:
+            entry["gap"] = gap
+        if process.id in importance:
+            entry["importance"] = importance[process.id]
+        spread = reach(professional)
+        if spread is not None:
+            entry["reach"] = spread
+
+        items = []
+        for position, item_id in enumerate(process.item_ids):
+            item: dict = {"id": item_id}
+            self_value = me.answers.get(item_id) if me is not None else None
+            if self_value is not None:
+                item["self"] = self_value
+            answers = {
+                index: values[position]
+                for index, (_, values, _) in enumerate(raters)
+                if values[position] is not None
+            }
+            item_decision = decision.items[position]
+            item_figures, _ = _space(item_decision, answers)
+            groups_withheld |= item_decision.withheld
+            item.update(item_figures)
+            gap = _gap(self_value, item_figures.get("others"), rules.gap_margin)
+            if gap is not None:
+                item["gap"] = gap
+            items.append(item)
+        entry["items"] = items
+        out_processes.append(entry)
+
+    comments: dict[str, list[str]] = {}
+    comments_withheld = False
+    for process in processes:
+        texts = [r.comments.get(process.id, "").strip() for r in others]
+        texts = [t for t in texts if t]
+        if len(texts) >= rules.comment_k:
+            comments[process.id] = sorted(texts, key=lambda t: (_shuffle_key(salt, process.id, t), t))
+        elif texts:
+            comments_withheld = True
+
+    return {
+        "respondents": {"self": 1 if me is not None else 0, "others": len(others)},
+        "rules": {
+            "k": rules.k,
+            "comment_k": rules.comment_k,
+            "gap_margin": rules.gap_margin,
+            "show_line_manager": rules.show_line_manager,
+        },
+        "suppressed": {"groups": groups_withheld, "comments": comments_withheld},
+        "processes": out_processes,
+        "comments": comments,
+    }
