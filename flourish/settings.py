@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "flourish.accounts",
     "flourish.frameworks",
     "flourish.selfassess",
+    "flourish.feedback",
+    "flourish.development",
+    "flourish.sets",
+    "flourish.research",
     "flourish.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -130,6 +134,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "flourish.accounts.permissions.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -27,6 +27,8 @@ class SelfAssessment(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     importance = models.JSONField(default=dict, blank=True)
     focus = models.JSONField(default=list, blank=True)
+    # The leader's revocable opt-in to de-identified research use of these answers.
+    research_consent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started"]

@@ -1,0 +1,105 @@
+"""Qualitative workbench benchmark: transcript import and agreement at project scale.
+
+200 synthetic transcripts (about 2 million characters in all) are parsed from bytes
+(`flourish.qualitative.core.sources.parse`), split into turn and sentence units, and
+agreement is computed for two coders x 10 codes over the turns (with 1000 bootstrap
+resamples). Times are medians of repeated runs; the baseline is a trivial pass over the same
+bytes (UTF-8 decode + str.split on lines) measured in the same run, so the ratio column can be
+compared across machines. Writes bench/RESULTS-qualitative.md.
+"""
+
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from flourish.qualitative.core.agreement import Segment, Unit, agreement  # noqa: E402
+from flourish.qualitative.core.sources import parse, units  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+WORDS = ("the family health visitor team school partners pathway funding trust meeting plan child we they "
+         "worked together across services because it was hard but then").split()
+
+
+def transcripts(n=200, chars=10_000, seed=1):
+    rng = np.random.default_rng(seed)
+    files = []
+    for i in range(n):
+        lines, size = [], 0
+        while size < chars:
+            speaker = ("Interviewer", "Leader", "Dr Sam Lee")[int(rng.integers(0, 3))]
+            sentences = []
+            for _ in range(int(rng.integers(1, 5))):
+                sentences.append(" ".join(rng.choice(WORDS, int(rng.integers(5, 18)))).capitalize() + ".")
+            line = f"{speaker}: {' '.join(sentences)} 👍🏽"
+            lines.append(line)
+            size += len(line) + 2
+        files.append(("\r\n".join(lines)).encode("utf-8"))
+    return files
+
+
+def median_time(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main():
+    files = transcripts()
+    total_chars = sum(len(f.decode()) for f in files)
+    baseline = median_time(lambda: [f.decode("utf-8").split("\n") for f in files], 7)
+    parsed = [parse(f, f"t{i}.txt") for i, f in enumerate(files)]
+    t_import = median_time(lambda: [parse(f, f"t{i}.txt") for i, f in enumerate(files)], 5)
+    t_units = median_time(lambda: [units(s, "sentence") for s in parsed], 5)
+    unit_list = [Unit(i, a, b) for i, s in enumerate(parsed) for a, b in units(s, "turn")]
+    rng = np.random.default_rng(2)
+    segments = []
+    for u in unit_list:
+        truth = rng.random(10) < 0.15
+        for coder, noise in (("A", 0.05), ("B", 0.1)):
+            for code in np.flatnonzero(truth != (rng.random(10) < noise)):
+                segments.append(Segment(coder, u.source, u.start, min(u.end, u.start + 40), int(code)))
+    run = lambda b: agreement(unit_list, segments, ["A", "B"], list(range(10)), bootstrap_samples=b, seed=0)  # noqa: E731
+    t_agree = median_time(lambda: run(0), 5)
+    t_agree_boot = median_time(lambda: run(1000), 3)
+    report = run(1000)
+    n_sent = sum(len(units(s, "sentence")) for s in parsed)
+    rows = [
+        ("Import 200 transcripts (parse + turns)", t_import),
+        (f"Sentence units ({n_sent:,})", t_units),
+        (f"Agreement, 2 coders x 10 codes, {len(unit_list):,} turns, no bootstrap", t_agree),
+        ("Agreement as above + 1000 bootstrap resamples", t_agree_boot),
+    ]
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        "# Qualitative workbench benchmark",
+        "",
+        f"Date: {now}  ",
+        f"Machine: {platform.platform()}, {platform.processor() or platform.machine()} ({os.cpu_count()} logical CPUs)  ",
+        f"Python {platform.python_version()}, numpy {np.__version__}  ",
+        f"Data: 200 synthetic CRLF transcripts, {total_chars:,} characters, {len(unit_list):,} turns, "
+        f"{len(segments):,} codings.  ",
+        f"Baseline = UTF-8 decode + split into lines of the same bytes: {baseline * 1000:.1f} ms (median).  ",
+        f"Mean alpha over codes: {np.mean([r.krippendorff_alpha for r in report.per_code.values()]):.3f}; "
+        f"{len(report.disagreements):,} disagreements listed.",
+        "",
+        "| Step | Median (s) | Ratio to baseline |",
+        "|---|---:|---:|",
+    ]
+    out += [f"| {name} | {t:.3f} | {t / baseline:,.0f}x |" for name, t in rows]
+    text = "\n".join(out) + "\n"
+    (ROOT / "RESULTS-qualitative.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

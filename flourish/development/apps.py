@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DevelopmentConfig(AppConfig):
+    name = "flourish.development"
+    verbose_name = "Development plans and reflective journal"

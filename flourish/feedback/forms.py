@@ -1,0 +1,86 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from flourish.accounts.models import Membership, Role, User
+
+from .models import Relationship
+
+
+class CycleForm(forms.Form):
+    title = forms.CharField(label="Name this feedback round", max_length=200,
+                            help_text="For example, “Spring 2027 feedback”.")
+    closes_on = forms.DateField(
+        label="Closing date", help_text="The last day people can answer. Two to three weeks is usual.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
+    leader = forms.ModelChoiceField(queryset=None, empty_label=None, label="Leader receiving feedback")
+    approver = forms.ModelChoiceField(
+        queryset=None, required=False, label="Facilitator to approve the list (optional)",
+        help_text="If you choose one, invitations go only after they approve the list of people.",
+        empty_label="No approval needed",
+    )
+
+    def __init__(self, *args, organisations, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["leader"].queryset = leaders
+        self.fields["leader"].label_from_instance = lambda u: f"{u.display_name} ({u.email})"
+        self.fields["approver"].queryset = User.objects.filter(
+            memberships__role=Role.FACILITATOR, memberships__organisation__in=organisations
+        ).distinct()
+        self.fields["approver"].label_from_instance = lambda u: u.display_name
+        self.initial.setdefault("closes_on", timezone.localdate() + timedelta(days=21))
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on <= timezone.localdate():
+            raise forms.ValidationError("The closing date must be in the future")
+        return closes_on
+
+    def clean(self):
+        data = super().clean()
+        leader, organisation = data.get("leader"), data.get("organisation")
+        if leader and organisation and not Membership.objects.filter(
+            user=leader, organisation=organisation, role=Role.LEADER
+        ).exists():
+            self.add_error("leader", f"{leader.display_name} is not a leader at {organisation}")
+        return data
+
+
+class RaterForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name")
+    email = forms.EmailField(label="Email address")
+    profession = forms.ChoiceField(label="Professional group")
+    employer = forms.CharField(max_length=200, required=False, label="Employing organisation",
+                               help_text="For example, the NHS trust, council, school or charity.")
+    relationship = forms.ChoiceField(label="Relationship to you", choices=Relationship.choices)
+    line_manager_informed = forms.BooleanField(
+        required=False, label="Tell them their ratings may be shown separately (line managers only)",
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].choices = [(g, g) for g in cycle.professional_groups]
+        if not cycle.organisation.show_line_manager_separately:
+            del self.fields["line_manager_informed"]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Upload a CSV file",
+                           help_text="Columns: name, email, group, employer, relationship. Saved as CSV UTF-8.")
+
+
+class ShareForm(forms.Form):
+    email = forms.EmailField(label="Email address of the person to share with",
+                             help_text="They need a Flourish account, for example your coach.")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("There is no Flourish account with that email address")
+        self.user = user
+        return email

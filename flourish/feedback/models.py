@@ -1,0 +1,171 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from flourish.accounts.models import Organisation
+from flourish.frameworks.models import FrameworkVersion
+from flourish.selfassess.models import SelfAssessment
+
+DEFAULT_GROUPS = [
+    "Health", "Social care", "Education and early years", "Family support",
+    "Voluntary and community", "Other",
+]
+
+
+def default_groups():
+    return list(DEFAULT_GROUPS)
+
+
+def new_salt():
+    return secrets.token_hex(16)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class Relationship(models.TextChoices):
+    LINE_MANAGER = "line manager", "Line manager"
+    PEER = "peer", "Peer"
+    TEAM_MEMBER = "team member", "Team member"
+    PARTNER = "partner agency", "Partner agency"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Being set up"
+    AWAITING_APPROVAL = "awaiting approval", "Waiting for approval"
+    OPEN = "open", "Open for feedback"
+    CLOSED = "closed", "Closed"
+
+
+class Cycle(models.Model):
+    """One round of 360° feedback on a leader, pinned to a framework version.
+
+    When it closes, the report is built once (through the disclosure rules) and stored
+    in `report`: every output reads that fixed version; later answers are refused.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cycles")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cycles")
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="cycles")
+    title = models.CharField(max_length=200)
+    closes_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    professional_groups = models.JSONField(default=default_groups)
+    min_group_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(3)])
+    min_comments = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(3)])
+    gap_margin = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
+    self_assessment = models.OneToOneField(
+        SelfAssessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="cycle"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cycles_to_approve",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    report_salt = models.CharField(max_length=32, default=new_salt)
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="reports_shared_with_me"
+    )
+    imported = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    # The leader's revocable opt-in to de-identified research use of this cycle (their
+    # self part, and raters' answers about them where the raters also opted in).
+    research_consent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_group_size__gte=3), name="k_at_least_three"),
+            models.CheckConstraint(condition=Q(min_comments__gte=3), name="comment_k_at_least_three"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def is_past_closing_date(self) -> bool:
+        """The closing date is the last day to answer; after it the cycle is closed even
+        before the scheduled `flourish feedback close-due` has run."""
+        return timezone.localdate() > self.closes_on
+
+    @property
+    def is_released(self) -> bool:
+        return self.report is not None
+
+
+class Rater(models.Model):
+    """Someone asked for feedback. No account: they answer from a personal link."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="raters")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    profession = models.CharField("professional group", max_length=100)
+    employer = models.CharField("employing organisation", max_length=200, blank=True)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    line_manager_informed = models.BooleanField(
+        default=False, help_text="Told when invited that a line manager's ratings may be shown separately."
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "email"], condition=~Q(email=""), name="one_rater_per_email_per_cycle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.profession})"
+
+
+class RaterLink(models.Model):
+    """A personal link. Only the SHA-256 of its token is stored; a reminder issues a new
+    link and earlier ones keep working, so no draft is stranded."""
+
+    rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    @classmethod
+    def issue(cls, rater) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(rater=rater, token_hash=hash_token(raw))
+        return raw
+
+
+class Response(models.Model):
+    """A rater's answers. Saved page by page as a draft; counted once submitted. Never
+    shown on its own anywhere: only through the cycle's released report."""
+
+    rater = models.OneToOneField(Rater, on_delete=models.CASCADE, related_name="response")
+    answers = models.JSONField(default=dict, blank=True)
+    comments = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+    # The rater's own, revocable opt-in to de-identified research use of these answers.
+    research_consent = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"Response #{self.pk}"

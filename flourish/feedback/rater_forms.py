@@ -1,0 +1,49 @@
+"""The rater's page of the questionnaire: one process's items in the 'other' wording,
+each with the 5-point scale and "not able to observe", plus an optional comment."""
+
+from django import forms
+
+from flourish.selfassess.forms import ProcessAnswersForm
+
+COMMENT_MAX = 2000
+
+
+class RaterPageForm(ProcessAnswersForm):
+    def __init__(self, *args, process: dict, scale: dict, **kwargs):
+        super().__init__(*args, process=process, scale=scale, importance_scale=None, wording="other", **kwargs)
+        self.not_observed = scale["not_observed"]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = (
+                f"Choose one of the answers given for “{field.label}”"
+            )
+        self.fields["comment"] = forms.CharField(
+            label=f"Comments on “{process['name']}” (optional)",
+            required=False,
+            max_length=COMMENT_MAX,
+            strip=True,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            error_messages={"max_length": f"Comments must be {COMMENT_MAX} characters or fewer"},
+        )
+
+    def require_all(self) -> bool:
+        """Every item needs an answer (a point on the scale or "not able to observe");
+        the comment stays optional."""
+        for field in self.item_fields():
+            if not self.cleaned_data.get(field.name):
+                self.add_error(
+                    field.name,
+                    f"Choose an answer for “{field.label}”, or “{self.not_observed.lower()}”",
+                )
+        return not self.errors
+
+    def comment(self) -> str:
+        return self.cleaned_data.get("comment") or ""
+
+    @staticmethod
+    def initial_for(response, process: dict) -> dict:
+        if response is None:
+            return {}
+        initial = ProcessAnswersForm.initial_from(response.answers, {}, process)
+        if process["id"] in response.comments:
+            initial["comment"] = response.comments[process["id"]]
+        return initial

@@ -1,0 +1,55 @@
+"""Building cycles for tests: a leader, raters from several professions, answers."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from flourish.feedback import actions
+from flourish.feedback.models import Rater, Response
+from flourish.selfassess import actions as self_actions
+
+RATERS = [
+    ("Hannah", "Health", "team member"), ("Harriet", "Health", "peer"), ("Hugo", "Health", "team member"),
+    ("Sofia", "Social care", "partner agency"), ("Sam", "Social care", "peer"),
+    ("Sunil", "Social care", "team member"),
+    ("Eve", "Education and early years", "team member"), ("Ed", "Education and early years", "peer"),
+]
+
+
+def new_cycle(leader, version, *, approver=None, days=14, title="Spring feedback"):
+    organisation = leader.memberships.first().organisation
+    return actions.create_cycle(
+        leader, organisation, version, title, timezone.localdate() + timedelta(days=days), approver
+    )
+
+
+def add_raters(cycle, raters=RATERS):
+    return [
+        actions.nominate(cycle, name=name, email=f"{name.lower()}@example.org", profession=group,
+                         employer="Somewhere", relationship=relationship)
+        for name, group, relationship in raters
+    ]
+
+
+def answer(rater, value_of=lambda rater, item_index: 4, comment=None):
+    """Submit a full response for a rater (straight through the actions)."""
+    version = rater.cycle.framework_version
+    for process in version.processes:
+        answers = {item["id"]: value_of(rater, index) for index, item in enumerate(process["items"])}
+        actions.save_page(rater, process["id"], answers, comment)
+    return actions.submit(rater)
+
+
+def complete_self(cycle, value=3):
+    own = cycle.self_assessment
+    for process in cycle.framework_version.processes:
+        self_actions.save_answers(own, process["id"], {i["id"]: value for i in process["items"]}, 4)
+    return self_actions.complete(own)
+
+
+def responses_of(cycle):
+    return Response.objects.filter(rater__cycle=cycle)
+
+
+def raters_of(cycle):
+    return Rater.objects.filter(cycle=cycle)

@@ -1,0 +1,136 @@
+"""The leader's and organisation admin's pages: counts, never who; nobody else gets in."""
+
+import pytest
+from django.core import mail
+
+from flourish.feedback import actions
+from flourish.feedback.models import Cycle
+
+from .helpers import add_raters, answer, new_cycle
+
+
+@pytest.fixture
+def cycle(leader, model_version):
+    return new_cycle(leader, model_version)
+
+
+def test_a_leader_sets_up_a_cycle_from_the_form(client, leader, model_version):
+    client.force_login(leader)
+    response = client.post("/feedback/new/", {
+        "title": "Autumn round", "closes_on": "2099-01-31",
+        "organisation": leader.memberships.first().organisation_id, "leader": leader.pk,
+    })
+    cycle = Cycle.objects.get(title="Autumn round")
+    assert response.status_code == 302 and response.url == f"/feedback/{cycle.pk}/"
+    assert cycle.framework_version == model_version and cycle.self_assessment is not None
+
+
+def test_a_past_closing_date_is_refused_with_a_message(client, leader, model_version):
+    client.force_login(leader)
+    response = client.post("/feedback/new/", {
+        "title": "Old", "closes_on": "2001-01-01",
+        "organisation": leader.memberships.first().organisation_id, "leader": leader.pk,
+    })
+    assert response.status_code == 400 and "must be in the future" in response.content.decode()
+    assert not Cycle.objects.exists()
+
+
+def test_an_org_admin_can_open_a_cycle_for_a_leader_but_not_read_the_report(client, org_admin, leader, model_version):
+    client.force_login(org_admin)
+    response = client.post("/feedback/new/", {
+        "title": "For Amara", "closes_on": "2099-01-31",
+        "organisation": leader.memberships.first().organisation_id, "leader": leader.pk,
+    })
+    cycle = Cycle.objects.get(title="For Amara")
+    assert response.status_code == 302 and cycle.leader == leader
+    assert client.get(f"/feedback/{cycle.pk}/").status_code == 200
+    assert "Rate yourself" not in client.get(f"/feedback/{cycle.pk}/").content.decode()
+
+
+def test_adding_a_rater_by_form_and_refusing_a_bad_one(client, leader, cycle):
+    client.force_login(leader)
+    response = client.post(f"/feedback/{cycle.pk}/raters/", {
+        "name": "Hannah Price", "email": "hannah@nhs.example", "profession": "Health",
+        "employer": "NHS Trust", "relationship": "team member"})
+    assert response.status_code == 302 and cycle.raters.count() == 1
+    response = client.post(f"/feedback/{cycle.pk}/raters/", {
+        "name": "", "email": "not-an-email", "profession": "Health", "relationship": "peer"})
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
+    assert cycle.raters.count() == 1
+
+
+def test_the_leader_sees_counts_by_group_but_never_who_answered(client, leader, cycle):
+    raters = add_raters(cycle)
+    actions.send_invitations(cycle)
+    answer(raters[0])
+    client.force_login(leader)
+    html = client.get(f"/feedback/{cycle.pk}/").content.decode()
+    assert "1 of 8 people have answered" in html
+    # Names are listed (the leader chose them) but nothing marks who has answered.
+    assert "Hannah" in html and "answered" not in html.split("People asked")[1].split("</table>")[0]
+
+
+def test_small_groups_are_counted_together_on_the_dashboard(client, leader, cycle):
+    add_raters(cycle)  # Health 3, Social care 3, Education 2
+    actions.send_invitations(cycle)
+    client.force_login(leader)
+    html = client.get(f"/feedback/{cycle.pk}/").content.decode()
+    table = html.split("Answers by professional group")[1].split("</table>")[0]
+    assert "Education and early years" not in table
+    assert "Other raters" not in table or "Health" not in table  # a pool of 2 is folded further
+
+
+def test_reminding_and_closing_from_the_page(client, leader, cycle, django_capture_on_commit_callbacks):
+    raters = add_raters(cycle)
+    actions.send_invitations(cycle)
+    for rater in raters[:3]:
+        answer(rater)
+    client.force_login(leader)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/feedback/{cycle.pk}/remind/", follow=True)
+    assert "Reminders sent to 5 people" in response.content.decode() and len(mail.outbox) == 5
+    response = client.post(f"/feedback/{cycle.pk}/close/", follow=True)
+    assert "The report is ready" in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.is_released
+
+
+def test_sharing_the_report_with_a_coach(client, leader, facilitator, cycle):
+    raters = add_raters(cycle)
+    actions.send_invitations(cycle)
+    for rater in raters:
+        answer(rater)
+    actions.close(cycle)
+    client.force_login(leader)
+    response = client.post(f"/feedback/{cycle.pk}/share/", {"email": facilitator.email})
+    assert response.status_code == 302 and facilitator in cycle.shared_with.all()
+    response = client.post(f"/feedback/{cycle.pk}/share/", {"email": "nobody@example.org"})
+    assert response.status_code == 400
+
+
+def test_a_facilitator_approves_the_list_from_their_page(client, leader, facilitator, model_version):
+    cycle = new_cycle(leader, model_version, approver=facilitator)
+    add_raters(cycle)
+    actions.request_approval(cycle)
+    client.force_login(leader)
+    assert client.get(f"/feedback/{cycle.pk}/approve/").status_code == 404
+    client.force_login(facilitator)
+    assert client.get(f"/feedback/{cycle.pk}/").status_code == 404  # approving is not managing
+    assert client.post(f"/feedback/{cycle.pk}/approve/").status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.is_open
+
+
+@pytest.mark.parametrize("persona", ["outsider", "facilitator", "researcher"])
+def test_people_outside_the_cycle_get_not_found_everywhere(client, cycle, persona, request):
+    rater = add_raters(cycle)[0]
+    client.force_login(request.getfixturevalue(persona))
+    for url in [f"/feedback/{cycle.pk}/", f"/feedback/{cycle.pk}/raters/upload/"]:
+        assert client.get(url).status_code == 404
+    for url in [f"/feedback/{cycle.pk}/raters/", f"/feedback/{cycle.pk}/invite/", f"/feedback/{cycle.pk}/close/",
+                f"/feedback/{cycle.pk}/remind/", f"/feedback/{cycle.pk}/raters/{rater.pk}/revoke/",
+                f"/feedback/{cycle.pk}/share/"]:
+        assert client.post(url, {}).status_code == 404
+    cycle.refresh_from_db()
+    assert cycle.status == "draft" and cycle.raters.filter(revoked_at__isnull=True).count() == 8

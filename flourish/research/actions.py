@@ -1,0 +1,56 @@
+"""Writes for research consent and runs of the model's tests. Each public function is
+one transaction. Consent is opt-in and can be withdrawn at any time; withdrawing takes
+the data out of every later export and run (runs already made are not changed)."""
+
+from django.db import transaction
+
+from flourish.feedback.models import Cycle, Response
+from flourish.selfassess.models import SelfAssessment
+
+from .models import ModelTestRun
+
+
+class NotAllowed(Exception):
+    """The change is not possible; the message says why, in plain words."""
+
+
+@transaction.atomic
+def set_rater_consent(rater, consent: bool) -> Response:
+    """A rater's own choice for their answers. Creates nothing: with no answers yet there
+    is nothing to share."""
+    response = Response.objects.select_for_update().filter(rater=rater).first()
+    if response is None:
+        raise NotAllowed("There is nothing to share yet: you have not given any answers.")
+    if response.research_consent != bool(consent):
+        response.research_consent = bool(consent)
+        response.save(update_fields=["research_consent"])
+    return response
+
+
+@transaction.atomic
+def set_self_assessment_consent(leader, assessment, consent: bool) -> SelfAssessment:
+    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.leader_id != leader.pk:
+        raise NotAllowed("Only the leader can choose to share their own self-assessment.")
+    if not assessment.is_complete:
+        raise NotAllowed("Only a completed self-assessment can be shared.")
+    if assessment.research_consent != bool(consent):
+        assessment.research_consent = bool(consent)
+        assessment.save(update_fields=["research_consent"])
+    return assessment
+
+
+@transaction.atomic
+def set_cycle_consent(leader, cycle, consent: bool) -> Cycle:
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.leader_id != leader.pk:
+        raise NotAllowed("Only the leader can choose to share feedback about them.")
+    if cycle.research_consent != bool(consent):
+        cycle.research_consent = bool(consent)
+        cycle.save(update_fields=["research_consent"])
+    return cycle
+
+
+@transaction.atomic
+def record_run(researcher, results: dict) -> ModelTestRun:
+    return ModelTestRun.objects.create(researcher=researcher, n=results.get("n_rows", 0), results=results)

@@ -1,0 +1,258 @@
+"""The de-identified research data set: one row per observation (a leader's own
+self-assessment, or one rater's answers about a leader).
+
+Columns: ``leader`` (stable pseudonym "L…"), ``cycle`` ("C…" for a 360° cycle, "S…" for
+a self-assessment on its own), ``year`` (of the cycle, or of completing a self-assessment
+on its own; no finer dates), ``source`` (self|other), ``profession`` and ``relationship``
+(the rater's professional group and relationship to the leader; empty for self),
+``framework`` and ``framework_version``, then one column per item id: 1–5, or empty for
+"not able to observe" (or not asked in that framework version).
+
+Never included: names, emails, employers, links or tokens, comments or any free text,
+organisation names, database ids, exact dates.
+
+Consent (all opt-in, all revocable, read afresh at every export and run):
+
+- a self-assessment row needs the leader's ``SelfAssessment.research_consent`` and a
+  completed self-assessment;
+- a rater row needs the rater's ``Response.research_consent`` AND the leader's
+  ``Cycle.research_consent`` (the data are about the leader), a submitted response from
+  a rater whose link was not withdrawn, in a CLOSED cycle.
+
+Pseudonyms are HMAC-SHA256 of the database key, keyed by ``settings.SECRET_KEY`` and a
+fixed label per kind, first 12 hex characters: stable across exports, distinct per
+leader, and not reversible without the server's secret.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from flourish.feedback.models import Response, Status
+from flourish.selfassess.models import SelfAssessment
+
+LABEL = "flourish-research-pseudonym-v1"
+FIXED_COLUMNS = ["leader", "cycle", "year", "source", "profession", "relationship", "framework",
+                 "framework_version"]
+FIXED_LABELS = {
+    "leader": "Leader (pseudonym)",
+    "cycle": "Cycle (pseudonym; C = 360-degree cycle, S = self-assessment on its own)",
+    "year": "Year of the cycle",
+    "source": "Who answered: self (the leader) or other (a rater)",
+    "profession": "Rater's professional group",
+    "relationship": "Rater's relationship to the leader",
+    "framework": "Framework",
+    "framework_version": "Framework version",
+}
+DEFAULT_SCALE = {1: "Rarely or never", 2: "Not often", 3: "Sometimes", 4: "Often", 5: "Almost always"}
+
+
+def pseudonym(kind: str, pk) -> str:
+    key = (settings.SECRET_KEY + "|" + LABEL + "|" + kind).encode("utf-8")
+    return hmac.new(key, str(pk).encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+
+
+def leader_pseudonym(user_pk) -> str:
+    return "L" + pseudonym("leader", user_pk)
+
+
+def cycle_pseudonym(cycle_pk) -> str:
+    return "C" + pseudonym("cycle", cycle_pk)
+
+
+def self_assessment_pseudonym(assessment_pk) -> str:
+    return "S" + pseudonym("self-assessment", assessment_pk)
+
+
+def _value(v):
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 5:
+        return None
+    return v
+
+
+@dataclass
+class Dataset:
+    rows: list[dict]
+    item_ids: list[str]
+    item_labels: dict[str, str]
+    value_labels: dict[int, str]
+    versions: dict[tuple[str, int], object] = field(default_factory=dict)  # (slug, version) -> FrameworkVersion
+
+    @property
+    def columns(self) -> list[str]:
+        return FIXED_COLUMNS + self.item_ids
+
+    def count(self, source=None) -> int:
+        return sum(1 for r in self.rows if source is None or r["source"] == source)
+
+    def by_version(self) -> list[dict]:
+        """Per framework version: how many self and other rows (for the researcher's page)."""
+        out = []
+        for key, version in self.versions.items():
+            rows = [r for r in self.rows if (r["framework"], r["framework_version"]) == key]
+            out.append({"key": f"{key[0]}:{key[1]}", "version": version,
+                        "self": sum(r["source"] == "self" for r in rows),
+                        "other": sum(r["source"] == "other" for r in rows)})
+        return out
+
+
+def build(organisations=None) -> Dataset:
+    """All consented rows of the given organisations (None: every organisation, for the
+    command line run by the operator)."""
+    assessments = SelfAssessment.objects.filter(research_consent=True, completed__isnull=False).select_related(
+        "framework_version__framework", "cycle"
+    )
+    responses = Response.objects.filter(
+        research_consent=True, submitted_at__isnull=False, rater__revoked_at__isnull=True,
+        rater__cycle__research_consent=True, rater__cycle__status=Status.CLOSED,
+    ).select_related("rater__cycle__framework_version__framework")
+    if organisations is not None:
+        assessments = assessments.filter(organisation__in=organisations)
+        responses = responses.filter(rater__cycle__organisation__in=organisations)
+
+    versions = {}
+    rows = []
+
+    def base(version):
+        key = (version.framework.slug, version.version)
+        versions.setdefault(key, version)
+        return {"framework": key[0], "framework_version": key[1]}
+
+    for sa in assessments:
+        try:
+            cycle = sa.cycle
+        except SelfAssessment.cycle.RelatedObjectDoesNotExist:
+            cycle = None
+        row = {
+            "leader": leader_pseudonym(sa.leader_id),
+            "cycle": cycle_pseudonym(cycle.pk) if cycle else self_assessment_pseudonym(sa.pk),
+            "year": cycle.closes_on.year if cycle else sa.completed.year,
+            "source": "self", "profession": "", "relationship": "",
+            **base(sa.framework_version), "_order": pseudonym("row-self", sa.pk),
+            "_answers": sa.answers,
+        }
+        rows.append(row)
+    for response in responses:
+        rater = response.rater
+        cycle = rater.cycle
+        rows.append({
+            "leader": leader_pseudonym(cycle.leader_id), "cycle": cycle_pseudonym(cycle.pk),
+            "year": cycle.closes_on.year, "source": "other", "profession": rater.profession,
+            "relationship": rater.relationship, **base(cycle.framework_version),
+            "_order": pseudonym("row-other", response.pk), "_answers": response.answers,
+        })
+
+    versions = dict(sorted(versions.items()))
+    item_ids, item_labels, value_labels = [], {}, {}
+    for version in versions.values():
+        for process in version.processes:
+            for item in process["items"]:
+                if item["id"] not in item_labels:
+                    item_ids.append(item["id"])
+                item_labels[item["id"]] = item.get("other") or item.get("self") or item["id"]
+        try:
+            value_labels = value_labels or dict(version.scale_labels())
+        except (KeyError, TypeError):
+            pass
+    for row in rows:
+        answers = row.pop("_answers") or {}
+        for item_id in item_ids:
+            row[item_id] = _value(answers.get(item_id))
+    rows.sort(key=lambda r: (r["leader"], r["cycle"], r["source"] != "self", r["profession"],
+                             r["relationship"], r.pop("_order")))
+    return Dataset(rows=rows, item_ids=item_ids, item_labels=item_labels,
+                   value_labels=value_labels or dict(DEFAULT_SCALE), versions=versions)
+
+
+def for_user(user) -> Dataset:
+    from .permissions import research_organisations
+
+    return build(research_organisations(user))
+
+
+# --- exports -----------------------------------------------------------------------
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "sav": ("application/x-spss-sav", "sav"),
+    "parquet": ("application/vnd.apache.parquet", "parquet"),
+}
+
+NOTE = ("De-identified Flourish research data: only observations whose people opted in (leader and, for "
+        "rater answers, the rater too). Pseudonyms are keyed hashes; no names, emails, comments or exact dates. "
+        "Items are Flourish's not-yet-validated operationalisation of Vaggers & Anderson (2025), "
+        "doi:10.1080/13561820.2021.1897553. Self rows answered the first-person wording; variable labels give "
+        "the rater wording. Empty = not able to observe.")
+
+
+def to_csv(ds: Dataset) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ds.columns)
+    for row in ds.rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in ds.columns])
+    return out.getvalue()
+
+
+def to_sav(ds: Dataset) -> bytes:
+    import pandas as pd
+    import pyreadstat
+
+    frame = {}
+    for column in FIXED_COLUMNS:
+        values = [r[column] for r in ds.rows]
+        frame[column] = pd.Series(values, dtype="float64" if column in ("year", "framework_version") else "object")
+    for item_id in ds.item_ids:
+        frame[item_id] = pd.Series([r[item_id] for r in ds.rows], dtype="float64")
+    df = pd.DataFrame(frame, columns=ds.columns)
+    labels = {**FIXED_LABELS, **{i: ds.item_labels[i][:250] for i in ds.item_ids}}
+    value_labels = {i: {float(k): v for k, v in ds.value_labels.items()} for i in ds.item_ids}
+    measure = {c: "nominal" for c in FIXED_COLUMNS} | {"year": "scale"} | {i: "ordinal" for i in ds.item_ids}
+    formats = {"year": "F4.0", "framework_version": "F4.0"} | {i: "F1.0" for i in ds.item_ids}
+    handle, path = tempfile.mkstemp(suffix=".sav")
+    os.close(handle)
+    try:
+        pyreadstat.write_sav(df, path, file_label="Flourish research data (de-identified)",
+                             column_labels=labels, variable_value_labels=value_labels,
+                             note=textwrap.wrap(NOTE, 80),
+                             variable_measure=measure, variable_format=formats)
+        with open(path, "rb") as fh:
+            return fh.read()
+    finally:
+        os.unlink(path)
+
+
+def to_parquet(ds: Dataset) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fields, arrays = [], []
+    for column in FIXED_COLUMNS:
+        kind = pa.int16() if column in ("year", "framework_version") else pa.string()
+        fields.append(pa.field(column, kind, metadata={"label": FIXED_LABELS[column]}))
+        arrays.append(pa.array([r[column] for r in ds.rows], type=kind))
+    for item_id in ds.item_ids:
+        fields.append(pa.field(item_id, pa.int8(), metadata={"label": ds.item_labels[item_id]}))
+        arrays.append(pa.array([r[item_id] for r in ds.rows], type=pa.int8()))
+    schema = pa.schema(fields, metadata={
+        "flourish.note": NOTE,
+        "flourish.value_labels": json.dumps({str(k): v for k, v in ds.value_labels.items()}),
+    })
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def export(ds: Dataset, fmt: str) -> str | bytes:
+    return {"csv": to_csv, "sav": to_sav, "parquet": to_parquet}[fmt](ds)

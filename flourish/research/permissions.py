@@ -1,0 +1,79 @@
+"""Who may see research data and runs, and whose consent choices a person may change.
+
+- research data: a researcher sees the consented, de-identified data of the organisations
+  where they hold the researcher role, and nothing else; everyone else gets 404 on the
+  research pages (they cannot tell the pages exist for them);
+- a stored run of the model's tests: only the researcher who made it, while they are
+  still a researcher somewhere;
+- consent: a leader changes only their own self-assessments and cycles; a rater only
+  their own response, through their personal link.
+"""
+
+from django.http import Http404
+
+from flourish.accounts.models import Role
+from flourish.accounts.permissions import organisations_for
+from flourish.feedback.models import Cycle
+from flourish.selfassess.models import SelfAssessment
+
+from .models import ModelTestRun
+
+
+def research_organisations(user):
+    return organisations_for(user, Role.RESEARCHER)
+
+
+def is_researcher(user) -> bool:
+    return research_organisations(user).exists()
+
+
+def require_researcher(user):
+    """The organisations whose data the user may analyse; 404 for anyone not a researcher."""
+    organisations = research_organisations(user)
+    if not organisations.exists():
+        raise Http404("No such page.")
+    return organisations
+
+
+def runs_for(user):
+    if not is_researcher(user):
+        return ModelTestRun.objects.none()
+    return ModelTestRun.objects.filter(researcher=user)
+
+
+def get_run_for_researcher(user, pk) -> ModelTestRun:
+    try:
+        return runs_for(user).get(pk=pk)
+    except (ModelTestRun.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such run.") from None
+
+
+def own_self_assessments(user):
+    """A leader's completed self-assessments (the ones they may share for research)."""
+    if not user.is_authenticated:
+        return SelfAssessment.objects.none()
+    return SelfAssessment.objects.filter(leader=user, completed__isnull=False).select_related(
+        "framework_version__framework", "organisation"
+    ).order_by("-completed", "-pk")
+
+
+def own_cycles(user):
+    if not user.is_authenticated:
+        return Cycle.objects.none()
+    return Cycle.objects.filter(leader=user).select_related(
+        "framework_version__framework", "organisation"
+    ).order_by("-created", "-pk")
+
+
+def get_own_self_assessment(user, pk) -> SelfAssessment:
+    try:
+        return own_self_assessments(user).get(pk=pk)
+    except (SelfAssessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such self-assessment.") from None
+
+
+def get_own_cycle(user, pk) -> Cycle:
+    try:
+        return own_cycles(user).get(pk=pk)
+    except (Cycle.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such cycle.") from None

@@ -1,0 +1,19 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def num(value, digits=3):
+    """A number to `digits` decimals; "not available" for a missing one."""
+    if value is None or value == "":
+        return "n/a"
+    try:
+        return f"{float(value):.{int(digits)}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def lookup(mapping, key):
+    return (mapping or {}).get(key, key)

@@ -1,0 +1,133 @@
+"""The model's own tests: one click runs reliability, CFA of the framework's structure
+and alternatives, and invariance across professions on the consented data."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from flourish.research import dataset, modeltests
+from flourish.research.models import ModelTestRun
+from flourish.testing import personas
+
+from .scenarios import closed_cycle, consent_everything
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded_run_results(django_db_setup, django_db_blocker):
+    """One run on the demo's data, shared by the checks of its content (it takes seconds)."""
+    from django.db import transaction
+
+    from flourish.frameworks.actions import default_framework_slug
+    from flourish.frameworks.models import Framework
+    from flourish.research import demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        organisation = personas.organisation()
+        demo.create(organisation, personas.researcher(organisation))
+        version = Framework.objects.get(slug=default_framework_slug()).latest()
+        results = modeltests.run(dataset.build([organisation]), version)
+        transaction.set_rollback(True)
+    return results
+
+
+def test_the_demo_data_are_enough_and_creating_them_twice_changes_nothing(demo_data, organisation, researcher):
+    from flourish.research import demo
+
+    assert demo_data >= 300
+    rows = len(dataset.build([organisation]).rows)
+    assert demo.create(organisation, researcher) == demo_data
+    assert len(dataset.build([organisation]).rows) == rows
+
+
+def test_the_models_are_built_from_the_framework_not_from_names_in_code(model_version):
+    specs = modeltests.candidate_models(modeltests.structure(model_version))
+    keys = [s["key"] for s in specs]
+    assert keys[:3] == ["framework", "general", "main_only"]
+    framework = specs[0]["syntax"].splitlines()
+    assert len(framework) == len(model_version.processes)
+    assert all(f" {p['items'][0]['id']} " in f"{line} " for line, p in zip(framework, model_version.processes))
+    main = [p for p in model_version.processes if p["kind"] == "main"]
+    assert len(specs[2]["syntax"].splitlines()) == len(main)
+
+
+def test_a_run_on_seeded_data_fits_every_model_and_tests_invariance(seeded_run_results):
+    r = seeded_run_results
+    assert r["status"] == "ok" and r["n_complete"] >= modeltests.MIN_COMPLETE
+    fitted = [m for m in r["models"] if m["ok"]]
+    assert len(fitted) >= 3
+    framework, general = r["models"][0], r["models"][1]
+    assert framework["fit"]["cfi"] > general["fit"]["cfi"]  # the simulated data have the framework's structure
+    delta = next(c for c in r["comparison"] if c["key"] == "general")["delta"]
+    assert delta["delta_df"] == general["fit"]["df"] - framework["fit"]["df"] > 0
+    assert all(p["ok"] and 0.5 < p["alpha"] < 1 for p in r["reliability"])
+    inv = r["invariance"]
+    assert inv["ran"] and [t["model"] for t in inv["table"]] == ["configural", "metric", "scalar"]
+    assert all(g["n"] >= inv["min_group"] for g in inv["groups"] if g["included"])
+    assert any(not g["included"] for g in inv["groups"])  # small groups left out, and said so
+    assert "Left out for too few responses" in inv["message"]
+    note = r["method_note"]
+    for phrase in ("maximum likelihood", "lavaan", "--ordered", "10.1080/13561820.2021.1897553",
+                   "not yet validated", "opted in", "pseudonyms", str(r["n_rows"]), "=~"):
+        assert phrase in note, phrase
+
+
+def test_the_page_runs_the_tests_and_shows_fit_and_invariance(researcher_client, demo_data, researcher):
+    page = researcher_client.get(reverse("research:model"))
+    assert page.status_code == 200 and "Run the model" in page.content.decode()
+    response = researcher_client.post(reverse("research:model"), {"version": "vaggers-anderson:1"})
+    assert response.status_code == 302
+    run = ModelTestRun.objects.get(researcher=researcher)
+    assert response["Location"] == reverse("research:run", args=[run.pk]) and run.n >= 300
+    text = researcher_client.get(response["Location"]).content.decode()
+    for heading in ("The framework&#x27;s structure", "One general factor", "Main processes only", "Configural",
+                    "Metric", "Scalar", "Method note", "Cronbach"):
+        assert heading in text, heading
+    assert text.count('role="img"') == 2 and "<svg" in text
+
+    as_json = researcher_client.get(reverse("research:run_json", args=[run.pk]))
+    data = json.loads(as_json.content)
+    assert data["run"] == run.pk and data["models"][0]["fit"]["cfi"] == run.results["models"][0]["fit"]["cfi"]
+    as_csv = researcher_client.get(reverse("research:run_csv", args=[run.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(as_csv)))
+    assert rows[0] == ["section", "model", "group", "factor", "item", "statistic", "value"]
+    sections = {r[0] for r in rows[1:]}
+    assert {"fit", "loading", "reliability", "invariance", "comparison"} <= sections
+
+
+def test_too_little_data_gives_a_clear_message_and_no_numbers(researcher_client, leader, model_version):
+    cycle, raters = closed_cycle(leader, model_version)
+    consent_everything(cycle)
+    response = researcher_client.post(reverse("research:model"), {"version": "vaggers-anderson:1"})
+    text = response.content.decode()
+    assert response.status_code == 200 and "too little consented data" in text
+    assert f"{len(raters)} rater responses answered every item" in text
+    assert not ModelTestRun.objects.exists()
+
+
+def test_no_data_at_all_says_so(researcher_client):
+    text = researcher_client.get(reverse("research:model")).content.decode()
+    assert "no consented rater responses" in text
+
+
+def test_a_model_that_cannot_be_fitted_shows_a_message_not_numbers(model_version):
+    rows = [{"source": "other", "framework": "vaggers-anderson", "framework_version": model_version.version,
+             "profession": "Health", "leader": "L1", "cycle": "C1",
+             **{i["id"]: 3 for p in model_version.processes for i in p["items"]}} for _ in range(150)]
+    ds = dataset.Dataset(rows=rows, item_ids=[], item_labels={}, value_labels={})
+    r = modeltests.run(ds, model_version)
+    assert r["status"] == "ok"
+    assert all(not m["ok"] and "fit" not in m and "no variation" in m["message"] for m in r["models"])
+    assert all(not p["ok"] or p["alpha"] is None for p in r["reliability"])
+
+
+def test_another_researchers_run_is_not_found(client, researcher, organisation):
+    run = ModelTestRun.objects.create(researcher=researcher, n=1, results={"models": []})
+    someone = personas.person("ria@hilltop.test", "researcher", personas.organisation("Hilltop Family Hub"))
+    client.force_login(someone)
+    for name in ("research:run", "research:run_json", "research:run_csv"):
+        assert client.get(reverse(name, args=[run.pk])).status_code == 404

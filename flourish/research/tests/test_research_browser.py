@@ -1,0 +1,52 @@
+"""A researcher runs the model's tests on the demo's consented data and downloads the
+results; every page passes axe-core."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from flourish.testing.browser import assert_accessible, sign_in
+from flourish.testing.personas import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_researcher_runs_the_models_tests_and_downloads_the_results(page, demo_data, researcher):
+    sign_in(page, researcher.email, PASSWORD)
+    page.goto("/research/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Research data")
+    assert_accessible(page)
+    page.get_by_role("button", name="Go to the model's tests").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The model's tests")
+    assert_accessible(page)
+    page.get_by_role("button", name="Run the model's tests").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results of the model's tests", timeout=60_000)
+    expect(page.get_by_role("img", name="Standardised loadings: The framework's structure")).to_be_visible()
+    expect(page.get_by_role("cell", name="Did not converge")).to_have_count(0)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the results as JSON").click()
+    results = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert results["status"] == "ok" and len(results["models"]) >= 3
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the results as CSV").click()
+    assert open(download.value.path(), encoding="utf-8").readline().startswith("section,model")
+
+
+def test_a_rater_and_a_leader_make_their_choices_accessibly(page, leader, model_version):
+    from flourish.research.tests.scenarios import closed_cycle, token_for
+
+    cycle, raters = closed_cycle(leader, model_version)
+    page.goto(f"/research/consent/r/{token_for(raters[0])}/")
+    assert_accessible(page)
+    page.get_by_label("Yes, my answers may be used for de-identified research").check()
+    page.get_by_role("button", name="Save my choice").click()
+    expect(page.get_by_text("Thank you. Your answers may be used for research.")).to_be_visible()
+    assert_accessible(page)
+    sign_in(page, leader.email, PASSWORD)
+    page.goto("/research/consent/")
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Share {cycle.title}").click()
+    expect(page.get_by_text("Shared for research")).to_have_count(1)
+    assert_accessible(page)

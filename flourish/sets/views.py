@@ -1,0 +1,309 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from flourish.accounts.models import Role
+from flourish.accounts.permissions import organisations_for
+from flourish.frameworks.models import FrameworkVersion
+from flourish.frameworks.permissions import frameworks_for
+
+from . import actions, export, sharing
+from .forms import (
+    ActionForm, CloseForm, CreateSetForm, CycleForm, InviteForm, JoinForm, NotesForm, ObservationForm,
+    SessionForm, SharingForm,
+)
+from .models import K
+from .permissions import (
+    facilitated_sets, get_cycle, get_invitation_for_token, get_set_for_facilitator, get_set_for_member,
+    member_sets,
+)
+
+
+def _facilitates(user, learning_set) -> bool:
+    return facilitated_sets(user).filter(pk=learning_set.pk).exists()
+
+
+def _create_form(request, data=None):
+    latest = [f.latest().pk for f in frameworks_for(request.user) if f.latest()]
+    return CreateSetForm(
+        data, organisations=organisations_for(request.user, Role.FACILITATOR),
+        versions=FrameworkVersion.objects.filter(pk__in=latest).select_related("framework"),
+    )
+
+
+def _index(request, form, status=200):
+    return render(request, "sets/index.html", {
+        "facilitated": facilitated_sets(request.user), "joined": member_sets(request.user),
+        "is_facilitator": organisations_for(request.user, Role.FACILITATOR).exists(), "form": form,
+    }, status=status)
+
+
+@login_required
+def index(request):
+    if request.method == "POST":
+        form = _create_form(request, request.POST)
+        if form.is_valid():
+            try:
+                learning_set = actions.create_set(
+                    request.user, form.cleaned_data["organisation"], form.cleaned_data["name"],
+                    form.cleaned_data["framework"],
+                )
+            except actions.NotAllowed as problem:
+                form.add_error(None, str(problem))
+            else:
+                messages.success(request, f"The set “{learning_set.name}” is ready. Invite its leaders.")
+                return redirect("sets:detail", pk=learning_set.pk)
+        return _index(request, form, status=400)
+    return _index(request, _create_form(request))
+
+
+def _detail(request, learning_set, member, *, invite_form=None, cycle_form=None, status=200):
+    is_facilitator = _facilitates(request.user, learning_set)
+    context = {
+        "set": learning_set, "member": member, "is_facilitator": is_facilitator,
+        "members": learning_set.active_members(), "current": learning_set.current_cycle(),
+        "cycles": learning_set.cycles.order_by("number"), "k": K,
+        "shared_entries": sharing.entries_shared_with(learning_set),
+    }
+    if is_facilitator:
+        context["pending"] = learning_set.invitations.filter(accepted_at__isnull=True)
+        context["invite_form"] = invite_form or InviteForm(prefix="invite")
+        context["cycle_form"] = cycle_form or CycleForm(prefix="cycle", version=learning_set.framework_version)
+        context["form"] = invite_form if invite_form and invite_form.errors else cycle_form
+    if member:
+        context["sharing_form"] = SharingForm(initial={"share_scores": member.share_scores})
+        context["own_entries"] = sharing.own_entries(request.user)
+    return render(request, "sets/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk):
+    learning_set, member = get_set_for_member(request.user, pk)
+    return _detail(request, learning_set, member)
+
+
+@login_required
+@require_POST
+def invite(request, pk):
+    learning_set = get_set_for_facilitator(request.user, pk)
+    form = InviteForm(request.POST, prefix="invite")
+    if form.is_valid():
+        try:
+            actions.invite(learning_set, form.cleaned_data["email"])
+        except actions.NotAllowed as problem:
+            form.add_error("email", str(problem))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("sets:detail", pk=pk)
+    return _detail(request, learning_set, None, invite_form=form, status=400)
+
+
+@login_required
+@require_POST
+def start_cycle(request, pk):
+    learning_set = get_set_for_facilitator(request.user, pk)
+    form = CycleForm(request.POST, prefix="cycle", version=learning_set.framework_version)
+    if form.is_valid():
+        try:
+            cycle = actions.start_cycle(learning_set, form.cleaned_data["focus"], form.cleaned_data["processes"])
+        except actions.NotAllowed as problem:
+            form.add_error(None, str(problem))
+        else:
+            return redirect("sets:cycle", pk=pk, number=cycle.number)
+    return _detail(request, learning_set, None, cycle_form=form, status=400)
+
+
+@login_required
+@require_POST
+def sharing_choice(request, pk):
+    learning_set, member = get_set_for_member(request.user, pk)
+    if member is None:
+        raise Http404("Not a member.")
+    form = SharingForm(request.POST)
+    form.is_valid()
+    actions.set_share_scores(member, bool(form.cleaned_data.get("share_scores")))
+    messages.success(request, "Your choice is saved.")
+    return redirect("sets:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def share_journal(request, pk):
+    learning_set, member = get_set_for_member(request.user, pk)
+    if member is None:
+        raise Http404("Not a member.")
+    share = request.POST.get("share") == "yes"
+    try:
+        actions.share_journal_entry(member, _int(request.POST.get("entry")), share)
+    except actions.NotAllowed as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, "Shared with the set." if share else "No longer shared with the set.")
+    return redirect("sets:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def leave(request, pk):
+    learning_set, member = get_set_for_member(request.user, pk)
+    if member is None:
+        raise Http404("Not a member.")
+    actions.leave(member)
+    messages.success(request, f"You have left “{learning_set.name}”.")
+    return redirect("sets:list")
+
+
+# --- a cycle -------------------------------------------------------------------------------
+
+def _cycle_forms(learning_set, cycle, post=None, which=None):
+    version = learning_set.framework_version
+    def bound(name):
+        return post if which == name else None
+    return {
+        "session_form": SessionForm(bound("session"), prefix="session"),
+        "action_form": ActionForm(bound("action"), prefix="action", members=learning_set.active_members()),
+        "observation_form": ObservationForm(bound("observation"), prefix="observation", version=version),
+        "close_form": CloseForm(bound("close"), prefix="close", version=version),
+    }
+
+
+@login_required
+def cycle(request, pk, number):
+    learning_set, member = get_set_for_member(request.user, pk)
+    cycle = get_cycle(learning_set, number)
+    is_facilitator = _facilitates(request.user, learning_set)
+    which = request.POST.get("do") if request.method == "POST" else None
+    forms = _cycle_forms(learning_set, cycle, request.POST, which)
+    error = None
+    if which:
+        managing = which in ("advance", "close", "session", "notes", "action")
+        if managing and not is_facilitator:
+            raise Http404("Only the facilitator manages the cycle.")
+        if which == "observation" and member is None:
+            raise Http404("Only members add observations.")
+        try:
+            done = _cycle_post(request, learning_set, cycle, member, which, forms)
+        except actions.NotAllowed as problem:
+            error = str(problem)
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("sets:cycle", pk=pk, number=number)
+    bound = forms.get(f"{which}_form") if which else None
+    return render(request, "sets/cycle.html", {
+        "set": learning_set, "cycle": cycle, "member": member, "is_facilitator": is_facilitator,
+        "sessions": cycle.sessions.all(), "actions": cycle.actions.select_related("owner__user"),
+        "observations": cycle.observations.select_related("author__user"), "error": error,
+        "form": bound, **forms,
+    }, status=400 if error or (bound is not None and bound.errors) else 200)
+
+
+def _cycle_post(request, learning_set, cycle, member, which, forms) -> str | None:
+    """Carry out one form's action; the success message, or None when the form is invalid."""
+    if which == "advance":
+        cycle = actions.advance(cycle)
+        return f"The cycle has moved to {cycle.get_stage_display().lower()}."
+    if which in ("notes", "done"):
+        return _item_post(request, cycle, member, which)
+    form = forms.get(f"{which}_form")
+    if form is None:
+        raise Http404("No such form.")
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if which == "close":
+        actions.close(cycle, what_changed=data["what_changed"], what_learnt=data["what_learnt"],
+                      processes_bore_on=data["processes_bore_on"])
+        return "The cycle is closed and its reflection is part of the set's story."
+    if which == "session":
+        actions.add_session(cycle, date=data["date"], agenda=data["agenda"], notes=data["notes"])
+        return "Session added."
+    if which == "action":
+        actions.add_action(cycle, owner=data["owner"], text=data["text"], due=data["due"])
+        return "Action added."
+    actions.add_observation(cycle, author=member, date=data["date"], text=data["text"],
+                            process_ids=data["processes"])
+    return "Observation added."
+
+
+def _item_post(request, cycle, member, which) -> str:
+    if which == "notes":
+        session = cycle.sessions.filter(pk=_int(request.POST.get("session"))).first()
+        if session is None:
+            raise Http404("No such session.")
+        form = NotesForm(request.POST)
+        form.is_valid()
+        actions.update_session_notes(session, form.cleaned_data.get("notes", ""))
+        return "Notes saved."
+    action = cycle.actions.filter(pk=_int(request.POST.get("action"))).first()
+    if action is None or (member is not None and action.owner_id != member.pk):
+        raise Http404("No such action.")
+    if member is None and not _facilitates(request.user, cycle.learning_set):
+        raise Http404("No such action.")
+    done = request.POST.get("done") == "yes"
+    actions.set_action_done(action, done, by_member=member)
+    return "Action marked as done." if done else "Action marked as not done."
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the story, the cohort, exports, joining ------------------------------------------------
+
+@login_required
+def story(request, pk):
+    learning_set, member = get_set_for_member(request.user, pk)
+    return render(request, "sets/story.html", {"set": learning_set, "story": export.story(learning_set)})
+
+
+@login_required
+def cohort_view(request, pk):
+    learning_set = get_set_for_facilitator(request.user, pk)
+    return render(request, "sets/cohort.html", {"set": learning_set, "cohort": actions.release_cohort(learning_set)})
+
+
+@login_required
+def export_record(request, pk, fmt):
+    learning_set, member = get_set_for_member(request.user, pk)
+    if fmt not in ("md", "pdf"):
+        raise Http404("No such format.")
+    filename = export.filename(learning_set, fmt)
+    if fmt == "md":
+        response = HttpResponse(export.markdown(learning_set), content_type="text/markdown; charset=utf-8")
+    else:
+        response = HttpResponse(export.pdf(learning_set), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def join(request, token):
+    invitation = get_invitation_for_token(token)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    learning_set = invitation.learning_set
+    error = None
+    if request.method == "POST":
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.accept_invitation(invitation, request.user, consent=True,
+                                          share_scores=form.cleaned_data["share_scores"])
+            except actions.NotAllowed as problem:
+                error = str(problem)
+            else:
+                messages.success(request, f"You have joined “{learning_set.name}”.")
+                return redirect("sets:detail", pk=learning_set.pk)
+    else:
+        form = JoinForm()
+    if invitation.accepted_at and not error:
+        error = "This invitation has already been used."
+    return render(request, "sets/join.html", {
+        "invitation": invitation, "set": learning_set, "form": form, "error": error, "k": K,
+    }, status=400 if error or form.errors else 200)
