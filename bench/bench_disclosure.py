@@ -72,6 +72,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--out", help="also write a Markdown summary to this file")
     args = parser.parse_args()
     rules = Rules(k=3)
     rows = []
@@ -84,9 +85,36 @@ def main():
             print(f"not observed {rate:4.0%}  seed {seed}:  build_report {built:6.1f} ms CPU"
                   f"   baseline {base:5.2f} ms   ratio {built / base:6.1f}x")
     worst = max(r[2] for r in rows)
-    print(f"median build_report {statistics.median(r[2] for r in rows):.1f} ms, worst {worst:.1f} ms "
-          f"(target well under 100 ms); median ratio to baseline "
-          f"{statistics.median(r[2] / r[3] for r in rows):.1f}x")
+    median = statistics.median(r[2] for r in rows)
+    ratio = statistics.median(r[2] / r[3] for r in rows)
+    print(f"median build_report {median:.1f} ms, worst {worst:.1f} ms "
+          f"(target well under 100 ms); median ratio to baseline {ratio:.1f}x")
+    if args.out:
+        import datetime
+        import os
+        import platform
+
+        lines = [
+            "## Building a 360° report with the disclosure audit (pure)",
+            "",
+            f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  ",
+            f"Machine: {platform.platform()} ({os.cpu_count()} CPUs), Python {platform.python_version()}  ",
+            "60 raters, 8 processes of 4–5 items, k = 3, 5/7/10% “not able to observe”, "
+            f"{args.seeds} seeds each; CPU time, median of {args.runs} runs. Baseline: the same means "
+            "without any disclosure rule, in the same run.",
+            "",
+            "| not observed | median build (ms CPU) | worst (ms CPU) | median ratio to baseline |",
+            "|---|---:|---:|---:|",
+        ]
+        for rate in sorted({r[0] for r in rows}):
+            mine = [r for r in rows if r[0] == rate]
+            lines.append(f"| {rate:.0%} | {statistics.median(r[2] for r in mine):.0f} | "
+                         f"{max(r[2] for r in mine):.0f} | {statistics.median(r[2] / r[3] for r in mine):.0f}x |")
+        lines += ["", "The report is built once, when a cycle closes, and stored; pages read the stored "
+                  "result. About a second per close is slow but paid once; the goal of well under "
+                  "100 ms is NOT met (ideas: a pre-pass that withholds item-level groups with partial answerers before the audit; caching per-item echelon blocks; withholding several figures per pass).", ""]
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -18,18 +18,18 @@ def main():
     runs = [
         [sys.executable, "bench/bench_report.py"],
         [sys.executable, "bench/bench_qualitative.py"],
+        [sys.executable, "bench/bench_disclosure.py", "--out", "bench/RESULTS-disclosure.md"],
         [sys.executable, "bench/bench_cfa.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
     ]
     for command in runs:
         print("$", " ".join(command), flush=True)
         subprocess.run(command, cwd=ROOT, check=True)
     parts = [HEADER]
-    for name in ("RESULTS-report.md", "RESULTS-cfa.md", "RESULTS-qualitative.md"):
+    for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-cfa.md", "RESULTS-qualitative.md"):
         path = ROOT / "bench" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")
-            text = text.replace("# CFA engine benchmark", "## CFA engine (issue 5)", 1)
-            parts.append(text.replace("# Qualitative workbench benchmark", "## Qualitative workbench foundations (issue 6)", 1))
+            parts.append(text.replace("# CFA engine benchmark", "## CFA engine (issue 5)", 1))
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(parts), encoding="utf-8")
     print("wrote docs/benchmarks.md")
 

@@ -10,7 +10,9 @@ from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from . import charts
 from .permissions import get_cycle_for_reader
@@ -89,8 +91,15 @@ def report_page(request, pk):
     if not cycle.is_released:
         return render(request, "feedback/report_unreleased.html", {"cycle": cycle})
     view = RADAR if request.GET.get("view") == RADAR else "bars"
-    context = report_context(cycle, view=view)
-    context["cycle"] = cycle
+    # A released report never changes, so its body is rendered once per version and
+    # view; the key names the release, so nothing stale can be served.
+    key = f"report-body:{cycle.pk}:{cycle.released_at.isoformat()}:{view}"
+    context = {"cycle": cycle, "report": cycle.report}
+    context["body"] = cache.get(key)
+    if context["body"] is None:
+        full = report_context(cycle, view=view) | {"cycle": cycle}
+        context["body"] = render_to_string("feedback/report_body.html", full, request=request)
+        cache.set(key, context["body"], timeout=24 * 60 * 60)
     return render(request, "feedback/report.html", context)
 
 

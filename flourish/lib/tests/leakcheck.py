@@ -1,13 +1,22 @@
 """An INDEPENDENT brute-force checker of a built report's anonymity.
 
-It shares no code with flourish.lib.disclosure: from the raw inputs it rebuilds the set
-of respondents behind every shown figure (by group name, "Other raters" being everyone
-in the space whose own group is not shown by name), checks each figure's n and mean
-against that set, and then tries EVERY subset of 1..k-1 respondents of the space: a
-subset is exposed when its indicator vector lies in the rational span of the shown
-figures' indicator vectors (sum = mean x n is known for every shown figure). The span
-test is exact: the null space of the figure matrix is computed with Fractions, and a
-vector is in the row space iff it is orthogonal to that null space.
+It shares no code with flourish.lib.disclosure. From the raw inputs it rebuilds the set of
+respondents behind every shown figure (by group name, "Other raters" being everyone in
+the space whose own group is not shown by name) and checks each figure's n and mean.
+
+Then, per process, it models every shown figure of the process AND of its items jointly,
+at the level of individual answers: variable x[r,i] is rater r's answer to item i (only
+answered items exist). Every figure's sum (mean x n) is known; a process figure over G is
+sum_{r in G} (1/m_r) sum_{i answered by r} x[r,i] (m_r: items r answered), an item figure
+over H is sum_{r in H} x[r,i]. V is the rational span of these functionals.
+
+A set S of respondents with 1..k-1 members is exposed when V holds a vector living on S's
+variables only that does not live on consented, shown-separately line managers alone:
+dim(V & W_S) > dim(V & W_{S & L}). Computed exactly: with N an integer basis of the null
+space of the figure matrix (Fractions), dim(V & W_T) = |T's variables| - rank(N restricted
+to T's variables). Exposure only grows with S (a vector living on S lives on any superset,
+and if it is nonzero outside L on S it stays so), so trying EVERY subset of exactly
+min(k-1, people) respondents (no cells, no shortcuts) tries them all.
 """
 
 from __future__ import annotations
@@ -19,9 +28,9 @@ OTHER_RATERS = "Other raters"
 LINE_MANAGER = "line manager"
 
 
-def _null_space(rows: list[list[int]], width: int) -> list[list[int]]:
+def _null_space(rows: list[list[Fraction]], width: int) -> list[list[int]]:
     """Integer basis of {y : row . y = 0 for every row} (Gauss-Jordan over Fractions)."""
-    m = [[Fraction(v) for v in row] for row in rows]
+    m = [list(row) for row in rows]
     pivot_cols: list[int] = []
     r = 0
     for c in range(width):
@@ -61,6 +70,26 @@ def _gcd(a: int, b: int) -> int:
     return a
 
 
+class _Echelon:
+    """Incremental rank of integer vectors (fraction-free elimination)."""
+
+    def __init__(self, parent: "_Echelon | None" = None):
+        self.rows: list[tuple[int, list[int]]] = list(parent.rows) if parent else []
+        self.dependent = parent.dependent if parent else 0
+
+    def add(self, vector: list[int]) -> None:
+        v = list(vector)
+        for p, row in self.rows:
+            if v[p]:
+                a, b = row[p], v[p]
+                v = [x * a - y * b for x, y in zip(v, row)]
+        lead = next((i for i, x in enumerate(v) if x), None)
+        if lead is None:
+            self.dependent += 1
+        else:
+            self.rows.append((lead, v))
+
+
 def figure_sets(entry: dict, raters: list) -> list[tuple[str, str, set[int], dict]]:
     """(dimension, name, respondent index set, shown figure) for every shown figure of one
     space. `raters` is the list of (Respondent, value) who scored/answered it."""
@@ -79,57 +108,108 @@ def figure_sets(entry: dict, raters: list) -> list[tuple[str, str, set[int], dic
     return out
 
 
-def check_space(entry: dict, raters: list, k: int, line_manager_allowed: bool) -> list[str]:
-    """Problems with one space (a process or an item); empty when it is safe."""
-    problems = []
-    figures = figure_sets(entry, raters)
-    allowed_sets = []
-    for dimension, name, members, figure in figures:
+def check_figures(entry: dict, raters: list, k: int, line_manager_allowed: bool) -> tuple[list[str], list[set[int]]]:
+    """Direct problems of one space (n, mean, n < k) and the member sets of its figures."""
+    problems, sets = [], []
+    for dimension, name, members, figure in figure_sets(entry, raters):
         values = [raters[i][1] for i in members]
         if not members or figure["n"] != len(members):
             problems.append(f"{dimension}/{name}: n={figure['n']} but {len(members)} respondents")
             continue
         if abs(figure["score"] - sum(values) / len(values)) > 1e-9:
             problems.append(f"{dimension}/{name}: score does not match its respondents")
+        sets.append(members)
         if dimension == "relationship" and name == LINE_MANAGER and line_manager_allowed:
-            allowed_sets.append(frozenset(members))
             continue
         if figure["n"] < k:
             problems.append(f"{dimension}/{name}: shown with n={figure['n']} < k={k}")
-    if not figures:
-        return problems
-    size = len(raters)
-    rows = [[1 if i in members else 0 for i in range(size)] for _, _, members, _ in figures]
-    null = _null_space(rows, size)
-    columns = [tuple(y[i] for y in null) for i in range(size)]
-    zero = tuple(0 for _ in null)
-    for count in range(1, min(k - 1, size) + 1):
-        for subset in combinations(range(size), count):
-            total = zero
-            for i in subset:
-                total = tuple(a + b for a, b in zip(total, columns[i]))
-            if total == zero and frozenset(subset) not in allowed_sets:
-                problems.append(f"respondents {subset} derivable by subtraction")
-    return problems
+    return problems, sets
+
+
+def exposed(rows: list[dict], people: list, k: int, allowed: set) -> list[tuple]:
+    """Every exposed set of exactly min(k-1, len(people)) people (or a smaller exposed
+    prefix). `rows` are figures as {(person, item): Fraction coefficient}."""
+    variables = sorted({v for row in rows for v in row}, key=repr)
+    variables += [(p, None) for p in people if not any(v[0] == p for v in variables)]
+    index = {v: j for j, v in enumerate(variables)}
+    matrix = [[Fraction(0)] * len(variables) for _ in rows]
+    for m_row, row in zip(matrix, rows):
+        for v, coefficient in row.items():
+            m_row[index[v]] = coefficient
+    null = _null_space(matrix, len(variables)) if rows else []
+    if not rows:
+        return []
+    columns = {p: [[y[j] for y in null] for v, j in index.items() if v[0] == p and v[1] is not None] for p in people}
+
+    def nullity(group) -> int:
+        e = _Echelon()
+        for p in group:
+            for column in columns[p]:
+                e.add(column)
+        return e.dependent
+
+    lm_nullity: dict[frozenset, int] = {}
+
+    def excused(group) -> int:
+        inside = frozenset(p for p in group if p in allowed)
+        if inside not in lm_nullity:
+            lm_nullity[inside] = nullity(inside)
+        return lm_nullity[inside]
+
+    size = min(k - 1, len(people))
+    found: list[tuple] = []
+
+    def walk(start: int, chosen: tuple, echelon: _Echelon) -> None:
+        if echelon.dependent and echelon.dependent > excused(chosen):
+            found.append(chosen)  # exposed already: so is every extension
+            return
+        if len(chosen) == size:
+            return
+        for position in range(start, len(people) - (size - len(chosen)) + 1):
+            person = people[position]
+            child = _Echelon(echelon)
+            for column in columns[person]:
+                child.add(column)
+            walk(position + 1, chosen + (person,), child)
+
+    walk(0, (), _Echelon())
+    return found
 
 
 def check_report(report: dict, processes, respondents, rules) -> list[str]:
     """All anonymity problems of a report, checked against the raw inputs."""
     others = [r for r in respondents if r.role == "other"]
-    managers = [r for r in others if r.relationship == LINE_MANAGER]
+    managers = [i for i, r in enumerate(others) if r.relationship == LINE_MANAGER]
     lm_allowed = rules.show_line_manager and bool(managers) and all(
-        r.line_manager_consented for r in managers
+        others[i].line_manager_consented for i in managers
     )
+    allowed = set(managers) if lm_allowed else set()
     problems = []
     for process, entry in zip(processes, report["processes"]):
-        raters = []
-        for r in others:
-            values = [r.answers.get(i) for i in process.item_ids]
-            answered = [v for v in values if v is not None]
-            if answered and len(answered) >= (len(values) + 1) // 2:
-                raters.append((r, sum(answered) / len(answered)))
-        problems += [f"{process.id}: {p}" for p in check_space(entry, raters, rules.k, lm_allowed)]
+        rows: list[dict] = []
+        counted = []  # (person index, Respondent, process score, items answered)
+        for p, r in enumerate(others):
+            answered = [i for i in process.item_ids if r.answers.get(i) is not None]
+            if answered and len(answered) >= (len(process.item_ids) + 1) // 2:
+                counted.append((p, r, sum(r.answers[i] for i in answered) / len(answered), answered))
+        raters = [(r, score) for _, r, score, _ in counted]
+        found, sets = check_figures(entry, raters, rules.k, lm_allowed)
+        problems += [f"{process.id}: {x}" for x in found]
+        for members in sets:
+            row = {}
+            for j in members:
+                p, _, _, answered = counted[j]
+                for i in answered:
+                    row[(p, i)] = Fraction(1, len(answered))
+            rows.append(row)
         for item_id, item in zip(process.item_ids, entry["items"]):
-            raters = [(r, r.answers[item_id]) for r in others if r.answers.get(item_id) is not None]
-            problems += [f"{item_id}: {p}" for p in check_space(item, raters, rules.k, lm_allowed)]
+            answering = [p for p, r in enumerate(others) if r.answers.get(item_id) is not None]
+            raters = [(others[p], others[p].answers[item_id]) for p in answering]
+            found, sets = check_figures(item, raters, rules.k, lm_allowed)
+            problems += [f"{item_id}: {x}" for x in found]
+            for members in sets:
+                rows.append({(answering[j], item_id): Fraction(1) for j in members})
+        people = sorted({p for row in rows for (p, _) in row})
+        for group in exposed(rows, people, rules.k, allowed):
+            problems.append(f"{process.id}: respondents {group} derivable by subtraction")
     return problems

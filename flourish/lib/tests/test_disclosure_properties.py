@@ -40,7 +40,7 @@ def respondent(draw, role="other", index=0, professions=PROFESSIONS, relationshi
 
 @st.composite
 def cycle(draw):
-    count = draw(st.integers(1, 25))
+    count = draw(st.integers(1, 15))
     # Few distinct groups make big, overlapping groups: the interesting cases.
     professions = PROFESSIONS[: draw(st.integers(1, len(PROFESSIONS)))]
     relationships = draw(st.permutations(RELATIONSHIPS))[: draw(st.integers(1, len(RELATIONSHIPS)))]
