@@ -15,7 +15,16 @@ from flourish.qualitative.core.refiqda import Code, Coding, Memo, Project, QdaEr
 SCHEMA = Path(__file__).resolve().parents[4] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
 if not SCHEMA.exists():  # CI lays shared/ beside the clone
     SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
-needs_schema = pytest.mark.skipif(not SCHEMA.exists(), reason="official REFI-QDA schema not found in ../shared")
+
+
+@pytest.fixture
+def schema_path():
+    """The official schema is never copied into the repo: it must be in ../shared."""
+    assert SCHEMA.exists(), f"the official REFI-QDA schema is missing: expected {SCHEMA}"
+    return SCHEMA
+
+
+needs_schema = pytest.mark.usefixtures("schema_path")
 
 G = [f"00000000-0000-4000-8000-{i:012d}" for i in range(100)]
 
