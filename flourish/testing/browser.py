@@ -73,7 +73,11 @@ def assert_accessible(page):
 def assert_fits_width(page):
     """Nothing makes the page scroll sideways (the 360 px phone check)."""
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+    if overflow > 0:
+        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .slice(-5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))""")
+        raise AssertionError(f"{page.url} scrolls sideways by {overflow}px; widest: {culprits}")
 
 
 def sign_in(page, email, password):

@@ -63,3 +63,23 @@ def test_the_menu_and_skip_link_work_by_keyboard(phone, model_version):
     menu.focus()
     phone.keyboard.press("Enter")
     expect(phone.get_by_role("link", name="The model", exact=True)).to_be_visible()
+
+
+def test_the_password_reset_and_lock_out_pages_pass_axe(page, leader):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(leader.pk))
+    page.goto(f"/account/password-reset/{uid}/{default_token_generator.make_token(leader)}/")
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/account/password-reset/{uid}/not-a-token/")
+    expect(page.get_by_role("heading", name="This link has expired")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/account/password-reset/done/")
+    assert_accessible(page)
+    for _ in range(5):
+        sign_in(page, leader.email, "wrong password")
+    expect(page.get_by_role("heading", name="Too many failed sign-in attempts")).to_be_visible()
+    assert_accessible(page)

@@ -1,0 +1,86 @@
+"""A leader runs a cycle's set-up in Chromium; every leader and facilitator page passes
+axe-core on a desktop and fits a 360 px phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from flourish.feedback import actions
+from flourish.feedback.models import Cycle
+from flourish.testing import personas
+from flourish.testing.browser import assert_accessible, assert_fits_width, sign_in
+
+from .helpers import add_raters, answer, new_cycle
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_leader_sets_up_a_cycle_and_adds_people(page, leader, facilitator, model_version):
+    sign_in(page, leader.email, personas.PASSWORD)
+    page.get_by_role("link", name="360° feedback").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start a feedback round").click()
+    assert_accessible(page)
+    page.get_by_label("Name this feedback round").fill("Spring round")
+    page.get_by_label("Closing date").fill("2001-01-01")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Closing date").fill("2099-03-31")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Spring round")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_text("Add a person").click()
+    page.get_by_label("Name", exact=True).fill("Hannah Price")
+    page.get_by_label("Email address").fill("hannah@nhs.example")
+    page.get_by_label("Professional group").select_option("Health")
+    page.get_by_label("Relationship to you").select_option("team member")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("cell", name="Hannah Price", exact=False).first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_text("Add many people from a file").click()
+    page.get_by_label("Upload a CSV file").set_input_files(files=[{
+        "name": "people.csv", "mimeType": "text/csv",
+        "buffer": b"name,email,group,employer,relationship\nNo Email,,Health,NHS,peer\n"}])
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_text("nobody from it is on the list")).to_be_visible()
+    assert_accessible(page)
+    assert Cycle.objects.get(title="Spring round").raters.count() == 1
+
+
+def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(page, phone, leader, facilitator, model_version):
+    running = new_cycle(leader, model_version, title="Running round")
+    raters = add_raters(running)
+    actions.send_invitations(running)
+    answer(raters[0])
+    closed = new_cycle(leader, model_version, title="Closed round")
+    closed_raters = add_raters(closed)
+    actions.send_invitations(closed)
+    for rater in closed_raters:
+        answer(rater)
+    actions.close(closed)
+    pending = new_cycle(leader, model_version, title="Needs approval", approver=facilitator)
+    add_raters(pending)
+    actions.request_approval(pending)
+
+    for browser_page in (page, phone):
+        sign_in(browser_page, leader.email, personas.PASSWORD)
+        for cycle in (running, closed, pending):
+            browser_page.goto(f"/feedback/{cycle.pk}/")
+            expect(browser_page.get_by_role("heading", name=cycle.title)).to_be_visible()
+            assert_accessible(browser_page)
+            if browser_page is phone:
+                assert_fits_width(browser_page)
+    expect(page.get_by_text(f"Waiting for {facilitator.display_name} to approve", exact=False)).to_be_visible()
+
+    phone.context.clear_cookies()
+    sign_in(phone, facilitator.email, personas.PASSWORD)
+    phone.goto("/feedback/")
+    phone.get_by_role("link", name="Needs approval", exact=False).click()
+    assert_accessible(phone)
+    assert_fits_width(phone)
+    phone.get_by_role("button", name="Approve and send the invitations").click()
+    expect(phone.get_by_text("Approved")).to_be_visible()
+    pending.refresh_from_db()
+    assert pending.is_open
