@@ -139,6 +139,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Requests per client address to pages reached from a rater's link (django-ratelimit).
+# Generous: a whole NHS trust or council may reach us from one address.
+RATER_LINK_READ_RATE = os.environ.get("RATER_LINK_READ_RATE", "600/m")
+RATER_LINK_WRITE_RATE = os.environ.get("RATER_LINK_WRITE_RATE", "300/m")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -7,19 +7,14 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from . import actions
 from .models import Response
 from .permissions import get_rater_for_token
+from .ratelimits import limit_rater_links
 from .rater_forms import COMMENT_MAX, RaterPageForm
 
-# Per client address, across all the rater pages together (tokens are not guessable,
-# this keeps anyone from trying). Generous, because a whole NHS trust or council may
-# reach us from one address; a rater saves about ten pages in ten minutes.
-READ_RATE = "600/m"
-WRITE_RATE = "300/m"
 
 
 def _response_of(rater):
@@ -46,8 +41,7 @@ def rater_page(view):
     """Rate-limit, find the rater from the token (404 if unknown), stop at a withdrawn
     link or a closed cycle, and turn a refused action into a polite page."""
 
-    @ratelimit(group="feedback.rater-links.read", key="ip", rate=READ_RATE, method=["GET", "HEAD"], block=True)
-    @ratelimit(group="feedback.rater-links.write", key="ip", rate=WRITE_RATE, method="POST", block=True)
+    @limit_rater_links
     def limited(request, token, **kwargs):
         rater = get_rater_for_token(token)
         response = _response_of(rater)

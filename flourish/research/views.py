@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
+from flourish.feedback.ratelimits import limit_rater_links
 
 from flourish.feedback.models import Response
 from flourish.feedback.permissions import get_rater_for_token
@@ -24,17 +24,13 @@ from .permissions import (
     require_researcher, runs_for,
 )
 
-# The rater consent page shares the rater pages' per-address budget.
-READ_RATE = "120/m"
-WRITE_RATE = "30/m"
 
 
 # --- consent -----------------------------------------------------------------------
 
 
 @never_cache
-@ratelimit(group="feedback.rater-links.read", key="ip", rate=READ_RATE, method=["GET", "HEAD"], block=True)
-@ratelimit(group="feedback.rater-links.write", key="ip", rate=WRITE_RATE, method="POST", block=True)
+@limit_rater_links  # the rater pages' per-address budget
 def rater_consent(request, token):
     """A rater's own choice, from their personal link: works while the cycle is open and
     after it closes (a withdrawn link still lets them withdraw consent)."""
