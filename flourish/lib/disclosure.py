@@ -57,6 +57,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from flourish.lib.exactlinalg import left_null_usage, rank, rref_any
+
 MINIMUM_K = 3
 OTHER_RATERS = "Other raters"
 LINE_MANAGER = "line manager"
@@ -205,7 +207,7 @@ def _removal_order(figures: Sequence[tuple[int, tuple, frozenset[int]]]) -> list
     before the process); within those, relationship pool, relationship groups, the line
     manager, profession pool, profession groups, smallest first."""
 
-    def rank(index: int):
+    def order_key(index: int):
         space, key, group = figures[index]
         level = 1 if space == 0 else 0
         if key == _ALL:
@@ -218,118 +220,10 @@ def _removal_order(figures: Sequence[tuple[int, tuple, frozenset[int]]]) -> list
             return (0, level, base, len(group), "", space)
         return (0, level, base + 1, len(group), name, space)
 
-    return sorted(range(len(figures)), key=rank)
+    return sorted(range(len(figures)), key=order_key)
 
 
 # --- exact linear algebra ----------------------------------------------------------------
-
-
-def _rref(rows: Iterable[Sequence[int]], width: int) -> tuple[list[list[int]], list[int]]:
-    """Reduced row echelon form with integer rows (each pivot positive, other pivot
-    columns zero), computed fraction-free with Python integers. Returns (rows, pivots)."""
-    work = [list(r) for r in rows if any(r)]
-    pivots: list[int] = []
-    top = 0
-    for col in range(width):
-        if top == len(work):
-            break
-        found = next((i for i in range(top, len(work)) if work[i][col]), None)
-        if found is None:
-            continue
-        work[top], work[found] = work[found], work[top]
-        pivot_row = work[top]
-        if pivot_row[col] < 0:
-            pivot_row = work[top] = [-v for v in pivot_row]
-        p = pivot_row[col]
-        for i in range(len(work)):
-            if i != top and work[i][col]:
-                f = work[i][col]
-                row = [a * p - b * f for a, b in zip(work[i], pivot_row)]
-                g = math.gcd(*row)
-                work[i] = [v // g for v in row] if g > 1 else row
-        pivots.append(col)
-        top += 1
-    return work[:top], pivots
-
-
-def _rank(rows: Sequence[Sequence[int]], width: int) -> int:
-    return len(_rref(rows, width)[1])
-
-
-_SAFE = 2**30  # int64 products of two such entries cannot overflow
-
-
-class _Overflow(Exception):
-    pass
-
-
-def _rref_np(matrix: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """As `_rref`, vectorised with int64 (exact while entries stay below 2**30; raises
-    _Overflow otherwise, and the caller falls back to Python integers)."""
-    a = matrix.astype(np.int64, copy=True)
-    a = a[np.any(a != 0, axis=1)]
-    if a.size and np.abs(a).max() >= _SAFE:
-        raise _Overflow
-    rows, width = a.shape
-    pivots: list[int] = []
-    top = 0
-    for col in range(width):
-        if top == rows:
-            break
-        nonzero = np.flatnonzero(a[top:, col])
-        if nonzero.size == 0:
-            continue
-        found = top + int(nonzero[0])
-        if found != top:
-            a[[top, found]] = a[[found, top]]
-        if a[top, col] < 0:
-            a[top] = -a[top]
-        g = np.gcd.reduce(a[top])
-        if g > 1:
-            a[top] //= g
-        others = np.flatnonzero(a[:, col])
-        others = others[others != top]
-        if others.size:
-            sub = a[others] * a[top, col] - a[others, col][:, None] * a[top]
-            g = np.gcd.reduce(sub, axis=1)
-            g[g == 0] = 1
-            sub //= g[:, None]
-            if np.abs(sub).max() >= _SAFE:
-                raise _Overflow
-            a[others] = sub
-        pivots.append(col)
-        top += 1
-    return a[:top], pivots
-
-
-def _rref_any(matrix: np.ndarray) -> tuple[list[list[int]] | np.ndarray, list[int], bool]:
-    """RREF of an integer matrix: (rows, pivots, rows_are_int64)."""
-    try:
-        rows, pivots = _rref_np(matrix)
-        return rows, pivots, True
-    except _Overflow:
-        rows, pivots = _rref(matrix.tolist(), matrix.shape[1])
-        return rows, pivots, False
-
-
-def _left_null_usage(matrix: np.ndarray, keep_columns: np.ndarray) -> tuple[int, np.ndarray]:
-    """For Omega = {c : c^T matrix[:, keep] = 0}: (dim Omega, which rows j some c in Omega
-    uses, c_j != 0)."""
-    count = matrix.shape[0]
-    a = matrix[:, keep_columns].T
-    rows, pivots, _ = _rref_any(a) if a.size else ([], [], True)
-    rows = [list(map(int, r)) for r in rows]
-    pivot_set = set(pivots)
-    free = [j for j in range(count) if j not in pivot_set]
-    used = np.zeros(count, dtype=bool)
-    used[free] = True
-    for row, p in zip(rows, pivots):
-        if any(row[f] for f in free):
-            used[p] = True
-    return len(free), used
-
-
-# --- the joint audit ---------------------------------------------------------------------
 
 
 class _Joint:
@@ -385,7 +279,7 @@ class _Joint:
 
     def _reduce(self) -> None:
         unique = np.unique(self.matrix, axis=0) if self.matrix.size else self.matrix
-        rows, pivots, native = _rref_any(unique)
+        rows, pivots, native = rref_any(unique)
         self.native = native
         if native:
             self.R = rows
@@ -430,7 +324,7 @@ class _Joint:
                 inside.update(self.columns_of[c].tolist())
             keep = [j for j in range(self.width) if j not in inside]
             sub = [[self._row_list(t)[j] for j in keep] for t in rows]
-            result = len(rows) - _rank(sub, len(keep))
+            result = len(rows) - rank(sub, len(keep))
         self._nullity_cache[cells] = result
         return result
 
@@ -520,12 +414,12 @@ class _Joint:
         inside = np.zeros(self.width, dtype=bool)
         for c in target:
             inside[self.columns_of[c]] = True
-        _, used = _left_null_usage(self.matrix, ~inside)
+        _, used = left_null_usage(self.matrix, ~inside)
         lm_inside = np.zeros(self.width, dtype=bool)
         for c in target:
             if self.line_manager[c]:
                 lm_inside[self.columns_of[c]] = True
-        _, used_allowed = _left_null_usage(self.matrix, ~lm_inside)
+        _, used_allowed = left_null_usage(self.matrix, ~lm_inside)
         for j in order:
             if used[j] and not used_allowed[j]:
                 return j

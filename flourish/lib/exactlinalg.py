@@ -1,0 +1,120 @@
+"""Exact integer linear algebra for the disclosure audit (pure: numpy and Python integers).
+
+Row echelon forms are computed fraction-free so that "can this be derived from the shown
+figures?" is decided exactly, never up to a floating-point tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+
+
+def _rref(rows: Iterable[Sequence[int]], width: int) -> tuple[list[list[int]], list[int]]:
+    """Reduced row echelon form with integer rows (each pivot positive, other pivot
+    columns zero), computed fraction-free with Python integers. Returns (rows, pivots)."""
+    work = [list(r) for r in rows if any(r)]
+    pivots: list[int] = []
+    top = 0
+    for col in range(width):
+        if top == len(work):
+            break
+        found = next((i for i in range(top, len(work)) if work[i][col]), None)
+        if found is None:
+            continue
+        work[top], work[found] = work[found], work[top]
+        pivot_row = work[top]
+        if pivot_row[col] < 0:
+            pivot_row = work[top] = [-v for v in pivot_row]
+        p = pivot_row[col]
+        for i in range(len(work)):
+            if i != top and work[i][col]:
+                f = work[i][col]
+                row = [a * p - b * f for a, b in zip(work[i], pivot_row)]
+                g = math.gcd(*row)
+                work[i] = [v // g for v in row] if g > 1 else row
+        pivots.append(col)
+        top += 1
+    return work[:top], pivots
+
+
+def rank(rows: Sequence[Sequence[int]], width: int) -> int:
+    return len(_rref(rows, width)[1])
+
+
+_SAFE = 2**30  # int64 products of two such entries cannot overflow
+
+
+class _Overflow(Exception):
+    pass
+
+
+def _rref_np(matrix: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """As `_rref`, vectorised with int64 (exact while entries stay below 2**30; raises
+    _Overflow otherwise, and the caller falls back to Python integers)."""
+    a = matrix.astype(np.int64, copy=True)
+    a = a[np.any(a != 0, axis=1)]
+    if a.size and np.abs(a).max() >= _SAFE:
+        raise _Overflow
+    rows, width = a.shape
+    pivots: list[int] = []
+    top = 0
+    for col in range(width):
+        if top == rows:
+            break
+        nonzero = np.flatnonzero(a[top:, col])
+        if nonzero.size == 0:
+            continue
+        found = top + int(nonzero[0])
+        if found != top:
+            a[[top, found]] = a[[found, top]]
+        if a[top, col] < 0:
+            a[top] = -a[top]
+        g = np.gcd.reduce(a[top])
+        if g > 1:
+            a[top] //= g
+        others = np.flatnonzero(a[:, col])
+        others = others[others != top]
+        if others.size:
+            sub = a[others] * a[top, col] - a[others, col][:, None] * a[top]
+            g = np.gcd.reduce(sub, axis=1)
+            g[g == 0] = 1
+            sub //= g[:, None]
+            if np.abs(sub).max() >= _SAFE:
+                raise _Overflow
+            a[others] = sub
+        pivots.append(col)
+        top += 1
+    return a[:top], pivots
+
+
+def rref_any(matrix: np.ndarray) -> tuple[list[list[int]] | np.ndarray, list[int], bool]:
+    """RREF of an integer matrix: (rows, pivots, rows_are_int64)."""
+    try:
+        rows, pivots = _rref_np(matrix)
+        return rows, pivots, True
+    except _Overflow:
+        rows, pivots = _rref(matrix.tolist(), matrix.shape[1])
+        return rows, pivots, False
+
+
+def left_null_usage(matrix: np.ndarray, keep_columns: np.ndarray) -> tuple[int, np.ndarray]:
+    """For Omega = {c : c^T matrix[:, keep] = 0}: (dim Omega, which rows j some c in Omega
+    uses, c_j != 0)."""
+    count = matrix.shape[0]
+    a = matrix[:, keep_columns].T
+    rows, pivots, _ = rref_any(a) if a.size else ([], [], True)
+    rows = [list(map(int, r)) for r in rows]
+    pivot_set = set(pivots)
+    free = [j for j in range(count) if j not in pivot_set]
+    used = np.zeros(count, dtype=bool)
+    used[free] = True
+    for row, p in zip(rows, pivots):
+        if any(row[f] for f in free):
+            used[p] = True
+    return len(free), used
+
+
+# --- the joint audit ---------------------------------------------------------------------
