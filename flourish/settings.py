@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "flourish.development",
     "flourish.sets",
     "flourish.research",
+    "flourish.qualitative",
     "flourish.api",
     "django.contrib.admin",
     "django.contrib.auth",

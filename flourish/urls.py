@@ -17,6 +17,7 @@ urlpatterns = [
     path("development/", include("flourish.development.urls")),
     path("sets/", include("flourish.sets.urls")),
     path("research/", include("flourish.research.urls")),
+    path("coding/", include("flourish.qualitative.urls")),
     path("api/", include("flourish.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
