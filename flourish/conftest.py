@@ -39,6 +39,13 @@ def researcher(organisation):
 
 
 @pytest.fixture
+def second_researcher(organisation):
+    from flourish.testing import personas
+
+    return personas.second_researcher(organisation)
+
+
+@pytest.fixture
 def org_admin(organisation):
     from flourish.testing import personas
 

@@ -1,6 +1,7 @@
 """The people our tests are about. Each function makes one named persona.
 
-- a leader (Amara) of a Children's Centre, and her organisation's other roles;
+- a leader (Amara) of a Children's Centre, and her organisation's other roles (two
+  researchers, Mei and Tomasz, so that coders can be compared);
 - an outsider: a leader of another organisation, who must never see Amara's work.
 """
 
@@ -31,6 +32,11 @@ def facilitator(org=None) -> User:
 
 def researcher(org=None) -> User:
     return person("mei@riverside.test", Role.RESEARCHER, org or organisation(), "Mei", "Chen")
+
+
+def second_researcher(org=None) -> User:
+    """A second coder, so that coders can be compared."""
+    return person("tomasz@riverside.test", Role.RESEARCHER, org or organisation(), "Tomasz", "Nowak")
 
 
 def org_admin(org=None) -> User:
