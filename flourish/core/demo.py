@@ -12,6 +12,7 @@ from flourish.development import demo as development_demo
 from flourish.frameworks.actions import default_framework_slug, load_builtin_frameworks
 from flourish.frameworks.models import Framework
 from flourish.selfassess.models import SelfAssessment
+from flourish.qualitative import demo as qualitative_demo
 from flourish.research import demo as research_demo
 from flourish.sets import demo as sets_demo
 
@@ -70,6 +71,8 @@ def create() -> str:
     plan = development_demo.create(users[Role.LEADER], organisation)
     learning_set = sets_demo.create(users[Role.FACILITATOR], [users[Role.LEADER]], organisation)
     shared = research_demo.create(organisation, users[Role.RESEARCHER])
+    coding = qualitative_demo.create(organisation, users[Role.RESEARCHER],
+                                     Framework.objects.get(slug=default_framework_slug()).latest(), PASSWORD)
     rater_link = _open_cycle(users[Role.LEADER], organisation)
     lines = [
         f"Demo organisation: {ORGANISATION}",
@@ -82,6 +85,8 @@ def create() -> str:
         f"http://127.0.0.1:8000/sets/{learning_set.pk}/story/ – cohort view: /sets/{learning_set.pk}/cohort/",
         f"Research: {shared} consented rater responses; sign in as the researcher and open "
         f"http://127.0.0.1:8000/research/model/",
+        f"A coding project (two interviews and a PAR session, coded by the researcher and "
+        f"{qualitative_demo.SECOND_CODER[0]}): http://127.0.0.1:8000/coding/{coding.pk}/",
     ]
     return "\n".join(lines)
 
