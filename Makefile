@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench lock check-deploy clean
+.PHONY: run test install assist migrate demo bench lock check-deploy clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# Assisted coding is an optional extra (`make run` does not need it; tests and benchmarks do).
+# torch goes in first, pinned, so that pip takes the local CPU build and never a CUDA one.
+ASSIST_STAMP := $(VENV)/.assist-installed
+$(ASSIST_STAMP): $(STAMP) requirements-assist.lock
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -r requirements-assist.lock
+	touch $(ASSIST_STAMP)
+
+assist: $(ASSIST_STAMP)
+
 migrate: install
 	$(BIN)/flourish migrate --noinput
 
@@ -24,16 +34,20 @@ demo: migrate
 run: demo
 	$(BIN)/flourish runserver 127.0.0.1:8000
 
-test: install
+test: install assist
 	$(BIN)/pytest
 
-bench: install
+bench: install assist
 	$(BIN)/python bench/run.py
 
 # Re-pin the lock after changing dependencies in pyproject.toml.
 lock: install
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --extra dev --extra assist --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -c requirements.lock -o requirements-assist.lock pyproject.toml
+	sed -i -e 's/^torch==2\.13\.0+cpu$$/torch==2.13.0/' -e '1i # Install torch==2.13.0 first (make assist does): pip then takes the CPU build.' \
+		requirements-assist.lock
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=flourish.example.org $(BIN)/flourish check --deploy --fail-level WARNING

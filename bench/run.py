@@ -18,6 +18,7 @@ def main():
     runs = [
         [sys.executable, "bench/bench_report.py"],
         [sys.executable, "bench/bench_qualitative.py"],
+        [sys.executable, "bench/bench_assist.py"],
         [sys.executable, "bench/bench_disclosure.py", "--out", "bench/RESULTS-disclosure.md"],
         [sys.executable, "bench/bench_cfa.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
     ]
@@ -25,7 +26,8 @@ def main():
         print("$", " ".join(command), flush=True)
         subprocess.run(command, cwd=ROOT, check=True)
     parts = [HEADER]
-    for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-cfa.md", "RESULTS-qualitative.md"):
+    for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-cfa.md", "RESULTS-qualitative.md",
+                 "RESULTS-assist.md"):
         path = ROOT / "bench" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")

@@ -294,6 +294,8 @@ def apply_codes(coder, source, start: int, end: int, codes, user=None, score=Non
 def turn_span(source, index: int) -> tuple[int, int]:
     """The words of a speaker turn, after its "Name:" label."""
     try:
+        if index < 0:  # not a Python index from the end
+            raise IndexError(index)
         start, end, body, _ = source.turns[index]
     except (IndexError, TypeError):
         raise NotAllowed(f"{source.name} has no turn {index + 1}.") from None

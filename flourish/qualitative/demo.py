@@ -1,6 +1,7 @@
 """The demo coding project: two interviews and one PAR session (invented transcripts in
 data/demo/), coded turn by turn by two researchers, Mei and Tomasz, so that agreement per
-process and the model check have something to show. Running it again changes nothing
+process and the model check have something to show; their agreed units and three settled
+disagreements form the consensus layer. Running it again changes nothing
 already there."""
 
 from pathlib import Path
@@ -79,10 +80,25 @@ def create(organisation, researcher, framework_version, password: str) -> Projec
                     actions.set_turn_codes(layer, source, index, [codes[c] for c in chosen], user)
     for speaker in project.speakers.all():
         actions.set_speaker_attributes(speaker, SPEAKERS.get(speaker.name, {}))
+    _adjudicate(project, researcher, layers)
     actions.add_memo(project, researcher, "Funding came up unprompted in both leader interviews so far; "
                      "watch whether it belongs under Thinking Systematically or stays its own theme.",
                      target=codes["Funding pressure"])
     return project
+
+
+def _adjudicate(project, lead, layers) -> None:
+    """Agreed units go into the consensus layer; the lead settles the first few
+    disagreements and leaves the rest for the demo's visitor."""
+    from . import adjudication, analysis
+
+    adjudication.accept_agreements(project, lead, layers)
+    report = analysis.project_agreement(project, coders=layers, bootstrap_samples=0)
+    for disagreement in report["disagreements"][:3]:
+        adjudication.decide(project, lead, project.sources.get(pk=disagreement["source_id"]),
+                            project.codes.get(pk=disagreement["code_id"]), disagreement["start"],
+                            disagreement["end"], applies=True,
+                            note="Both readings are defensible; kept, as the turn is mainly about this.")
 
 
 def _second_coder(organisation, password) -> User:

@@ -1,11 +1,270 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages for projects, members, sources and their attributes, and speakers. Each view
+authorises through `permissions` (404 for anyone not allowed), calls one function of
+`actions` and renders or redirects with a message. The codebook and memos are in
+`codebook_views`, coding in `coding_views`."""
 
-from .permissions import can_create_projects, projects_for
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from flourish.accounts.models import Role
+from flourish.accounts.permissions import organisations_for
+from flourish.frameworks.models import FrameworkVersion
+from flourish.frameworks.permissions import frameworks_for
+
+from . import actions
+from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
+from .models import MemberRole
+from .permissions import can_create_projects, get_project_for_user, get_source, projects_for
+
+
+# --- shared by the workbench's views ----------------------------------------------------------
+
+def project_for(request, pk, lead=False):
+    """(project, membership, the user's own coding layer); 404 for anyone not allowed."""
+    project, member = get_project_for_user(request.user, pk, lead=lead)
+    return project, member, actions.person_layer(project, request.user)
+
+
+def page(request, template, project, member, nav, context=None, status=200):
+    """Render a project page: every one has the project, the membership and the sub-navigation."""
+    return render(request, template, {
+        "project": project, "member": member, "is_lead": member.role == MemberRole.LEAD, "nav": nav,
+        **(context or {}),
+    }, status=status)
+
+
+def uploaded(file) -> tuple[str, bytes]:
+    return file.name, file.read()
+
+
+def get_speaker(project, pk):
+    speaker = project.speakers.filter(pk=pk).first()
+    if speaker is None:
+        raise Http404("No such speaker.")
+    return speaker
+
+
+# --- projects -------------------------------------------------------------------------------
+
+def _project_form(request, data=None):
+    latest = [f.latest().pk for f in frameworks_for(request.user) if f.latest()]
+    return ProjectForm(
+        data, organisations=organisations_for(request.user, Role.RESEARCHER),
+        versions=FrameworkVersion.objects.filter(pk__in=latest).select_related("framework"),
+    )
 
 
 @login_required
 def index(request):
+    if not can_create_projects(request.user):
+        raise Http404("No such page.")
+    form = None
+    if request.method == "POST":
+        form = _project_form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project = actions.create_project(request.user, data["organisation"], data["name"], data["framework"],
+                                                 description=data["description"], unit_kind=data["unit_kind"])
+            except actions.NotAllowed as problem:
+                form.add_error("name", str(problem))
+            else:
+                messages.success(request, f"The project “{project.name}” is ready. Add its transcripts.")
+                return redirect("qualitative:project", pk=project.pk)
+    projects = projects_for(request.user).annotate(n_sources=Count("sources", distinct=True))
+    roles = dict(request.user.coding_memberships.values_list("project_id", "role"))
     return render(request, "qualitative/index.html", {
-        "projects": projects_for(request.user), "can_create": can_create_projects(request.user),
+        "projects": [(p, roles.get(p.pk)) for p in projects], "form": form or _project_form(request),
+    }, status=400 if form is not None else 200)
+
+
+def _sources_with_counts(project, layer):
+    return project.sources.annotate(mine=Count("codings", filter=Q(codings__coder=layer)))
+
+
+def _project_page(request, project, member, layer, form=None, status=200):
+    return page(request, "qualitative/project.html", project, member, "project", {
+        "sources": _sources_with_counts(project, layer),
+        "members": project.members.select_related("user"),
+        "form": form, "member_form": form or MemberForm(),
+        "codes": project.codes.count(), "memos": project.memos.count(),
+    }, status=status)
+
+
+@login_required
+def project(request, pk):
+    return _project_page(request, *project_for(request, pk))
+
+
+@login_required
+@require_POST
+def add_member(request, pk):
+    project, member, layer = project_for(request, pk, lead=True)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            added = actions.add_member(project, form.cleaned_data["email"], form.cleaned_data["role"])
+        except actions.NotAllowed as problem:
+            form.add_error("email", str(problem))
+        else:
+            messages.success(request, f"{added.user.get_full_name() or added.user.email} has joined the project "
+                                      f"as {added.get_role_display().lower()}.")
+            return redirect("qualitative:project", pk=pk)
+    return _project_page(request, project, member, layer, form=form, status=400)
+
+
+@login_required
+@require_POST
+def remove_member(request, pk, member_pk):
+    project, member, _ = project_for(request, pk, lead=True)
+    removed = project.members.filter(pk=member_pk).select_related("user").first()
+    if removed is None:
+        raise Http404("No such member.")
+    try:
+        actions.remove_member(project, removed)
+    except actions.NotAllowed as problem:
+        messages.error(request, str(problem))
+        return redirect("qualitative:project", pk=pk)
+    messages.success(request, f"{removed.user.get_full_name() or removed.user.email} is no longer a member. "
+                              "Their codings stay in the project.")
+    if removed.pk == member.pk:
+        return redirect("qualitative:index")
+    return redirect("qualitative:project", pk=pk)
+
+
+# --- sources --------------------------------------------------------------------------------
+
+def _sources_page(request, project, member, layer, form=None, status=200):
+    return page(request, "qualitative/sources.html", project, member, "sources", {
+        "sources": _sources_with_counts(project, layer), "form": form or UploadForm(),
+    }, status=status)
+
+
+@login_required
+def sources(request, pk):
+    if request.method != "POST":
+        return _sources_page(request, *project_for(request, pk))
+    project, member, layer = project_for(request, pk, lead=True)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            created = actions.import_sources(project, request.user, [uploaded(f) for f in form.cleaned_data["files"]],
+                                             form.attributes())
+        except actions.NotAllowed as problem:
+            form.add_error("files", str(problem))
+        else:
+            names = ", ".join(s.name for s in created)
+            messages.success(request, f"Imported {len(created)} transcript{'s' if len(created) != 1 else ''}: {names}.")
+            return redirect("qualitative:sources", pk=pk)
+    return _sources_page(request, project, member, layer, form=form, status=400)
+
+
+def _source_page(request, project, member, layer, source, attributes_form=None, revise_form=None, status=200):
+    codings = list(source.codings.select_related("code", "coder"))
+    mine = [c for c in codings if c.coder_id == layer.pk]
+    return page(request, "qualitative/source.html", project, member, "sources", {
+        "source": source,
+        "attributes": sorted((k, v) for k, v in source.attributes.items() if k not in SourceAttributesForm.FIXED),
+        "speakers": project.speakers.filter(name__in=source.speakers()),
+        "mine": len(mine),
+        "to_check": [c for c in mine if not c.is_current],
+        # Other layers' codings are not shown (blind coding), only how many need a check.
+        "others_to_check": sum(1 for c in codings if c.coder_id != layer.pk and not c.is_current),
+        "attributes_form": attributes_form or SourceAttributesForm(attributes=source.attributes),
+        "revise_form": revise_form or ReviseForm(),
+        "form": attributes_form if attributes_form is not None and attributes_form.errors else revise_form,
+    }, status=status)
+
+
+@login_required
+def source(request, pk, source_pk):
+    project, member, layer = project_for(request, pk)
+    return _source_page(request, project, member, layer, get_source(project, source_pk))
+
+
+@login_required
+@require_POST
+def source_attributes(request, pk, source_pk):
+    project, member, layer = project_for(request, pk, lead=True)
+    source = get_source(project, source_pk)
+    form = SourceAttributesForm(request.POST, attributes=source.attributes)
+    if form.is_valid():
+        try:
+            actions.set_source_attributes(source, form.attributes())
+        except actions.NotAllowed as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"The attributes of {source.name} are saved.")
+            return redirect("qualitative:source", pk=pk, source_pk=source.pk)
+    return _source_page(request, project, member, layer, source, attributes_form=form, status=400)
+
+
+@login_required
+@require_POST
+def revise_source(request, pk, source_pk):
+    project, member, layer = project_for(request, pk, lead=True)
+    source = get_source(project, source_pk)
+    form = ReviseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            changed = actions.revise_source(source, request.user, *uploaded(form.cleaned_data["file"]))
+        except actions.NotAllowed as problem:
+            form.add_error("file", str(problem))
+        else:
+            messages.success(request, f"The text of {source.name} is revised. " + (
+                f"{len(changed)} coding{'s' if len(changed) != 1 else ''} need checking." if changed
+                else "Every coding still covers the same words."))
+            return redirect("qualitative:source", pk=pk, source_pk=source.pk)
+    return _source_page(request, project, member, layer, source, revise_form=form, status=400)
+
+
+@login_required
+def delete_source(request, pk, source_pk):
+    project, member, _ = project_for(request, pk, lead=True)
+    source = get_source(project, source_pk)
+    if request.method == "POST":
+        actions.delete_source(source)
+        messages.success(request, f"{source.name} and its codings are deleted.")
+        return redirect("qualitative:sources", pk=pk)
+    return page(request, "qualitative/source_delete.html", project, member, "sources", {
+        "source": source, "codings": source.codings.count(), "memos": source.memos.count(),
     })
+
+
+# --- speakers -------------------------------------------------------------------------------
+
+def _speakers_page(request, project, member, bound=None, status=200):
+    speakers = list(project.speakers.all())
+    forms_ = [(s, bound if bound is not None and bound.prefix == f"speaker-{s.pk}"
+               else SpeakerForm(prefix=f"speaker-{s.pk}", initial=s.attributes)) for s in speakers]
+    return page(request, "qualitative/speakers.html", project, member, "speakers", {
+        "speaker_forms": forms_, "form": bound,
+    }, status=status)
+
+
+@login_required
+def speakers(request, pk):
+    project, member, _ = project_for(request, pk)
+    return _speakers_page(request, project, member)
+
+
+@login_required
+@require_POST
+def speaker(request, pk, speaker_pk):
+    project, member, _ = project_for(request, pk, lead=True)
+    found = get_speaker(project, speaker_pk)
+    form = SpeakerForm(request.POST, prefix=f"speaker-{found.pk}")
+    if form.is_valid():
+        try:
+            actions.set_speaker_attributes(found, form.attributes(found.attributes))
+        except actions.NotAllowed as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"The attributes of {found.name} are saved.")
+            return redirect(reverse("qualitative:speakers", args=[pk]) + f"#speaker-{found.pk}")
+    return _speakers_page(request, project, member, bound=form, status=400)

@@ -20,6 +20,8 @@ def test_the_demo_project_has_two_interviews_and_a_par_session_coded_by_two_peop
     for layer in people:
         assert Coding.objects.filter(coder=layer).count() >= 15
     assert all(c.is_current for c in Coding.objects.filter(source__project=project))
+    consensus = Coding.objects.filter(coder=project.consensus())
+    assert consensus.count() >= 15 and project.adjudications.count() == 3
     lena = project.speakers.get(name="Lena")
     assert lena.attributes["role"] == "Centre leader"
 

@@ -1,0 +1,237 @@
+"""Agreement between coders, its downloads, and adjudication onto the consensus layer.
+
+Opening the agreement or adjudication page shows other people's coding, so it counts as the
+member choosing to compare (`actions.choose_to_compare`), which the method note reports.
+Anyone in the project may read these pages; only leads adjudicate (404 for coders).
+"""
+
+import csv
+import io
+import json
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import actions, adjudication, analysis
+from .models import Adjudication, CoderKind, UnitKind
+from .permissions import get_code, get_source
+from .views import page, project_for
+
+BOOTSTRAP, SEED = 1000, 0
+CONFIDENCE = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]
+SHOWN_DISAGREEMENTS = 200
+
+
+class AgreementForm(forms.Form):
+    """What to compare (sent by GET). Without data, the defaults of `project_agreement`."""
+
+    coders = forms.MultipleChoiceField(label="Coders to compare", widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": "Choose at least two coders to compare"})
+    sources = forms.MultipleChoiceField(label="Sources", widget=forms.CheckboxSelectMultiple,
+                                        error_messages={"required": "Choose at least one source"})
+    codes = forms.MultipleChoiceField(label="Codes", widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"required": "Choose at least one code"})
+    unit = forms.ChoiceField(label="Unit of comparison", choices=UnitKind.choices, widget=forms.RadioSelect,
+                             help_text="A speaker turn is the words after the speaker's name; sentences never "
+                                       "cross a turn.")
+    exclude_uncoded = forms.BooleanField(label="Leave out units nobody coded with the chosen codes", required=False)
+    confidence = forms.ChoiceField(label="Confidence intervals", choices=CONFIDENCE, widget=forms.RadioSelect)
+
+    def __init__(self, project, data=None, only=None):
+        defaults_from = analysis.pick_coders(project)
+        super().__init__(data, initial={
+            "coders": [str(c.pk) for c in defaults_from], "sources": [str(s.pk) for s in project.sources.all()],
+            "codes": [str(c.pk) for c in project.codes.all()], "unit": project.unit_kind, "confidence": "0.95",
+        })
+        kind = dict(CoderKind.choices)
+        self.fields["coders"].choices = [
+            (str(c.pk), c.name if c.kind == CoderKind.PERSON else f"{c.name} ({kind[c.kind].lower()})")
+            for c in project.coders.all()]
+        self.fields["sources"].choices = [(str(s.pk), s.name) for s in project.sources.all()]
+        self.fields["codes"].choices = [(str(c.pk), c.name) for c in project.codes.all()]
+        if only:
+            for name in set(self.fields) - set(only):
+                del self.fields[name]
+
+    def clean_coders(self):
+        coders = self.cleaned_data["coders"]
+        if len(coders) < 2:
+            raise forms.ValidationError("Choose at least two coders to compare")
+        return coders
+
+    def chosen(self) -> dict:
+        """Keyword arguments for `project_agreement` (valid form) or its defaults (unbound)."""
+        data = self.cleaned_data if self.is_bound else {"unit": self.initial["unit"], "confidence": "0.95"}
+        return {
+            "coders": [int(pk) for pk in data["coders"]] if "coders" in data else None,
+            "sources": [int(pk) for pk in data["sources"]] if "sources" in data else None,
+            "codes": [int(pk) for pk in data["codes"]] if "codes" in data else None,
+            "unit_kind": data["unit"], "exclude_uncoded": data.get("exclude_uncoded", False),
+            "confidence": float(data.get("confidence", "0.95")),
+        }
+
+
+def _form(request, project, only=None) -> AgreementForm:
+    return AgreementForm(project, request.GET if "unit" in request.GET else None, only=only)
+
+
+def _run(form, project, bootstrap=BOOTSTRAP) -> tuple[dict | None, str]:
+    """(report, problem): the report when the choice is valid and there is something to compare."""
+    if form.is_bound and not form.is_valid():
+        return None, ""
+    try:
+        return analysis.project_agreement(project, **form.chosen(), bootstrap_samples=bootstrap, seed=SEED), ""
+    except actions.NotAllowed as problem:
+        return None, str(problem)
+
+
+# --- display --------------------------------------------------------------------------------
+
+
+def _number(value, percent: bool) -> str:
+    if value is None:
+        return "not defined"
+    text = f"{value:.0%}" if percent else f"{value:.2f}"
+    return text.lstrip("-") if float(text.rstrip("%")) == 0 else text.replace("-", "−")  # no “−0.00”
+
+
+def _ci(ci, percent: bool) -> str:
+    return f"{_number(ci[0], percent)} to {_number(ci[1], percent)}" if ci else ""
+
+
+def _grouped(project, report) -> list[dict]:
+    """The per-code rows grouped by the process each code counts for, then emergent codes."""
+    process_of = analysis.code_processes(project)
+    groups = {p["id"]: {"title": p["name"], "kind": p["kind"], "rows": []}
+              for p in analysis.framework_processes(project)}
+    emergent = {"title": "Emergent codes", "kind": "", "rows": []}
+    for row in report["per_code"]:
+        shown = {**row, "percent": _number(row["percent_agreement"], True), "percent_ci": _ci(row["percent_ci"], True),
+                 "kappa": _number(row["cohen_kappa"], False), "kappa_ci": _ci(row["kappa_ci"], False),
+                 "alpha": _number(row["krippendorff_alpha"], False), "alpha_ci": _ci(row["alpha_ci"], False)}
+        groups.get(process_of.get(row["code_id"]), emergent)["rows"].append(shown)
+    return [g for g in [*groups.values(), emergent] if g["rows"]]
+
+
+def _blindness(project, report) -> list[dict]:
+    layers = {c.name: c for c in project.coders.filter(kind=CoderKind.PERSON)}
+    return [{"name": name, "compared_at": layers[name].compared_at} for name in report["coders"] if name in layers]
+
+
+def _query(request) -> str:
+    return urlencode([(k, v) for k in ("coders", "sources", "codes", "unit", "exclude_uncoded", "confidence")
+                      for v in request.GET.getlist(k)])
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@login_required
+def agreement(request, pk):
+    project, member, layer = project_for(request, pk)
+    actions.choose_to_compare(layer)
+    form = _form(request, project)
+    report, problem = _run(form, project)
+    return page(request, "qualitative/agreement.html", project, member, "agreement", {
+        "form": form, "report": report, "problem": problem, "query": _query(request),
+        "groups": _grouped(project, report) if report else [],
+        "blindness": _blindness(project, report) if report else [],
+        "confidence": f"{report['confidence']:.0%}" if report else "",
+    }, status=200 if report or not form.is_bound else 400)
+
+
+@login_required
+def agreement_download(request, pk, fmt):
+    project, _, layer = project_for(request, pk)
+    if fmt not in ("json", "csv"):
+        raise Http404("No such format.")
+    actions.choose_to_compare(layer)
+    report, problem = _run(_form(request, project), project)
+    if report is None:
+        return HttpResponse(problem or "Choose at least two coders, a source and a code.", status=400,
+                            content_type="text/plain; charset=utf-8")
+    if fmt == "json":
+        response = HttpResponse(json.dumps(report, indent=2, ensure_ascii=False), content_type="application/json")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["code", "code_id", "process_id", "n_units", "n_applied", "percent_agreement", "percent_low",
+                         "percent_high", "cohen_kappa", "kappa_low", "kappa_high", "krippendorff_alpha", "alpha_low",
+                         "alpha_high"])
+        for row in report["per_code"]:
+            cis = [v for key in ("percent_ci", "kappa_ci", "alpha_ci") for v in (row[key] or [None, None])]
+            values = [row["code"], row["code_id"], row["process_id"], row["n_units"], row["n_applied"],
+                      row["percent_agreement"], *cis[0:2], row["cohen_kappa"], *cis[2:4],
+                      row["krippendorff_alpha"], *cis[4:6]]
+            writer.writerow(["" if v is None else v for v in values])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coding-agreement-{project.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def adjudication_page(request, pk):
+    project, member, layer = project_for(request, pk)
+    actions.choose_to_compare(layer)
+    form = _form(request, project, only=("coders", "unit"))
+    report, problem = _run(form, project, bootstrap=0)
+    decisions = {(a.source_id, a.code_id, a.start, a.end): a
+                 for a in Adjudication.objects.filter(project=project).select_related("decided_by")}
+    disagreements = [{**d, "decision": decisions.get((d["source_id"], d["code_id"], d["start"], d["end"]))}
+                     for d in (report["disagreements"] if report else [])]
+    return page(request, "qualitative/adjudication.html", project, member, "adjudication", {
+        "form": form, "report": report, "problem": problem, "shown": disagreements[:SHOWN_DISAGREEMENTS],
+        "n_disagreements": len(disagreements), "n_decided": sum(1 for d in disagreements if d["decision"]),
+        "coder_pks": report["coder_ids"] if report else [], "unit": report["unit_kind"] if report else "",
+        "limit": SHOWN_DISAGREEMENTS,
+    }, status=200 if report or not form.is_bound else 400)
+
+
+def _back(pk, post) -> str:
+    query = urlencode([("coders", c) for c in post.getlist("coders")] + [("unit", post.get("unit", ""))])
+    return reverse("qualitative:adjudication", args=[pk]) + (f"?{query}" if post.getlist("coders") else "")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such passage.") from None
+
+
+@login_required
+@require_POST
+def adjudicate(request, pk):
+    project, _, _ = project_for(request, pk, lead=True)
+    source, code = get_source(project, request.POST.get("source")), get_code(project, request.POST.get("code"))
+    applies = request.POST.get("applies") == "yes"
+    try:
+        adjudication.decide(project, request.user, source, code, _int(request.POST.get("start")),
+                            _int(request.POST.get("end")), applies, request.POST.get("note", ""))
+    except actions.NotAllowed as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"Decided: “{code.name}” {'applies' if applies else 'does not apply'} "
+                                  f"there. The consensus layer says the same.")
+    return redirect(_back(pk, request.POST))
+
+
+@login_required
+@require_POST
+def accept_agreements(request, pk):
+    project, _, _ = project_for(request, pk, lead=True)
+    try:
+        added = adjudication.accept_agreements(project, request.user, [_int(c) for c in request.POST.getlist("coders")],
+                                               request.POST.get("unit") or None)
+    except actions.NotAllowed as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"Added {added} agreed coding{'' if added == 1 else 's'} to the consensus layer."
+                         if added else "The consensus layer already has every agreed unit.")
+    return redirect(_back(pk, request.POST))

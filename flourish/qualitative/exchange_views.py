@@ -1,0 +1,141 @@
+"""REFI-QDA exchange in the browser: import a .qdpx as a new project (researchers), add a .qdc
+codebook to a project (its leads), download a project's .qdpx or .qdc (members).
+
+A full .qdpx holds every coding layer, so a coder who is still coding blind (has not yet
+chosen to compare, `Coder.compared_at`) cannot download it; leads always can. The codebook
+(.qdc) has no codings and is open to every member."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from flourish.accounts.models import Role
+from flourish.accounts.permissions import organisations_for
+
+from . import exchange
+from .actions import NotAllowed
+from .models import MemberRole
+from .views import page, project_for
+
+MAX_QDPX = 200 * 1024 * 1024
+MAX_QDC = 10 * 1024 * 1024
+
+
+def _check_size(file, limit: int):
+    if file.size > limit:
+        raise forms.ValidationError(f"The file is too large ({file.size:,} bytes); the limit is {limit:,} bytes.")
+    return file
+
+
+class ImportProjectForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label="Organisation", empty_label=None)
+    name = forms.CharField(label="Name of the new project", required=False, max_length=exchange.PROJECT_NAME_MAX,
+                           help_text="Leave empty to use the name in the file.")
+    file = forms.FileField(label="REFI-QDA project file (.qdpx)",
+                           help_text="Exported from NVivo, ATLAS.ti, MAXQDA, QDA Miner, Quirkos, Flourish or "
+                                     "another tool that writes REFI-QDA projects.")
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+            self.fields["organisation"].widget = forms.HiddenInput()
+
+    def clean_file(self):
+        return _check_size(self.cleaned_data["file"], MAX_QDPX)
+
+
+class ImportCodebookForm(forms.Form):
+    file = forms.FileField(label="REFI-QDA codebook file (.qdc)",
+                           help_text="Codes this project already has (the same GUID) are left as they are.")
+
+    def clean_file(self):
+        return _check_size(self.cleaned_data["file"], MAX_QDC)
+
+
+def _may_download_project(member, layer) -> bool:
+    return member.role == MemberRole.LEAD or layer.compared_at is not None
+
+
+def _exchange_page(request, project, member, layer, status=200, **context):
+    is_lead = member.role == MemberRole.LEAD
+    if is_lead and "form" not in context:
+        context["form"] = ImportCodebookForm()
+    return page(request, "qualitative/exchange.html", project, member, "exchange", {
+        "stale": len(exchange.stale_codings(project)), "may_download": _may_download_project(member, layer),
+        **context,
+    }, status=status)
+
+
+@login_required
+def import_qdpx(request):
+    organisations = organisations_for(request.user, Role.RESEARCHER)
+    if not organisations.exists():
+        raise Http404("No such page.")
+    form = ImportProjectForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project, report = exchange.import_qdpx(data["file"].read(), data["organisation"], request.user,
+                                                   data["name"])
+        except exchange.FileUnreadable as problem:
+            form.add_error("file", str(problem))
+        except NotAllowed as problem:
+            form.add_error("name", str(problem))
+        else:
+            return render(request, "qualitative/exchange.html", {"imported": project, "report": report})
+    return render(request, "qualitative/exchange.html", {"form": form, "importing": True},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def exchange_page(request, pk):
+    return _exchange_page(request, *project_for(request, pk))
+
+
+@login_required
+@require_POST
+def import_qdc(request, pk):
+    project, member, layer = project_for(request, pk, lead=True)
+    form = ImportCodebookForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            made, report = exchange.import_qdc(form.cleaned_data["file"].read(), project, request.user)
+        except NotAllowed as problem:
+            form.add_error("file", str(problem))
+        else:
+            return _exchange_page(request, project, member, layer, added=made, report=report)
+    return _exchange_page(request, project, member, layer, status=400, form=form)
+
+
+def _download(data: bytes, project, extension: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(project.name) or "project"}.{extension}"'
+    return response
+
+
+def _exported(request, project, member, layer, make):
+    try:
+        return make(project)
+    except NotAllowed as problem:  # a broken reference in the database; say so on the page
+        return _exchange_page(request, project, member, layer, status=409, export_problem=str(problem))
+
+
+@login_required
+def export_qdpx(request, pk):
+    project, member, layer = project_for(request, pk)
+    if not _may_download_project(member, layer):
+        raise Http404("No such file.")
+    data = _exported(request, project, member, layer, exchange.export_qdpx)
+    return data if isinstance(data, HttpResponse) else _download(data, project, "qdpx", "application/zip")
+
+
+@login_required
+def export_qdc(request, pk):
+    project, member, layer = project_for(request, pk)
+    data = _exported(request, project, member, layer, exchange.export_qdc)
+    return data if isinstance(data, HttpResponse) else _download(data, project, "qdc", "application/xml")
