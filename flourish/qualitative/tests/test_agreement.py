@@ -140,7 +140,7 @@ def test_no_variation_gives_none_and_errors():
         agreement(units, [], ["a", "a"], ["x"])
 
 
-def test_bootstrap_seeded():
+def test_the_same_seed_gives_the_same_interval():
     m = (np.random.default_rng(3).random((2, 200)) < 0.4).astype(float)
     m[1, :150] = m[0, :150]
     assert bootstrap(m, B=200, seed=1) == bootstrap(m, B=200, seed=1)

@@ -27,7 +27,7 @@ def test_similarity_ranks_the_nearest_code_first():
     assert found[0].score == pytest.approx(0.9 / np.linalg.norm(units[0]))
 
 
-def test_threshold_and_limit():
+def test_the_threshold_and_limit_bound_the_suggestions():
     sim = np.array([[0.8, 0.5, 0.31, 0.1], [0.2, 0.1, 0.0, -0.3]])
     assert [(s.unit, s.code) for s in scoring.select(sim, similarity_threshold=0.3, limit=3)] == [
         (0, 0), (0, 1), (0, 2)]

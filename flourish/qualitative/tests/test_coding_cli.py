@@ -44,7 +44,7 @@ def coded(researcher, second_researcher, model_version):
     return project
 
 
-def test_list(coded):
+def test_list_shows_each_project_with_its_counts(coded):
     out, _ = run("list")
     assert f"{coded.pk}: {coded.name} (Riverside Children's Centre): 2 source(s), 8 code(s), 14 coding(s), " \
            "1 memo(s), 2 member(s)" in out
@@ -54,11 +54,11 @@ def test_list(coded):
                      "codings": 14, "memos": 1}]
 
 
-def test_list_empty(db):
+def test_list_says_when_there_are_no_projects(db):
     assert run("list")[0].strip() == "no coding projects"
 
 
-def test_export_then_import(coded, researcher, second_researcher, tmp_path):
+def test_an_exported_project_imports_back_unchanged(coded, researcher, second_researcher, tmp_path):
     target = tmp_path / "study.qdpx"
     out, err = run("export", coded.name, "--format", "qdpx", "--output", str(target))
     assert f"Wrote {coded.name} as .qdpx to {target}." in err
@@ -104,7 +104,7 @@ def test_import_reports_skipped_items(researcher, tmp_path):
     assert Project.objects.get(name="From elsewhere").members.get().user == researcher
 
 
-def test_agreement(coded, second_researcher):
+def test_agreement_prints_strict_json_per_code(coded, second_researcher):
     out, _ = run("agreement", coded.name, "--format", "json", "--coders", "Mei Chen,Tomasz Nowak",
                  "--unit", "turn", "--bootstrap", "20")
     result = json.loads(out)
@@ -122,11 +122,11 @@ def test_agreement(coded, second_researcher):
     (("export", "999", "--format", "qdc", "--output", "x"), "No coding project is called '999'"),
     (("agreement", "No such"), "No coding project is called"),
 ])
-def test_unknown_project(db, args, message):
+def test_an_unknown_project_is_named_in_the_error(db, args, message):
     assert message in fails(*args)
 
 
-def test_bad_import_input(researcher, tmp_path, coded):
+def test_bad_import_input_fails_with_a_message_and_saves_nothing(researcher, tmp_path, coded):
     missing = tmp_path / "missing.qdpx"
     assert "missing.qdpx: cannot read" in fails("import", str(missing), "--project", "X")
     text = tmp_path / "notes.txt"
@@ -158,7 +158,7 @@ def test_bad_import_input(researcher, tmp_path, coded):
         "import", str(qdc), "--project", coded.name)
 
 
-def test_bad_export_input(coded, tmp_path):
+def test_bad_export_input_fails_with_a_message(coded, tmp_path):
     with pytest.raises(CommandError, match="invalid choice"):
         run("export", coded.name, "--format", "pdf", "--output", "x")
     assert "cannot write" in fails("export", coded.name, "--format", "qdc", "--output", str(tmp_path / "no" / "x.qdc"))
@@ -173,3 +173,25 @@ def test_same_name_in_two_organisations(coded, researcher, tmp_path):
     assert "add --organisation NAME" in fails("export", coded.name, "--format", "qdc", "--output", "x")
     run("export", coded.name, "--format", "qdc", "--output", str(tmp_path / "h.qdc"), "--organisation", other.name)
     assert (tmp_path / "h.qdc").exists()
+
+
+@pytest.mark.assist
+def test_suggest_writes_only_to_the_assistant_layer_for_uncoded_turns(researcher, model_version):
+    from flourish.qualitative.models import CoderKind
+
+    project = make_project(researcher, framework_version=model_version)
+    out, _ = run("suggest", str(project.pk), "--threshold", "0.2")
+    uncoded = sum(len(s.turns) for s in project.sources.all())
+    assert out.startswith(f"{project.name}: {uncoded} uncoded unit(s) considered")
+    made = Coding.objects.filter(source__project=project)
+    assert made.exists() and set(made.values_list("coder__kind", flat=True)) == {CoderKind.ASSISTANT}
+
+
+def test_suggest_without_the_extra_says_how_to_enable_it(researcher, model_version, monkeypatch):
+    from flourish.qualitative.assist import embedding
+
+    monkeypatch.setattr(embedding, "available", lambda: False)
+    project = make_project(researcher, framework_version=model_version)
+    assert "make assist" in fails("suggest", str(project.pk))
+    assert "between 0 and 1" in fails("suggest", str(project.pk), "--threshold", "2")
+    assert not Coding.objects.exists()

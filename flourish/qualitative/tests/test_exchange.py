@@ -313,7 +313,7 @@ def _other_project(selections: str, docx_codings: str = "", extra_users: str = "
 CRLF_TEXT = "Ann: We plan across services 👍🏽\r\nBob: The pathway e\u0301 matters.\r\nAnn: Data too.\r\n"
 
 
-def test_another_tools_file(researcher, model_version):
+def test_another_tools_file_imports_with_codings_on_the_right_text(researcher, model_version):
     raw = CRLF_TEXT
     text = normalise_newlines(raw)
     pos = raw.index
@@ -412,7 +412,7 @@ def test_a_failure_part_way_saves_nothing(researcher, monkeypatch):
     assert not any(m.objects.exists() for m in (Project, Source, Code, Coder, Coding, Memo))
 
 
-def test_name_taken_or_too_long(researcher):
+def test_a_taken_or_too_long_name_is_refused(researcher):
     project = make_project(researcher)
     data = exchange.export_qdpx(project)
     with pytest.raises(NotAllowed, match="already has a project called"):
@@ -450,7 +450,7 @@ Flourish process: building-relationships</Description></Code></Code>
     assert min(c.order for c in made) > systems.order
 
 
-def test_import_qdc_errors(researcher):
+def test_codebook_import_errors_say_what_is_wrong(researcher):
     project = make_project(researcher)
     with pytest.raises(NotAllowed, match="could not be read: the file is empty"):
         exchange.import_qdc(b"", project, researcher)

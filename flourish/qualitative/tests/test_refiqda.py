@@ -107,7 +107,7 @@ texts = st.lists(st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 1)), max_size=8),
        st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=20))
-def test_property_round_trip(raw, selections, memo_text):
+def test_any_project_round_trips_with_identical_positions(raw, selections, memo_text):
     text = raw.replace("\r\n", "\n").replace("\r", "\n")  # what sources.parse stores
     codes = [Code(G[30], "A"), Code(G[31], "B", memo_text, G[30])]
     codings = []
@@ -181,7 +181,7 @@ def _docx_bytes(text: str) -> bytes:
     return buf.getvalue()
 
 
-def test_import_variant_file():
+def test_a_variant_file_from_another_tool_imports():
     data = _zip({"Other Name.qde": VARIANT, "sources/crlf.txt": "Line 1\r\nThe pathway\r\nend".encode(),
                  "sources/word.docx": _docx_bytes("Word text")})
     p, report = q.import_qdpx(data)
@@ -219,7 +219,7 @@ def test_changed_source_detected_not_shifted():
     assert p.codings == []
 
 
-def test_import_errors():
+def test_unreadable_files_are_refused_with_a_reason():
     with pytest.raises(QdaError, match="empty"):
         q.import_qdpx(b"")
     with pytest.raises(QdaError, match="not a ZIP"):
@@ -238,7 +238,7 @@ def test_import_errors():
         q.import_qdc(b"")
 
 
-def test_entities_not_resolved(tmp_path):
+def test_xml_entities_are_never_resolved(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     xml = f"""<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>
@@ -251,7 +251,7 @@ def test_entities_not_resolved(tmp_path):
     assert "TOP SECRET" not in p.name and all("TOP SECRET" not in s.text for s in p.sources)
 
 
-def test_qdc_variant_namespace():
+def test_a_codebook_with_a_variant_namespace_imports():
     xml = b"""<CodeBook xmlns="urn:QDA-XML:codebook:1:0" origin="x"><Codes>
       <Code guid="{BBBBBBBB-0000-4000-8000-000000000001}" name="Integrity" isCodable="true">
         <Description>Values and actions match</Description></Code></Codes><Sets/></CodeBook>"""

@@ -34,7 +34,7 @@ def test_txt_turns_continuations_and_crlf():
     assert s.speakers == ["Ann", "Dr Jo Smith"]
 
 
-def test_not_labels():
+def test_times_and_addresses_are_not_speaker_labels():
     assert [t.speaker for t in find_turns("Ann: hi\nAt 10:30 we met\nhttp://example.org: x\n12: no")] == ["Ann"]
 
 
@@ -48,7 +48,7 @@ def test_paragraphs_when_no_labels():
     assert [s.text[t.start:t.end] for t in s.turns] == ["First para\nstill first.", "Second."]
 
 
-def test_bom_dropped():
+def test_a_byte_order_mark_is_dropped():
     assert parse("\ufeffAnn: hi".encode(), "a.txt").text == "Ann: hi"
 
 
@@ -67,7 +67,7 @@ def test_vtt_voices_tags_and_continuation():
         ("Ann", "Hello there & you"), ("Bob", "Hi again"), ("Carl", "ok")]
 
 
-def test_srt():
+def test_srt_cues_become_turns():
     srt = b"1\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Ann: hi</i>\r\nthere\r\n\r\n2\r\n00:00:02,000 --> 00:00:03,000\r\nBob: yo\r\n"
     s = parse(srt, "m.srt")
     assert s.text == "Ann: hi there\nBob: yo" and [t.speaker for t in s.turns] == ["Ann", "Bob"]
@@ -89,12 +89,12 @@ def test_srt():
     (b"WEBVTT\n\nNOTE only\n", "a.vtt", "no spoken text"),
     (b"garbage", "a.srt", "malformed"),
 ])
-def test_errors(data, name, message):
+def test_bad_files_are_refused_with_a_reason(data, name, message):
     with pytest.raises(SourceError, match=message):
         parse(data, name, limit=100)
 
 
-def test_docx_errors():
+def test_broken_docx_files_are_refused_with_a_reason():
     buf = io.BytesIO()
     import zipfile
     with zipfile.ZipFile(buf, "w") as z:
@@ -107,7 +107,7 @@ def test_docx_errors():
         parse(_docx(["x" * 200]), "a.docx", limit=100)
 
 
-def test_sentences():
+def test_sentences_split_at_ends_but_not_abbreviations():
     text = 'Ann: Dr. Smith came, e.g. on Monday. "Really?" Yes… ok 3.5 times!\nNext line'
     s = parse(text.encode(), "a.txt")
     spans = units(s, "sentence")

@@ -4,6 +4,7 @@ flourish coding import FILE.qdc --project NAME [--organisation NAME] [--user EMA
 flourish coding export PROJECT --format qdpx|qdc --output FILE [--organisation NAME]
 flourish coding agreement PROJECT [--format json] [--coders A,B] [--unit turn|sentence]
                           [--exclude-uncoded] [--bootstrap N] [--organisation NAME]
+flourish coding suggest PROJECT [--unit turn|sentence] [--threshold X] [--organisation NAME]
 
 `import` of a .qdpx makes a new project called NAME (REFI-QDA exchange, see
 `flourish.qualitative.exchange`) with the --user as its lead researcher; of a .qdc adds the
@@ -15,6 +16,9 @@ PROJECT is a project's id or its exact name. `export` writes the .qdpx archive o
 codebook to FILE; codings whose source has changed since they were coded are left out, and
 listed on standard error. `agreement` prints `analysis.project_agreement` as JSON (--coders:
 layer names or ids, comma-separated). `list` prints every project with its counts.
+`suggest` runs assisted coding (the optional `assist` extra) over the uncoded units, as the
+project's page does, but outside a web request: use it for large projects. Suggestions go
+to the "assistant" layer only; people accept or reject them on the assisted-coding page.
 """
 
 import json
@@ -76,6 +80,11 @@ class Command(BaseCommand):
         agr.add_argument("--exclude-uncoded", action="store_true", help="leave out units nobody coded")
         agr.add_argument("--bootstrap", type=int, default=1000, help="bootstrap samples for intervals (0: none)")
         agr.add_argument("--organisation", help="the organisation's exact name, when names repeat")
+        sug = verbs.add_parser("suggest", help="assisted-coding suggestions for uncoded units")
+        sug.add_argument("project", help="the project's id or exact name")
+        sug.add_argument("--unit", choices=("turn", "sentence"), help="the unit (default: the project's)")
+        sug.add_argument("--threshold", type=float, help="lowest similarity to suggest a code (0 to 1)")
+        sug.add_argument("--organisation", help="the organisation's exact name, when names repeat")
 
     def handle(self, *args, verb, **options):
         getattr(self, f"handle_{verb}")(**options)
@@ -198,3 +207,19 @@ class Command(BaseCommand):
         except NotAllowed as problem:
             fail(str(problem))
         self.stdout.write(json.dumps(_finite(result), indent=2, ensure_ascii=False, allow_nan=False))
+
+    def handle_suggest(self, project, unit=None, threshold=None, organisation=None, **options):
+        from flourish.qualitative.assist import suggest as assist
+
+        found = self._project(project, organisation)
+        if threshold is not None and not 0 <= threshold <= 1:
+            fail(f"--threshold {threshold}: give a similarity between 0 and 1.")
+        extra = {} if threshold is None else {"similarity_threshold": threshold}
+        try:
+            run = assist.suggest(found, None, unit, **extra)
+        except assist.AssistUnavailable as problem:
+            fail(str(problem))
+        except NotAllowed as problem:
+            fail(str(problem))
+        self.stdout.write(f"{found.name}: {run.units} uncoded unit(s) considered, {run.made} suggestion(s) "
+                          f"written to the assistant layer, {run.kept} earlier one(s) kept.")
