@@ -14,7 +14,10 @@ coders agree about BR over turns and disagree about TS on turn 2 (and, over sent
 about the rest of turn 4).
 """
 
+import re
 from html.parser import HTMLParser
+
+from django.urls import reverse
 
 from flourish.qualitative import actions
 
@@ -82,3 +85,12 @@ def tables(html: str) -> dict[str, list[list[str]]]:
     parser = _Tables()
     parser.feed(html)
     return {t["caption"]: t["rows"] for t in parser.tables}
+
+
+def url(name, project, *args):
+    return reverse(f"qualitative:{name}", args=[project.pk, *args])
+
+
+def text(response) -> str:
+    """The page's words, without tags."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

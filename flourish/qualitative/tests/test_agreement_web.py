@@ -3,7 +3,6 @@ Mei (lead) and Tomasz (coder): the figures shown, choosing to compare, who may d
 
 import csv
 import io
-import re
 import json
 
 import pytest
@@ -13,21 +12,12 @@ from django.utils import timezone
 from flourish.qualitative import actions
 from flourish.qualitative.models import Adjudication, Coding
 
-from .analysis_helpers import ANN_2, BR, TS, coded_project, tables
+from .analysis_helpers import ANN_2, BR, TS, coded_project, tables, text, url
 
 
 @pytest.fixture
 def project(researcher, second_researcher, model_version):
     return coded_project(researcher, second_researcher, model_version)
-
-
-def url(name, project, *args):
-    return reverse(f"qualitative:{name}", args=[project.pk, *args])
-
-
-def text(response) -> str:
-    """The page's words, without tags."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def layer_ids(project, *users):

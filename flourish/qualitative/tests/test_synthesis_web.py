@@ -3,16 +3,14 @@
 
 import csv
 import io
-import re
 import shutil
 import subprocess
 
 import pytest
-from django.urls import reverse
 
 from flourish.qualitative import actions, adjudication, quotations
 
-from .analysis_helpers import coded_project, tables
+from .analysis_helpers import coded_project, tables, text, url
 
 # Mei's layer over the 7 turns (354 characters of words): Building and re-building
 # relationships on Ann's turns 2 and 4 (69 + 59 characters), Thinking Systematically on
@@ -25,15 +23,6 @@ APPROACHES = "Utilizing alternative approaches to problem solving"
 @pytest.fixture
 def project(researcher, second_researcher, model_version):
     return coded_project(researcher, second_researcher, model_version)
-
-
-def url(name, project, *args):
-    return reverse(f"qualitative:{name}", args=[project.pk, *args])
-
-
-def text(response) -> str:
-    """The page's words, without tags."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def pct(part, whole) -> str:

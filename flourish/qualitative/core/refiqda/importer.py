@@ -94,7 +94,7 @@ def _find_member(members: dict[str, str], path: str) -> str | None:
 
 
 def _source_text(el, z, members, report: ImportReport) -> str | None:
-    guid, label = el.get("guid"), el.get("name") or el.get("guid")
+    label = el.get("name") or el.get("guid")
     content = _kid(el, "PlainTextContent")
     if content is not None:
         return content.text or ""
