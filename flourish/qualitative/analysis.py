@@ -236,12 +236,24 @@ def project_agreement(project, coders=None, sources=None, codes=None, unit_kind=
 # --- one layer's synthesis ----------------------------------------------------------------
 
 
-def layer_data(project, layer, unit_kind=None, sources=None) -> tuple[list, list, list[synthesis.Coded]]:
-    """(sources, units, codings) of one layer, for `core.synthesis`."""
+# Speakers whose turns are the research team's questions and prompts, not data: by default
+# the synthesis and the model check leave them out (a speaker's "role" attribute).
+RESEARCH_TEAM_ROLES = frozenset({"researcher", "interviewer", "facilitator"})
+
+
+def research_team_speakers(project) -> list[str]:
+    return [s.name for s in project.speakers.all()
+            if str(s.attributes.get("role", "")).strip().lower() in RESEARCH_TEAM_ROLES]
+
+
+def layer_data(project, layer, unit_kind=None, sources=None, leave_out=()) -> tuple[list, list, list[synthesis.Coded]]:
+    """(sources, units, codings) of one layer, for `core.synthesis`; units spoken by the
+    speakers in `leave_out` are not counted."""
     kind = unit_kind_of(project, unit_kind)
     chosen = pick_sources(project, sources)
     rows = layer_codings([layer], chosen).values_list("source", "start", "end", "code")
-    return chosen, project_units(chosen, kind), [synthesis.Coded(s, a, b, k) for s, a, b, k in rows]
+    units = [u for u in project_units(chosen, kind) if u.speaker not in set(leave_out)]
+    return chosen, units, [synthesis.Coded(s, a, b, k) for s, a, b, k in rows]
 
 
 def _unit_row(source_by_pk, unit, limit=400) -> dict:
@@ -260,11 +272,11 @@ def _group_label(by: str, value, source_by_pk) -> str:
     return value or "No stage given"
 
 
-def layer_synthesis(project, layer, unit_kind=None, examples=50) -> dict:
+def layer_synthesis(project, layer, unit_kind=None, examples=50, leave_out=()) -> dict:
     """What one layer says about the data, ready for a page: coverage of each code overall
     and by source, speaker and stage; co-occurrence of the codes applied; uncovered units."""
     kind = unit_kind_of(project, unit_kind)
-    sources, units, codings = layer_data(project, layer, kind)
+    sources, units, codings = layer_data(project, layer, kind, leave_out=leave_out)
     source_by_pk = {s.pk: s for s in sources}
     codes = list(project.codes.all())
     pks = [c.pk for c in codes]
@@ -301,11 +313,11 @@ def framework_processes(project) -> list[dict]:
     return list(seen.values())
 
 
-def layer_model_check(project, layer, unit_kind=None, examples=5) -> dict:
+def layer_model_check(project, layer, unit_kind=None, examples=5, leave_out=()) -> dict:
     """How much of one layer's coded data each process accounts for, where they co-occur and
     what fits none (with examples), ready for a page."""
     kind = unit_kind_of(project, unit_kind)
-    sources, units, codings = layer_data(project, layer, kind)
+    sources, units, codings = layer_data(project, layer, kind, leave_out=leave_out)
     source_by_pk = {s.pk: s for s in sources}
     processes = framework_processes(project)
     process_of = code_processes(project)

@@ -20,13 +20,18 @@ QUOTES_ON_PAGE = 10  # per code; the exports have them all
 class LayerForm(forms.Form):
     layer = forms.ChoiceField(label="Coding layer")
     unit = forms.ChoiceField(label="Unit", choices=UnitKind.choices, widget=forms.RadioSelect)
+    leave_out = forms.MultipleChoiceField(
+        label="Leave out the turns of", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="The research team's questions and prompts are not data. Speakers whose role is "
+                  "researcher, interviewer or facilitator are left out unless you choose otherwise.")
 
-    def __init__(self, project, layer, unit):
-        super().__init__(initial={"layer": str(layer.pk), "unit": unit})
+    def __init__(self, project, layer, unit, leave_out):
+        super().__init__(initial={"layer": str(layer.pk), "unit": unit, "leave_out": leave_out})
         kind = dict(CoderKind.choices)
         self.fields["layer"].choices = [
             (str(c.pk), c.name if c.kind == CoderKind.PERSON else f"{c.name} ({kind[c.kind].lower()})")
             for c in project.coders.all()]
+        self.fields["leave_out"].choices = [(s.name, s.name) for s in project.speakers.all()]
 
 
 def choose_layer(request, project, own):
@@ -52,35 +57,44 @@ def _unit(request, project) -> str:
     return unit
 
 
+def _leave_out(request, project) -> list[str]:
+    """The speakers chosen on the form; before it is first submitted, the research team."""
+    if "unit" not in request.GET:
+        return analysis.research_team_speakers(project)
+    return request.GET.getlist("leave_out")
+
+
 def _choices(request, pk):
     project, member, own = project_for(request, pk)
-    layer, unit = choose_layer(request, project, own), _unit(request, project)
-    return project, member, layer, unit, LayerForm(project, layer, unit)
+    layer, unit, leave_out = choose_layer(request, project, own), _unit(request, project), _leave_out(request, project)
+    return project, member, layer, unit, leave_out, LayerForm(project, layer, unit, leave_out)
 
 
 @login_required
 def synthesis(request, pk):
-    project, member, layer, unit, form = _choices(request, pk)
+    project, member, layer, unit, leave_out, form = _choices(request, pk)
     quotes = quotations.by_code(quotations.quotations(project, layer))
     for group in quotes:
         group["more"] = max(0, len(group["quotes"]) - QUOTES_ON_PAGE)
         group["quotes"] = [{**q, "attribution": quotations.attribution(q)} for q in group["quotes"][:QUOTES_ON_PAGE]]
     return page(request, "qualitative/synthesis.html", project, member, "synthesis", {
-        "form": form, "layer": layer, "data": analysis.layer_synthesis(project, layer, unit), "quotes": quotes,
+        "form": form, "layer": layer, "data": analysis.layer_synthesis(project, layer, unit, leave_out=leave_out), "quotes": quotes,
+        "leave_out": leave_out,
     })
 
 
 @login_required
 def model_check(request, pk):
-    project, member, layer, unit, form = _choices(request, pk)
+    project, member, layer, unit, leave_out, form = _choices(request, pk)
     return page(request, "qualitative/model_check.html", project, member, "model_check", {
-        "form": form, "layer": layer, "data": analysis.layer_model_check(project, layer, unit),
+        "form": form, "layer": layer, "data": analysis.layer_model_check(project, layer, unit, leave_out=leave_out),
+        "leave_out": leave_out,
     })
 
 
 @login_required
 def quotations_export(request, pk, fmt):
-    project, _, layer, _, _ = _choices(request, pk)
+    project, _, layer, _, _, _ = _choices(request, pk)
     if fmt not in quotations.FORMATS:
         raise Http404("No such format.")
     codes = [c for c in project.codes.filter(pk__in=[v for v in request.GET.getlist("codes") if v.isdigit()])]

@@ -197,3 +197,17 @@ def test_a_layer_of_another_project_or_an_unknown_format_is_not_found(
     assert client.get(url("synthesis", project), {"layer": theirs.pk}).status_code == 404
     assert client.get(url("model_check", project), {"unit": "paragraph"}).status_code == 404
     assert client.get(url("quotations_export", project, "xlsx")).status_code == 404
+
+
+def test_the_research_teams_turns_are_left_out_by_default_and_can_be_counted_again(client, project, researcher):
+    from flourish.qualitative.models import Speaker
+
+    Speaker.objects.filter(project=project, name__in=["Interviewer", "Facilitator"]).update(
+        attributes={"role": "Interviewer"})
+    client.force_login(researcher)
+    default = text(client.get(url("model_check", project)))
+    assert "over 4 speaker turns, leaving out those of Facilitator, Interviewer." in default
+    everyone = text(client.get(url("model_check", project) + "?unit=turn"))
+    assert "over 7 speaker turns." in everyone
+    only_cal = text(client.get(url("synthesis", project) + "?unit=turn&leave_out=Cal"))
+    assert "over 6 speaker turns, leaving out those of Cal." in only_cal
