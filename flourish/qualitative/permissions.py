@@ -11,7 +11,7 @@ from django.http import Http404
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
 
-from .models import Code, Coding, MemberRole, Memo, Project, ProjectMember, Source
+from .models import Code, Coding, MemberRole, Memo, Project, ProjectMember, Source, Speaker
 
 
 def projects_for(user):
@@ -44,6 +44,10 @@ def get_project_for_user(user, pk, lead: bool = False) -> tuple[Project, Project
 
 def get_source(project, pk) -> Source:
     return _get(project.sources.all(), pk, "source")
+
+
+def get_speaker(project, pk) -> Speaker:
+    return _get(project.speakers.all(), pk, "speaker")
 
 
 def get_code(project, pk) -> Code:

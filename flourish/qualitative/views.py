@@ -19,7 +19,7 @@ from flourish.frameworks.permissions import frameworks_for
 from . import actions
 from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
 from .models import MemberRole
-from .permissions import can_create_projects, get_project_for_user, get_source, projects_for
+from .permissions import can_create_projects, get_project_for_user, get_source, get_speaker, projects_for
 
 
 # --- shared by the workbench's views ----------------------------------------------------------
@@ -40,13 +40,6 @@ def page(request, template, project, member, nav, context=None, status=200):
 
 def uploaded(file) -> tuple[str, bytes]:
     return file.name, file.read()
-
-
-def get_speaker(project, pk):
-    speaker = project.speakers.filter(pk=pk).first()
-    if speaker is None:
-        raise Http404("No such speaker.")
-    return speaker
 
 
 # --- projects -------------------------------------------------------------------------------
