@@ -6,7 +6,7 @@ from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -174,7 +174,7 @@ def start_self_assessment(request, payload: StartIn | None = None):
     if organisation is None:
         raise HttpError(400, "You need the leader role in an organisation to self-assess.")
     version = get_version_for_user(request.user, payload.framework or default_framework_slug())
-    return 201, _assessment(self_actions.start(request.user, organisation, version))
+    return Status(201, _assessment(self_actions.start(request.user, organisation, version)))
 
 
 # A point on the 1–5 scale. Strict, so "4", 4.0 and true are refused rather than coerced.
