@@ -140,6 +140,20 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# CACHE_URL: unset = Django's per-process memory cache (fine for one app process);
+# redis://host:6379/0 = one cache shared by every app process, so that rate limits are exact
+# and a rendered report is cached once, however many processes serve the site.
+def cache_from_url(url: str) -> dict:
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": "flourish"}
+    raise ImproperlyConfigured(f"CACHE_URL must be empty or a redis:// address, not {url!r}")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+
 # Requests per client address to pages reached from a rater's link (django-ratelimit).
 # Generous: a whole NHS trust or council may reach us from one address.
 RATER_LINK_READ_RATE = os.environ.get("RATER_LINK_READ_RATE", "600/m")

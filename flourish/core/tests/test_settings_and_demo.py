@@ -25,6 +25,18 @@ def test_production_mode_refuses_to_start_without_a_secret():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_the_cache_is_per_process_by_default_shared_with_a_redis_url_and_anything_else_is_refused():
+    from flourish.settings import cache_from_url
+
+    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("redis://cache.internal:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.internal:6379/1",
+        "KEY_PREFIX": "flourish"}
+    result = run(["check"], CACHE_URL="memcached://cache.internal:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be empty or a redis:// address, not 'memcached://cache.internal:11211'" in result.stderr
+
+
 def test_check_deploy_passes_without_warnings_in_production_mode():
     result = run(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="false",
                  SECRET_KEY="x" * 30 + "a-long-random-production-secret-value-42",

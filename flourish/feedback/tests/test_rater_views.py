@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from flourish import settings as flourish_settings
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 
@@ -356,6 +357,26 @@ def test_too_many_requests_get_a_polite_429(client, token, settings):
     reply = first_blocked(lambda: client.get(url("start", token)), 10)
     assert "Too many requests, wait a minute" in reply.content.decode()
     assert reply["Retry-After"] == "60"
+
+
+def test_with_a_redis_cache_the_limit_is_counted_where_every_process_sees_it(client, token, settings):
+    """CACHE_URL=redis://… puts the counts in Redis (the machine's server on 6379), so
+    several app processes share one limit."""
+    import uuid
+
+    import redis
+
+    prefix = f"flourish-test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {**flourish_settings.cache_from_url("redis://127.0.0.1:6379/0"),
+                                   "KEY_PREFIX": prefix}}
+    settings.RATER_LINK_READ_RATE = "10/m"
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        assert "Too many requests" in first_blocked(lambda: client.get(url("start", token)), 10).content.decode()
+        assert server.keys(f"{prefix}:*"), "the counts should be in Redis, not in this process"
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
 
 
 def test_too_many_saves_get_a_polite_429(client, rater, token, model_version, settings):
