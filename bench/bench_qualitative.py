@@ -93,7 +93,7 @@ def main():
     ]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [
-        "## Qualitative workbench foundations (issue 6)",
+        "## Qualitative workbench (issue 6)",
         "",
         f"Date: {now}  ",
         f"Machine: {platform.platform()}, {platform.processor() or platform.machine()} ({os.cpu_count()} logical CPUs)  ",
