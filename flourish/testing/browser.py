@@ -13,8 +13,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 360, "height": 740}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One browser per test module. Not per session: Playwright's sync API keeps an asyncio
+    loop running in this thread while it is open, and tests that run meanwhile reach the
+    database from asyncio's executor thread, whose connection outlives the run (PostgreSQL
+    then refuses to drop the test database)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; Django's database calls
