@@ -185,6 +185,8 @@ def adjudication_page(request, pk):
                  for a in Adjudication.objects.filter(project=project).select_related("decided_by")}
     disagreements = [{**d, "decision": decisions.get((d["source_id"], d["code_id"], d["start"], d["end"]))}
                      for d in (report["disagreements"] if report else [])]
+    # Undecided first (in transcript order), so that the page always leads with work to do.
+    disagreements.sort(key=lambda d: d["decision"] is not None)
     return page(request, "qualitative/adjudication.html", project, member, "adjudication", {
         "form": form, "report": report, "problem": problem, "shown": disagreements[:SHOWN_DISAGREEMENTS],
         "n_disagreements": len(disagreements), "n_decided": sum(1 for d in disagreements if d["decision"]),

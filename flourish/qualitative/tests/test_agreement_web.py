@@ -116,6 +116,21 @@ def test_a_lead_sees_the_disagreement_with_buttons_and_settles_it(client, projec
     assert project.consensus().codings.filter(code=ts, start=ANN_2[0], end=ANN_2[1]).exists()
 
 
+def test_undecided_disagreements_come_before_decided_ones(client, project, researcher, second_researcher):
+    client.force_login(researcher)
+    coders = layer_ids(project, researcher, second_researcher)
+    query = "?" + "&".join(f"coders={c}" for c in coders) + "&unit=sentence"
+    first, later = "We meet every week", "We had a proper coffee."
+    before = text(client.get(url("adjudication", project) + query))
+    assert before.index(first) < before.index(later)
+    client.post(url("adjudicate", project), {
+        "source": project.sources.get(name="interview-ann.txt").pk, "code": project.codes.get(process_id=TS).pk,
+        "start": ANN_2[0], "end": ANN_2[1], "applies": "no", "coders": coders, "unit": "sentence"})
+    after = text(client.get(url("adjudication", project) + query))
+    assert "1 decided. Undecided ones come first." in after
+    assert after.index(later) < after.index(first)
+
+
 def test_accepting_agreements_through_the_page_fills_the_consensus(client, project, researcher, second_researcher):
     client.force_login(researcher)
     response = client.post(url("accept_agreements", project), {
