@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from flourish.core.actions import NotAllowed, required
 from flourish.feedback.models import Cycle
 from flourish.selfassess.models import SelfAssessment
 
@@ -17,9 +18,6 @@ from .models import MAX_PROCESSES, Action, ActionStatus, Goal, JournalEntry, Pla
 
 REMIND_DAYS = 2  # a review is reminded once, when it is due within this many days
 
-
-class NotAllowed(Exception):
-    """The write is not possible; the message says why, in plain words."""
 
 
 def _check_processes(version, process_ids, *, at_least=1, at_most=MAX_PROCESSES) -> list[str]:
@@ -34,12 +32,6 @@ def _check_processes(version, process_ids, *, at_least=1, at_most=MAX_PROCESSES)
         raise NotAllowed(f"Choose at most {at_most} processes.")
     return chosen
 
-
-def _check_text(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise NotAllowed(f"Write {what}.")
-    return text
 
 
 # --- plans ----------------------------------------------------------------------------
@@ -75,7 +67,7 @@ def create_plan(leader, source, process_ids, review_on=None) -> Plan:
 def set_goal(plan, process_id: str, text: str) -> Goal:
     if process_id not in plan.processes:
         raise NotAllowed("That process is not part of this plan.")
-    text = _check_text(text, "your goal")
+    text = required(text, "your goal", verb="Write")
     goal, _ = Goal.objects.update_or_create(plan=plan, process_id=process_id, defaults={"text": text})
     Plan.objects.filter(pk=plan.pk).update(updated=timezone.now())
     return goal
@@ -114,7 +106,7 @@ def set_action_status(action, status: str) -> Action:
 
 @transaction.atomic
 def add_progress_note(action, text: str, written_on=None) -> ProgressNote:
-    text = _check_text(text, "what happened, or what shows your progress")
+    text = required(text, "what happened, or what shows your progress", verb="Write")
     written_on = written_on or timezone.localdate()
     if written_on > timezone.localdate():
         raise NotAllowed("A progress note cannot be dated in the future.")
@@ -138,7 +130,7 @@ def complete_review(review, notes: str) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.is_done:
         raise NotAllowed("This review is already done.")
-    review.notes = _check_text(notes, "what you noticed when you reviewed the plan")
+    review.notes = required(notes, "what you noticed when you reviewed the plan", verb="Write")
     review.done_at = timezone.now()
     review.save(update_fields=["notes", "done_at"])
     return review
@@ -178,8 +170,8 @@ def send_due_review_reminders(now=None) -> int:
 # --- reflective journal ---------------------------------------------------------------
 
 def _entry_fields(version, title, text, written_on, processes) -> dict:
-    title = _check_text(title, "a title")
-    text = _check_text(text, "your reflection")
+    title = required(title, "a title", verb="Write")
+    text = required(text, "your reflection", verb="Write")
     if written_on is None:
         written_on = timezone.localdate()
     if written_on > timezone.localdate():

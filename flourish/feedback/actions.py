@@ -10,14 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from flourish.core.actions import NotAllowed
 from flourish.selfassess import actions as self_actions
 
 from . import reporting
 from .models import Cycle, Rater, RaterLink, Relationship, Response, Status
 
-
-class NotAllowed(Exception):
-    """The action is not possible now; the message says why, in plain words."""
 
 
 def _lock(cycle) -> Cycle:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from flourish.core.actions import NotAllowed, required
 from flourish.accounts.models import Membership, Role, User
 
 from . import codebook
@@ -19,15 +20,6 @@ from .models import (
 ATTRIBUTE_MAX = 200  # characters in an attribute name or value
 
 
-class NotAllowed(Exception):
-    """The action cannot happen; the message says why."""
-
-
-def _required(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise NotAllowed(f"Enter {what}.")
-    return value
 
 
 # --- projects and members -------------------------------------------------------------------
@@ -35,7 +27,7 @@ def _required(value: str, what: str) -> str:
 @transaction.atomic
 def create_project(user, organisation, name: str, framework_version=None, description: str = "",
                    unit_kind: str = UnitKind.TURN) -> Project:
-    name = _required(name, "a name for the project")
+    name = required(name, "a name for the project")
     if Project.objects.filter(organisation=organisation, name=name).exists():
         raise NotAllowed(f"{organisation} already has a project called “{name}”. Choose another name.")
     project = Project.objects.create(organisation=organisation, name=name, description=description.strip(),
@@ -66,7 +58,7 @@ def person_layer(project, user) -> Coder:
 
 @transaction.atomic
 def add_member(project, email: str, role: str = MemberRole.CODER) -> ProjectMember:
-    email = _required(email, "the email address of the researcher to add")
+    email = required(email, "the email address of the researcher to add")
     user = User.objects.filter(email__iexact=email).first()
     if user is None or not Membership.objects.filter(
         user=user, organisation=project.organisation, role=Role.RESEARCHER
@@ -182,7 +174,7 @@ CODE_FIELDS = ("name", "definition", "inclusion", "exclusion", "examples", "colo
 def _clean_code_fields(fields: dict) -> dict:
     cleaned = {k: v for k, v in fields.items() if k in CODE_FIELDS}
     if "name" in cleaned:
-        cleaned["name"] = _required(cleaned["name"], "a name for the code")
+        cleaned["name"] = required(cleaned["name"], "a name for the code")
     if "examples" in cleaned:
         examples = cleaned["examples"]
         if isinstance(examples, str):
@@ -233,7 +225,7 @@ def delete_code(code) -> None:
 
 @transaction.atomic
 def add_memo(project, user, text: str, target=None, name: str = "") -> Memo:
-    text = _required(text, "the memo")
+    text = required(text, "the memo")
     memo = Memo(project=project, author=user, text=text, name=name.strip()[:200])
     if target is not None:
         field = {Code: "code", Source: "source", Coding: "coding"}[type(target)]
@@ -244,7 +236,7 @@ def add_memo(project, user, text: str, target=None, name: str = "") -> Memo:
 
 @transaction.atomic
 def update_memo(memo, text: str, name: str | None = None) -> Memo:
-    memo.text = _required(text, "the memo")
+    memo.text = required(text, "the memo")
     if name is not None:
         memo.name = name.strip()[:200]
     memo.save()

@@ -4,14 +4,12 @@ the data out of every later export and run (runs already made are not changed)."
 
 from django.db import transaction
 
+from flourish.core.actions import NotAllowed
 from flourish.feedback.models import Cycle, Response
 from flourish.selfassess.models import SelfAssessment
 
 from .models import ModelTestRun
 
-
-class NotAllowed(Exception):
-    """The change is not possible; the message says why, in plain words."""
 
 
 @transaction.atomic

@@ -3,11 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
+from flourish.core.actions import NotAllowed
+
 from .models import SelfAssessment
-
-
-class NotAllowed(Exception):
-    """The action cannot happen in the assessment's current state; the message says why."""
 
 
 @transaction.atomic

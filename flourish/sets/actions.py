@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from flourish.core.actions import NotAllowed, required
 from flourish.accounts.models import Membership, Role
 
 from .models import (
@@ -17,15 +18,6 @@ from .models import (
 )
 
 
-class NotAllowed(Exception):
-    """The action cannot happen in the current state; the message says why."""
-
-
-def _required(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise NotAllowed(f"Enter {what}.")
-    return value
 
 
 def _check_processes(learning_set, process_ids) -> list[str]:
@@ -43,7 +35,7 @@ def create_set(facilitator, organisation, name: str, framework_version) -> Learn
     if not Membership.objects.filter(user=facilitator, organisation=organisation, role=Role.FACILITATOR).exists():
         raise NotAllowed("Only a facilitator of this organisation can start a set here.")
     return LearningSet.objects.create(
-        name=_required(name, "a name for the set"), facilitator=facilitator,
+        name=required(name, "a name for the set"), facilitator=facilitator,
         organisation=organisation, framework_version=framework_version,
     )
 
@@ -55,7 +47,7 @@ def join_url(token: str) -> str:
 @transaction.atomic
 def invite(learning_set, email: str) -> str:
     """Invite a leader by email; returns the raw token (only its hash is stored)."""
-    email = _required(email, "an email address").lower()
+    email = required(email, "an email address").lower()
     if learning_set.active_members().filter(user__email__iexact=email).exists():
         raise NotAllowed(f"{email} is already a member of this set.")
     token = SetInvitation.new_token()
@@ -132,7 +124,7 @@ def start_cycle(learning_set, focus: str, process_ids: list[str]) -> ParCycle:
     learning_set = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if learning_set.current_cycle():
         raise NotAllowed("Close the current cycle before starting the next.")
-    focus = _required(focus, "the question the cycle will explore")
+    focus = required(focus, "the question the cycle will explore")
     processes = _check_processes(learning_set, process_ids)
     if not processes:
         raise NotAllowed("Choose at least one process the cycle touches.")
@@ -162,8 +154,8 @@ def close(cycle, *, what_changed: str, what_learnt: str, processes_bore_on: list
     locked = _open(cycle)
     if locked.stage != Stage.REFLECT:
         raise NotAllowed("A cycle closes from the reflect stage.")
-    locked.what_changed = _required(what_changed, "what changed")
-    locked.what_learnt = _required(what_learnt, "what the set learnt")
+    locked.what_changed = required(what_changed, "what changed")
+    locked.what_learnt = required(what_learnt, "what the set learnt")
     locked.processes_bore_on = _check_processes(locked.learning_set, processes_bore_on)
     locked.stage, locked.closed_at = Stage.CLOSED, timezone.now()
     locked.save()
@@ -175,7 +167,7 @@ def add_session(cycle, *, date, agenda: str, notes: str = "") -> Session:
     locked = _open(cycle)
     if date is None:
         raise NotAllowed("Enter the date of the session.")
-    return Session.objects.create(cycle=locked, date=date, agenda=_required(agenda, "the agenda"),
+    return Session.objects.create(cycle=locked, date=date, agenda=required(agenda, "the agenda"),
                                   notes=(notes or "").strip())
 
 
@@ -192,7 +184,7 @@ def add_action(cycle, *, owner, text: str, due=None) -> SetAction:
     locked = _open(cycle)
     if owner.learning_set_id != locked.learning_set_id or not owner.is_active:
         raise NotAllowed("An action's owner must be a member of this set.")
-    return SetAction.objects.create(cycle=locked, owner=owner, text=_required(text, "the action"), due=due)
+    return SetAction.objects.create(cycle=locked, owner=owner, text=required(text, "the action"), due=due)
 
 
 @transaction.atomic
@@ -215,7 +207,7 @@ def add_observation(cycle, *, author, date, text: str, process_ids: list[str]) -
     if date is None:
         raise NotAllowed("Enter the date of the observation.")
     return Observation.objects.create(
-        cycle=locked, author=author, date=date, text=_required(text, "what you observed"),
+        cycle=locked, author=author, date=date, text=required(text, "what you observed"),
         processes=_check_processes(locked.learning_set, process_ids),
     )
 
