@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from flourish.feedback import actions
@@ -14,6 +16,15 @@ RATERS = [
     ("Sunil", "Social care", "team member"),
     ("Eve", "Education and early years", "team member"), ("Ed", "Education and early years", "peer"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counts live in the cache; every test of a module that imports this
+    fixture starts and ends with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def new_cycle(leader, version, *, approver=None, days=14, title="Spring feedback"):

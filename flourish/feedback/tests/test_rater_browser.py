@@ -4,7 +4,6 @@ including errors and the closed and withdrawn pages, passes axe-core and fits th
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,14 +11,9 @@ from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 from flourish.testing.browser import assert_accessible, assert_fits_width
 
+from .helpers import fresh_rate_limits  # noqa: F401 (an autouse fixture)
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

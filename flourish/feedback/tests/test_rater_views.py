@@ -11,6 +11,8 @@ from flourish import settings as flourish_settings
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 
+from .helpers import fresh_rate_limits  # noqa: F401 (an autouse fixture)
+
 pytestmark = pytest.mark.django_db
 
 RATERS = [
@@ -19,13 +21,6 @@ RATERS = [
     ("Dina Ray", "dina@school.test", "Education and early years", Relationship.PARTNER),
     ("Eli Stone", "eli@riverside.test", "Family support", Relationship.TEAM_MEMBER),
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
