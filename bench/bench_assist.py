@@ -15,7 +15,6 @@ import argparse
 import datetime
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import median_time  # noqa: E402
 from flourish.qualitative import codebook  # noqa: E402
 from flourish.qualitative.assist import embedding, scoring  # noqa: E402
 
@@ -54,15 +54,6 @@ def code_texts() -> list[list[str]]:
     version = SimpleNamespace(slug=framework.get("slug", "vaggers-anderson"), processes=framework["processes"])
     return [[t for t in (c["definition"], c["inclusion"], *c["examples"]) if t]
             for c in codebook.framework_codes(version)]
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main():

@@ -14,9 +14,7 @@ compared across machines. Writes bench/RESULTS-qualitative.md.
 import datetime
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import tempfile
@@ -29,6 +27,7 @@ os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
 os.environ["FLOURISH_VAR_DIR"] = TMP
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flourish.settings")
 os.environ["DEBUG"] = "true"
+from timing import median_time  # noqa: E402
 from flourish.qualitative.core.agreement import Segment, Unit, agreement  # noqa: E402
 from flourish.qualitative.core.sources import parse, units  # noqa: E402
 
@@ -52,15 +51,6 @@ def transcripts(n=200, chars=10_000, seed=1):
             size += len(line) + 2
         files.append(("\r\n".join(lines)).encode("utf-8"))
     return files
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main():
