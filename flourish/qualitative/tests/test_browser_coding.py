@@ -114,11 +114,12 @@ def test_the_coding_pages_pass_axe_on_a_desktop_and_a_phone(page, phone, researc
     code = project.codes.order_by("order").first()
     layer = actions.person_layer(project, researcher)
     coding = actions.code_turn(layer, source, 0, [code])[0]
-    actions.add_memo(project, researcher, "Turn-taking matters here.", coding)
+    memo = actions.add_memo(project, researcher, "Turn-taking matters here.", coding)
     actions.add_code(project, researcher, "Shared premises", parent=code)
     base = f"/coding/{project.pk}/"
     pages = ["/coding/", base, f"{base}sources/", f"{base}sources/{source.pk}/", f"{base}speakers/",
              f"{base}codebook/", f"{base}codebook/{code.pk}/", f"{base}memos/", f"{base}memos/?coding={coding.pk}",
+             f"{base}memos/{memo.pk}/",
              f"{base}sources/{source.pk}/coding/", f"{base}sources/{source.pk}/delete/"]
     for browser in (page, phone):
         sign_in(browser, researcher.email, personas.PASSWORD)
