@@ -4,6 +4,8 @@ browser), and axe-core for WCAG 2.2 AA checks."""
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,13 +23,13 @@ def chromium():
     then refuses to drop the test database)."""
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; Django's database calls
-    # from test code then look "async" to Django although they are not.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread; Django's database calls
+    # from test code then look "async" to Django although they are not. Only while the
+    # browser is open: the rest of the run keeps Django's async-safety check.
+    with allow_async_unsafe(), sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,6 +37,20 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+@contextmanager
+def allow_async_unsafe() -> Iterator[None]:
+    """Set DJANGO_ALLOW_ASYNC_UNSAFE for the block, then put back what was there before."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture

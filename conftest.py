@@ -1,0 +1,67 @@
+"""What every test starts from, whatever ran before it and on whatever machine.
+
+- Each test gets empty caches and the environment it started with, so no test passes or fails
+  because of what an earlier one left behind (rate-limit counts, cached reports, a variable a
+  fixture set and forgot).
+- Hypothesis runs under a named profile: `HYPOTHESIS_PROFILE=ci` (set by .ci/run) derandomises
+  the search and tries more examples, so a CI failure is reproducible; `dev` (the default) keeps
+  the local run quick and random.
+
+Django is touched only when pytest-django has configured it, so the pure packages' tests still
+run without it (`pytest -p no:django flourish/lib flourish/stats`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,  # the same examples every run: a red CI run is red again locally
+    max_examples=300,  # applies where a test does not set its own max_examples
+    deadline=None,  # a loaded CI machine is slow; we time nothing in tests
+    database=None,  # derandomised runs have nothing worth replaying
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def _clear_django_caches() -> None:
+    """Empty every configured cache. (A CACHE_URL pointing at Redis is flushed too: give tests
+    a Redis database of their own.)"""
+    if "django" not in sys.modules:
+        return
+    from django.conf import settings as django_settings
+
+    if not django_settings.configured:
+        return
+    from django.core.cache import caches
+
+    for alias in django_settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    _clear_django_caches()
+    yield
+    _clear_django_caches()
+
+
+@pytest.fixture(autouse=True)
+def _restored_environment() -> Iterator[None]:
+    """Put os.environ back as it was, even if the test set or removed variables directly."""
+    before = dict(os.environ)
+    yield
+    for name in set(os.environ) - set(before):
+        del os.environ[name]
+    for name, value in before.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
