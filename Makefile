@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assist migrate demo bench lock check-deploy clean
+.PHONY: run test install assist migrate demo bench lock check-deploy clean gates mutation
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: demo
 
 test: install assist
 	$(BIN)/pytest
+
+# Lint, strict types on the pure packages, import contracts, views layering (scripts/gates).
+gates: install
+	scripts/gates
 
 bench: install assist
 	$(BIN)/python bench/run.py

@@ -25,6 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from timing import median_time  # noqa: E402
+
 from flourish.qualitative import codebook  # noqa: E402
 from flourish.qualitative.assist import embedding, scoring  # noqa: E402
 
@@ -100,7 +101,7 @@ def main():
         (f"Suggestions for {len(texts):,} units, end to end (embed + classifier path)",
          t_embed + t_codes + t_train + t_predict),
     ]
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "## Assisted coding: suggestions for 10,000 units on the CPU (issue 6)",
         "",
@@ -114,8 +115,8 @@ def main():
         f"Model load (once per process, cold): {t_load:.1f} s.  ",
         f"Baseline = lower-case + split into words of the same strings: {baseline * 1000:.1f} ms (median).  ",
         f"Embedding throughput: {len(texts) / t_embed:,.0f} units/s. Similarity suggestions at the default "
-        f"threshold ({scoring.SIMILARITY_THRESHOLD}): {len(found):,}. Load average at the end: {os.getloadavg()[0]:.1f} "
-        f"(1 min).",
+        f"threshold ({scoring.SIMILARITY_THRESHOLD}): {len(found):,}. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} (1 min).",
         "",
         "| Step | Median (s) | Ratio to baseline |",
         "|---|---:|---:|",

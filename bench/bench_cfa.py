@@ -140,7 +140,7 @@ def main():
         data = {f"y{i + 1}": Y[:, i] for i in range(Y.shape[1])}
         runs = args.runs if n < 100_000 else max(3, args.runs - 2)
         fit_cfa(data, model, estimator=est.lower())  # warm-up
-        t, res = timeit(lambda: fit_cfa(data, model, estimator=est.lower()), runs)
+        t, res = timeit(lambda data=data, est=est: fit_cfa(data, model, estimator=est.lower()), runs)
         assert res["converged"], "benchmark fit did not converge"
         b = baseline(Y, runs)
         lav = None if args.no_lavaan else lavaan_time(Y, ordinal, 3 if (n < 100_000 and not ordinal) else 1)
@@ -152,7 +152,7 @@ def main():
     m = machine()
     lav_version = next((r["lav"][1] for r in rows if r["lav"]), None)
     lines = ["# CFA engine benchmark", "",
-             f"Date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}  ",
+             f"Date: {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M UTC')}  ",
              f"Machine: {m['platform']}, {m['cpu']} ({m['cores']} logical CPUs)  ",
              f"Python {m['python']}, numpy {m['numpy']}, BLAS: {m['blas']}  ",
              f"Model: {F} correlated factors x {K} items ({F * K} indicators), simulated data; "
@@ -162,7 +162,8 @@ def main():
              f"Load average at the end of the run: {os.getloadavg()[0]:.1f} (1 min) on {m['cores']} CPUs.  ",
              ("lavaan " + lav_version + " via Rscript: `cfa()` + `fitMeasures()` + `parameterEstimates()`, "
               "median of runs, data already in memory." if lav_version else "lavaan: not run."), "",
-             "| Estimator | N | Flourish (s) | Target (s) | Baseline (ms) | Flourish / baseline | lavaan (s) | Speed-up vs lavaan | chisq Flourish | chisq lavaan |",
+             "| Estimator | N | Flourish (s) | Target (s) | Baseline (ms) | Flourish / baseline | lavaan (s) "
+             "| Speed-up vs lavaan | chisq Flourish | chisq lavaan |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lav = r["lav"]

@@ -15,9 +15,8 @@ import datetime
 import os
 import platform
 import sys
-from pathlib import Path
-
 import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -28,18 +27,20 @@ os.environ["FLOURISH_VAR_DIR"] = TMP
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flourish.settings")
 os.environ["DEBUG"] = "true"
 from timing import median_time  # noqa: E402
+
 from flourish.qualitative.core.agreement import Segment, Unit, agreement  # noqa: E402
 from flourish.qualitative.core.sources import parse, units  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
-WORDS = ("the family health visitor team school partners pathway funding trust meeting plan child we they "
-         "worked together across services because it was hard but then").split()
+WORDS = ["the", "family", "health", "visitor", "team", "school", "partners", "pathway", "funding", "trust",
+         "meeting", "plan", "child", "we", "they", "worked", "together", "across", "services", "because", "it",
+         "was", "hard", "but", "then"]
 
 
 def transcripts(n=200, chars=10_000, seed=1):
     rng = np.random.default_rng(seed)
     files = []
-    for i in range(n):
+    for _ in range(n):
         lines, size = [], 0
         while size < chars:
             speaker = ("Interviewer", "Leader", "Dr Sam Lee")[int(rng.integers(0, 3))]
@@ -81,12 +82,13 @@ def main():
         ("Agreement as above + 1000 bootstrap resamples", t_agree_boot),
         *db_rows,
     ]
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "## Qualitative workbench (issue 6)",
         "",
         f"Date: {now}  ",
-        f"Machine: {platform.platform()}, {platform.processor() or platform.machine()} ({os.cpu_count()} logical CPUs)  ",
+        f"Machine: {platform.platform()}, {platform.processor() or platform.machine()} "
+        f"({os.cpu_count()} logical CPUs)  ",
         f"Python {platform.python_version()}, numpy {np.__version__}  ",
         f"Data: 200 synthetic CRLF transcripts, {total_chars:,} characters, {len(unit_list):,} turns, "
         f"{len(segments):,} codings.  ",

@@ -31,7 +31,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings, setup_test_environment  # noqa: E402
@@ -59,12 +58,12 @@ def main():
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    import random
+
     from flourish.feedback import actions
     from flourish.feedback.models import RaterLink
     from flourish.frameworks.models import Framework
     from flourish.testing import personas
-
-    import random
 
     rng = random.Random(1)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -121,13 +120,15 @@ def main():
             ("Report page, first view (body rendered and cached)", uncached), ("Report page (60 raters)", page),
             ("JSON report (60 raters)", as_json), ("Rater submit", submit),
             ("Closing the cycle: the report built once, with the disclosure audit (one run)", closing)]
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    with open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "?")
     lines = [
         "## 360° report and rater submit",
         "",
-        f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  ",
+        f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC  ",
         f"Machine: {platform.platform()}, {cpu} ({os.cpu_count()} CPUs), Python {platform.python_version()}, SQLite  ",
-        f"Median server time in-process (Django test client), {args.runs} requests each; submit over {RATERS} raters.  ",
+        f"Median server time in-process (Django test client), {args.runs} requests each; "
+        f"submit over {RATERS} raters.  ",
         f"Load average at the end: {os.getloadavg()[0]:.1f}",
         "",
         "| request | median (ms) | ratio to trivial page |",

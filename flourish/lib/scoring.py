@@ -9,9 +9,9 @@ items they answered.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Iterable, Mapping, Sequence
 
 BLIND_SPOT = "blind spot"
 HIDDEN_STRENGTH = "hidden strength"

@@ -70,9 +70,7 @@ def single_threaded_blas():
             _depth -= 1
             if _depth == 0:
                 for set_, n in _saved:
-                    try:
+                    with contextlib.suppress(Exception):  # never let this break a fit
                         set_(n)
-                    except Exception:  # noqa: BLE001
-                        pass
                 _saved = []
 

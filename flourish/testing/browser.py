@@ -96,7 +96,8 @@ def assert_fits_width(page):
     if overflow > 0:
         culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-            .slice(-5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))""")
+            .slice(-5).map(e => e.tagName.toLowerCase()
+                                + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))""")
         raise AssertionError(f"{page.url} scrolls sideways by {overflow}px; widest: {culprits}")
 
 

@@ -22,7 +22,6 @@ min(k-1, people) respondents (no cells, no shortcuts) tries them all.
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations
 
 OTHER_RATERS = "Other raters"
 LINE_MANAGER = "line manager"
@@ -73,7 +72,7 @@ def _gcd(a: int, b: int) -> int:
 class _Echelon:
     """Incremental rank of integer vectors (fraction-free elimination)."""
 
-    def __init__(self, parent: "_Echelon | None" = None):
+    def __init__(self, parent: _Echelon | None = None):
         self.rows: list[tuple[int, list[int]]] = list(parent.rows) if parent else []
         self.dependent = parent.dependent if parent else 0
 

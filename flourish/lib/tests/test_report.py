@@ -4,6 +4,7 @@ hand-computed examples (DESIGN.md "Scoring")."""
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from flourish.lib.report import Process, Respondent, Rules, build_report

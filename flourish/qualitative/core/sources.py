@@ -305,8 +305,9 @@ def _assemble_subtitles(lines: list[tuple[str | None, str]]) -> tuple[str, list[
 # --- sentences --------------------------------------------------------------------------
 
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st mt no vs etc e.g i.e cf approx dept fig jr sr rev gov col gen lt sgt"
-    " inc ltd co jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    ["mr", "mrs", "ms", "dr", "prof", "st", "mt", "no", "vs", "etc", "e.g", "i.e", "cf", "approx", "dept", "fig",
+     "jr", "sr", "rev", "gov", "col", "gen", "lt", "sgt", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun",
+     "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 

@@ -6,8 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flourish.stats.errors import StatsError
-from flourish.stats.reliability import (cronbach_alpha, feldt_ci, missingness, missingness_by_group,
-                                        scale_reliability)
+from flourish.stats.reliability import cronbach_alpha, feldt_ci, missingness, missingness_by_group, scale_reliability
 
 
 def test_alpha_hand_computed():

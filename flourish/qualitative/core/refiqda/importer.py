@@ -11,8 +11,21 @@ from lxml import etree
 
 from .. import sources as _sources
 from .model import (
-    _HASH, _RGB, DEFAULT_ZIP_LIMIT, Code, Coding, ImportReport, Memo, Project, QdaError, Source, User, _derived,
-    _norm_guid, _parser, text_hash,
+    _HASH,
+    _RGB,
+    DEFAULT_ZIP_LIMIT,
+    Code,
+    Coding,
+    ImportReport,
+    Memo,
+    Project,
+    QdaError,
+    Source,
+    User,
+    _derived,
+    _norm_guid,
+    _parser,
+    text_hash,
 )
 
 
@@ -230,7 +243,8 @@ def _read_selection(sel, start_s, end_s, source, mapped, project, report, code_i
         if guid is None or any(x.guid == guid for x in project.codings):
             report.skip("coding", c.get("guid"), "missing or repeated GUID")
         elif code not in code_ids:
-            report.skip("coding", guid, f"code {ref.get('targetGUID') if ref is not None else None} is not in the codebook")
+            target = ref.get("targetGUID") if ref is not None else None
+            report.skip("coding", guid, f"code {target} is not in the codebook")
         else:
             if coder is not None and coder not in user_ids:
                 report.warnings.append(f"coding {guid}: coder {coder} is not among the users; added")

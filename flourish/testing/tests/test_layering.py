@@ -1,0 +1,178 @@
+"""The layering of docs/architecture.md, read from the source (AST, no Django):
+
+- no view module (`*views.py`) touches the ORM itself: no `.objects.`, `.save(`, `.delete(`
+  or `get_object_or_404` — views authorise through permissions.py and write through actions.py;
+- nothing imports a view module except a URL configuration (`urls.py`, `rater_urls.py`):
+  helpers that other code needs live in presenters.py / selectors.py.
+
+Pure: `.venv/bin/pytest -p no:django flourish/testing/tests/test_layering.py` (scripts/gates).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGE = ROOT / "flourish"
+ORM_CALLS = {"save", "delete"}
+
+# TEMPORARY — to be emptied by issue 12. Today's offences, recorded when the gate was built,
+# while other branches move this code into actions/permissions/selectors. A file not listed
+# here that offends fails the test; a listed file that no longer offends fails it too, so the
+# list only ever shrinks. Keys: path relative to the repository root.
+KNOWN_ORM_IN_VIEWS: dict[str, set[str]] = {
+    "flourish/accounts/views.py": {".objects."},
+    "flourish/api/views.py": {".delete(", "get_object_or_404"},
+    "flourish/development/journal_views.py": {".objects."},
+    "flourish/feedback/rater_views.py": {".objects."},
+    "flourish/feedback/views.py": {".objects."},
+    "flourish/qualitative/agreement_views.py": {".objects."},
+    "flourish/qualitative/views.py": {".objects."},
+    "flourish/research/views.py": {".objects."},
+    "flourish/selfassess/views.py": {".objects."},
+    "flourish/sets/views.py": {".objects."},
+}
+KNOWN_VIEW_IMPORTERS: dict[str, set[str]] = {
+    "flourish/api/api.py": {"flourish.feedback.report_views"},
+    "flourish/development/pdf.py": {"flourish.development.views"},
+    "flourish/feedback/management/commands/report.py": {"flourish.feedback.report_views"},
+    "flourish/feedback/pdf.py": {"flourish.feedback.report_views"},
+    "flourish/qualitative/agreement_views.py": {"flourish.qualitative.views"},
+    "flourish/qualitative/assist_views.py": {"flourish.qualitative.views"},
+    "flourish/qualitative/codebook_views.py": {"flourish.qualitative.views"},
+    "flourish/qualitative/coding_views.py": {"flourish.qualitative.codebook_views", "flourish.qualitative.views"},
+    "flourish/qualitative/exchange_views.py": {"flourish.qualitative.views"},
+    "flourish/qualitative/synthesis_views.py": {"flourish.qualitative.views"},
+}
+
+
+def python_files() -> Iterator[Path]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path
+
+
+def is_test(path: Path) -> bool:
+    return "tests" in path.parts or path.name.startswith("test_") or path.name == "conftest.py"
+
+
+def is_view_module(name: str) -> bool:
+    return name.rsplit(".", 1)[-1].endswith("views")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def orm_uses(source: str) -> set[str]:
+    """What ORM access a module's code makes, by kind."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            found.add(".objects.")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_CALLS:
+            found.add(f".{node.func.attr}(")
+        elif "get_object_or_404" in names_in(node):
+            found.add("get_object_or_404")
+    return found
+
+
+def names_in(node: ast.AST) -> set[str]:
+    """The identifiers a node names directly: a name, an attribute, or what an import brings."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    if isinstance(node, ast.ImportFrom | ast.Import):
+        return {alias.name for alias in node.names}
+    return set()
+
+
+def imported_modules(path: Path, source: str) -> set[str]:
+    """Absolute names of every module the file imports (relative imports resolved)."""
+    here = module_name(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            stem = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            names.add(stem)
+            # `from . import views` / `from flourish.feedback import report_views`
+            names.update(f"{stem}.{alias.name}" for alias in node.names)
+    return {n for n in names if n.startswith("flourish.")}
+
+
+def orm_in_views() -> dict[str, set[str]]:
+    offences = {}
+    for path in python_files():
+        if path.name.endswith("views.py") and not is_test(path):
+            used = orm_uses(path.read_text(encoding="utf-8"))
+            if used:
+                offences[rel(path)] = used
+    return offences
+
+
+def view_importers() -> dict[str, set[str]]:
+    offences = {}
+    for path in python_files():
+        if path.name.endswith("urls.py"):
+            continue
+        views = {m for m in imported_modules(path, path.read_text(encoding="utf-8")) if is_view_module(m)}
+        views.discard(module_name(path))
+        if views:
+            offences[rel(path)] = views
+    return offences
+
+
+def differences(found: dict[str, set[str]], known: dict[str, set[str]]) -> tuple[dict, dict]:
+    new = {f: sorted(v - known.get(f, set())) for f, v in found.items() if v - known.get(f, set())}
+    gone = {f: sorted(v - found.get(f, set())) for f, v in known.items() if v - found.get(f, set())}
+    return new, gone
+
+
+def test_no_view_module_touches_the_orm_itself():
+    new, gone = differences(orm_in_views(), KNOWN_ORM_IN_VIEWS)
+    assert not new, (
+        f"ORM calls in view modules (move them to the app's actions.py, permissions.py or selectors.py): {new}"
+    )
+    assert not gone, f"fixed — remove these from KNOWN_ORM_IN_VIEWS in {rel(Path(__file__))}: {gone}"
+
+
+def test_nothing_but_a_url_configuration_imports_a_view_module():
+    new, gone = differences(view_importers(), KNOWN_VIEW_IMPORTERS)
+    assert not new, f"view modules imported outside urls.py (move the shared code to presenters.py): {new}"
+    assert not gone, f"fixed — remove these from KNOWN_VIEW_IMPORTERS in {rel(Path(__file__))}: {gone}"
+
+
+# --- the checker itself is checked, so a broken checker cannot pass everything ------------------
+
+def test_the_checker_sees_each_kind_of_orm_access():
+    source = (
+        "from django.shortcuts import get_object_or_404\n"
+        "def view(request):\n"
+        "    cycle = Cycle.objects.get(pk=1)\n"
+        "    cycle.save()\n"
+        "    cycle.delete()\n"
+    )
+    assert orm_uses(source) == {".objects.", ".save(", ".delete(", "get_object_or_404"}
+    assert orm_uses("def view(request):\n    return render(request, 'x.html', {'objects': 1})\n") == set()
+
+
+def test_the_checker_resolves_relative_imports_of_view_modules():
+    path = PACKAGE / "feedback" / "pdf.py"
+    assert imported_modules(path, "from .report_views import context\n") >= {"flourish.feedback.report_views"}
+    assert imported_modules(path, "from . import views\n") >= {"flourish.feedback.views"}
+    assert imported_modules(path, "from ..qualitative.views import page\n") >= {"flourish.qualitative.views"}
+    assert is_view_module("flourish.feedback.report_views") and not is_view_module("flourish.feedback.reviews_x")
