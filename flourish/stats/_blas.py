@@ -16,6 +16,7 @@ import ctypes
 import os
 import re
 import threading
+from collections.abc import Callable, Iterator
 
 _GET = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads", "openblas_get_num_threads64_",
         "openblas_get_num_threads")
@@ -23,10 +24,10 @@ _SET = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "
         "openblas_set_num_threads")
 _lock = threading.RLock()
 _depth = 0
-_saved: list[tuple[object, int]] = []
+_saved: list[tuple[Callable[[int], object], int]] = []
 
 
-def _libraries():
+def _libraries() -> list[tuple[Callable[[], int], Callable[[int], object]]]:
     try:
         with open("/proc/self/maps") as fh:
             paths = sorted(set(re.findall(r"(/\S*openblas\S*\.so[\w.\-]*)", fh.read())))
@@ -47,7 +48,7 @@ def _libraries():
 
 
 @contextlib.contextmanager
-def single_threaded_blas():
+def single_threaded_blas() -> Iterator[None]:
     global _depth, _saved
     if os.environ.get("FLOURISH_STATS_BLAS_THREADS", "1") == "0":
         yield

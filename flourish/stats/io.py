@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import StatsError
 
 MISSING_TOKENS = {"", "na", "nan", "n/a", "."}
+
+# A column as callers hand it in: CSV strings, numbers with None for missing, or an array.
+Column = Sequence[Any] | np.ndarray
+# The engine's data: {column name: values}, every column the same length.
+Data = Mapping[str, Column]
 
 
 def read_csv(path: str) -> dict[str, list[str]]:
@@ -42,7 +49,7 @@ def read_csv(path: str) -> dict[str, list[str]]:
     return cols
 
 
-def numeric_column(name: str, values) -> np.ndarray:
+def numeric_column(name: str, values: Column) -> np.ndarray:
     """Convert a column to float, missing tokens to NaN; StatsError names a bad cell."""
     arr = np.asarray(values)
     if arr.dtype.kind in "fiub":
@@ -69,7 +76,7 @@ def numeric_column(name: str, values) -> np.ndarray:
     return out
 
 
-def get_columns(data, names: list[str]) -> np.ndarray:
+def get_columns(data: Data, names: list[str]) -> np.ndarray:
     """n x k float matrix of the named columns from a {name: values} mapping."""
     missing = [n for n in names if n not in data]
     if missing:

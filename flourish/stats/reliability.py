@@ -28,12 +28,13 @@ and a converged fit; otherwise it is reported as None with a reason.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy import stats as st
 
 from .errors import StatsError
-from .io import get_columns
+from .io import Data, get_columns
 
 
 def cronbach_alpha(X: np.ndarray) -> float:
@@ -43,7 +44,7 @@ def cronbach_alpha(X: np.ndarray) -> float:
     total_var = X.sum(axis=1).var(ddof=1)
     if total_var <= 0:
         return float("nan")
-    return k / (k - 1) * (1.0 - item_var / total_var)
+    return float(k / (k - 1) * (1.0 - item_var / total_var))
 
 
 def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
@@ -69,15 +70,15 @@ def omega_total(X: np.ndarray, names: list[str]) -> tuple[float | None, str | No
     lam = sum(r["est"] for r in res["parameters"] if r["op"] == "=~")
     theta = sum(r["est"] for r in res["parameters"] if r["op"] == "~~" and r["lhs"] == r["rhs"]
                 and r["lhs"] in names)
-    return lam ** 2 / (lam ** 2 + theta), None
+    return float(lam ** 2 / (lam ** 2 + theta)), None
 
 
-def _f(v):
+def _f(v: float | None) -> float | None:
     return None if v is None or not math.isfinite(v) else float(v)
 
 
-def scale_reliability(data, items: list[str], name: str = "scale", scale_min: float | None = None,
-                      scale_max: float | None = None, level: float = 0.95) -> dict:
+def scale_reliability(data: Data, items: list[str], name: str = "scale", scale_min: float | None = None,
+                      scale_max: float | None = None, level: float = 0.95) -> dict[str, Any]:
     """Item analysis and reliability for one scale.
 
     scale_min/scale_max: the lowest and highest possible response (e.g. 1 and 5); default is the
@@ -123,7 +124,7 @@ def scale_reliability(data, items: list[str], name: str = "scale", scale_min: fl
         })
     score = Xc.mean(axis=1)
     omega, why = omega_total(Xc, items)
-    out = {
+    out: dict[str, Any] = {
         "scale": name, "items": items, "k": k, "n_total": n_total, "n_complete": n,
         "mean": _f(score.mean()), "sd": _f(score.std(ddof=1)),
         "alpha": _f(alpha), "alpha_ci_lower": _f(ci[0]), "alpha_ci_upper": _f(ci[1]),
@@ -142,7 +143,7 @@ def scale_reliability(data, items: list[str], name: str = "scale", scale_min: fl
     return out
 
 
-def missingness(data, items: list[str]) -> list[dict]:
+def missingness(data: Data, items: list[str]) -> list[dict[str, Any]]:
     """Per item: n observed, n missing and % missing."""
     X = get_columns(data, items)
     n = X.shape[0]
@@ -151,14 +152,14 @@ def missingness(data, items: list[str]) -> list[dict]:
             for it, m in zip(items, miss)]
 
 
-def missingness_by_group(data, items: list[str], group: str) -> dict[str, list[dict]]:
+def missingness_by_group(data: Data, items: list[str], group: str) -> dict[str, list[dict[str, Any]]]:
     """Per group (value of column `group`, in order of first appearance): :func:`missingness`."""
     if group not in data:
         raise StatsError(f"Grouping column '{group}' is not in the data.")
     get_columns(data, items)  # validates names and numbers
     labels = ["" if v is None else str(v).strip() for v in data[group]]
     order = list(dict.fromkeys(labels))
-    out = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for lab in order:
         idx = [i for i, v in enumerate(labels) if v == lab]
         sub = {it: [data[it][i] for i in idx] for it in items}

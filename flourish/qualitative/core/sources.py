@@ -34,6 +34,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 DEFAULT_LIMIT = 5 * 1024 * 1024  # bytes of text (UTF-8)
 FORMATS = {"txt": "txt", "text": "txt", "md": "md", "markdown": "md", "docx": "docx", "vtt": "vtt", "srt": "srt"}
@@ -161,7 +162,7 @@ def find_turns(text: str) -> list[Turn]:
                 turns.append(_trimmed(text, block[0][0], block[-1][1], None, None))
                 block = []
         return turns
-    cur: list = []  # [start, last_nonblank_end, speaker, body_start]
+    cur: list[Any] = []  # [start, last_nonblank_end, speaker, body_start]
     for s, e, lab in labelled:
         blank = not text[s:e].strip()
         if lab:
@@ -178,7 +179,7 @@ def find_turns(text: str) -> list[Turn]:
     return turns
 
 
-def _trimmed(text: str, start: int, end: int, speaker, body_start) -> Turn:
+def _trimmed(text: str, start: int, end: int, speaker: str | None, body_start: int | None) -> Turn:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -281,7 +282,7 @@ def _srt_lines(text: str, filename: str) -> list[tuple[str | None, str]]:
 
 
 def _assemble_subtitles(lines: list[tuple[str | None, str]]) -> tuple[str, list[Turn]]:
-    runs: list[list] = []  # [speaker, [words...]]
+    runs: list[list[Any]] = []  # [speaker, [words...]]
     for speaker, words in lines:
         if not words and speaker is None:
             continue
@@ -330,7 +331,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return spans
 
 
-def _add_span(text: str, s: int, e: int, spans: list) -> None:
+def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

@@ -27,6 +27,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -73,22 +74,22 @@ def covered(units: Sequence[Unit], codings: Iterable[Coded],
     """For each label (by default the code), the code points of each unit covered by at
     least one coding with that label: ``{label: [chars covered in unit 0, unit 1, …]}``.
     A label applies to unit i exactly when the count for i is positive."""
-    by_source: dict = defaultdict(list)
+    by_source: dict[Hashable, list[tuple[int, int, int]]] = defaultdict(list)
     for i, u in enumerate(units):
         by_source[u.source].append((u.start, u.end, i))
     index = {}
     for source, items in by_source.items():
         items.sort()
         index[source] = ([s for s, _, _ in items], [e for _, e, _ in items], [i for _, _, i in items])
-    spans: dict = defaultdict(list)
+    spans: dict[tuple[Hashable, Hashable], list[tuple[int, int]]] = defaultdict(list)
     for c in codings:
         if c.end > c.start and c.source in index:
             spans[(label_of(c), c.source)].append((c.start, c.end))
     out: dict[Hashable, list[int]] = {}
-    for (label, source), items in spans.items():
+    for (label, source), pieces in spans.items():
         counts = out.setdefault(label, [0] * len(units))
         starts, ends, ids = index[source]
-        for s, e in _merge(items):
+        for s, e in _merge(pieces):
             lo, hi = bisect.bisect_right(ends, s), bisect.bisect_left(starts, e)
             for p in range(lo, hi):
                 overlap = min(e, ends[p]) - max(s, starts[p])
@@ -101,7 +102,7 @@ def _share(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
 
 
-def _figures(counts: Sequence[int], members: Sequence[int], units: Sequence[Unit]) -> dict:
+def _figures(counts: Sequence[int], members: Sequence[int], units: Sequence[Unit]) -> dict[str, Any]:
     """Units and characters a label covers among the units ``members``."""
     n = sum(1 for i in members if counts[i] > 0)
     chars = sum(counts[i] for i in members)
@@ -117,7 +118,8 @@ def applied(units: Sequence[Unit], codings: Iterable[Coded]) -> dict[Hashable, s
     return {code: {i for i, n in enumerate(counts) if n > 0} for code, counts in covered(units, codings).items()}
 
 
-def coverage(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence, by: str | None = None) -> list[dict]:
+def coverage(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence[Hashable],
+             by: str | None = None) -> list[dict[str, Any]]:
     """Coverage of each code, over all units (``by=None``) or per source, speaker or stage.
 
     One row per group, in the order groups first appear among the units::
@@ -128,7 +130,7 @@ def coverage(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence, b
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
     counts = covered(units, codings)
-    groups: dict = {}
+    groups: dict[Any, list[int]] = {}
     for i, u in enumerate(units):
         groups.setdefault(getattr(u, by) if by else None, []).append(i)
     if not groups and by is None:
@@ -142,7 +144,7 @@ def coverage(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence, b
     } for value, members in groups.items()]
 
 
-def cooccurrence(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence) -> list[list[int]]:
+def cooccurrence(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence[Hashable]) -> list[list[int]]:
     """``matrix[a][b]`` = units where both ``codes[a]`` and ``codes[b]`` apply; symmetric,
     with the units each code applies to on the diagonal."""
     sets = applied(units, codings)
@@ -150,7 +152,7 @@ def cooccurrence(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequenc
     return [[len(a & b) for b in rows] for a in rows]
 
 
-def uncovered(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence | None = None) -> list[int]:
+def uncovered(units: Sequence[Unit], codings: Iterable[Coded], codes: Sequence[Hashable] | None = None) -> list[int]:
     """Indices of the units that no coding (of ``codes``, if given) overlaps."""
     if codes is not None:
         wanted = set(codes)
@@ -182,7 +184,7 @@ def resolve_processes(codes: Mapping[Hashable, tuple[Hashable | None, str | None
 
 
 def model_check(units: Sequence[Unit], codings: Iterable[Coded], process_of: Mapping[Hashable, str | None],
-                processes: Sequence[str]) -> dict:
+                processes: Sequence[str]) -> dict[str, Any]:
     """How much of the coded data each process accounts for, where processes co-occur, and
     what fits none. Returns::
 
@@ -199,7 +201,7 @@ def model_check(units: Sequence[Unit], codings: Iterable[Coded], process_of: Map
     everything = list(range(len(units)))
     total_chars = sum(u.length for u in units)
 
-    def process(c: Coded):
+    def process(c: Coded) -> str | None:
         return process_of.get(c.code) or None
 
     by_process = covered(units, codings, label_of=process)

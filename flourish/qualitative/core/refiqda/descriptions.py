@@ -80,7 +80,8 @@ def parse_code_description(description: str) -> CodeNotes:
     """The inverse of `code_description`; any other text becomes the definition."""
     sections: dict[str, list[str]] = {"definition": [], USE: [], NOT_USE: [], EXAMPLES: []}
     order = list(sections)
-    notes, current = CodeNotes(), "definition"
+    notes = CodeNotes()
+    current: str | None = "definition"
     for line in (description or "").split("\n"):
         process = _PROCESS.match(line)
         if process and not notes.process_id:

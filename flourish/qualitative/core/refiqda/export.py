@@ -5,13 +5,19 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from .model import CODEBOOK_NS, NS, Code, Project, QdaError, _derived, _parser, check, text_hash
+from .model import CODEBOOK_NS, NS, Code, Coding, Project, QdaError, Source, _derived, _parser, check, text_hash
+
+# An lxml element (lxml ships no type information).
+Element = Any
+# target GUID (None: the project itself) -> GUIDs of the memos attached to it.
+Notes = dict[str | None, list[str]]
 
 
-def _el(parent, tag: str, ns: str = NS, **attrs):
+def _el(parent: Element, tag: str, ns: str = NS, **attrs: object) -> Element:
     el = etree.SubElement(parent, f"{{{ns}}}{tag}")
     for k, v in attrs.items():
         if v is not None:
@@ -19,13 +25,13 @@ def _el(parent, tag: str, ns: str = NS, **attrs):
     return el
 
 
-def _codes_element(parent, project: Project, ns: str, notes: dict | None) -> None:
-    children: dict = {}
+def _codes_element(parent: Element, project: Project, ns: str, notes: Notes | None) -> None:
+    children: dict[str | None, list[Code]] = {}
     for c in project.codes:
         children.setdefault(c.parent_guid, []).append(c)
     codes_el = _el(parent, "Codes", ns)
 
-    def add(container, code: Code) -> None:
+    def add(container: Element, code: Code) -> None:
         el = _el(container, "Code", ns, guid=code.guid, name=code.name, isCodable="true", color=code.colour)
         if code.description:
             _el(el, "Description", ns).text = code.description
@@ -43,7 +49,7 @@ def project_xml(project: Project) -> bytes:
     problems = check(project)
     if problems:
         raise QdaError("cannot export the project: " + "; ".join(problems[:10]))
-    notes: dict = {}
+    notes: Notes = {}
     for m in project.memos:
         notes.setdefault(m.target_guid, []).append(m.guid)
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS})
@@ -60,27 +66,13 @@ def project_xml(project: Project) -> bytes:
         var_el = _el(root, "Variables")
         for name in variables:
             _el(var_el, "Variable", guid=_derived("variable", name), name=name, typeOfVariable="Text")
-    by_source: dict = {}
+    by_source: dict[str, list[Coding]] = {}
     for c in project.codings:
         by_source.setdefault(c.source_guid, []).append(c)
     if project.sources:
         src_el = _el(root, "Sources")
         for s in project.sources:
-            el = _el(src_el, "TextSource", guid=s.guid, name=s.name, plainTextPath=f"internal://{s.guid}.txt")
-            for c in sorted(by_source.get(s.guid, []), key=lambda c: (c.start, c.end, c.guid)):
-                sel = _el(el, "PlainTextSelection", guid=_derived("selection", c.guid), startPosition=c.start,
-                          endPosition=c.end)
-                _el(sel, "Description").text = "sha256:" + text_hash(s.text[c.start:c.end])
-                coding = _el(sel, "Coding", guid=c.guid, creatingUser=c.coder_guid)
-                _el(coding, "CodeRef", targetGUID=c.code_guid)
-                for memo_guid in notes.get(c.guid, []):
-                    _el(coding, "NoteRef", targetGUID=memo_guid)
-            for memo_guid in notes.get(s.guid, []):
-                _el(el, "NoteRef", targetGUID=memo_guid)
-            for name in sorted(s.attributes):
-                vv = _el(el, "VariableValue")
-                _el(vv, "VariableRef", targetGUID=_derived("variable", name))
-                _el(vv, "TextValue").text = s.attributes[name]
+            _source_element(src_el, s, by_source.get(s.guid, []), notes)
     if project.memos:
         notes_el = _el(root, "Notes")
         for m in project.memos:
@@ -90,7 +82,27 @@ def project_xml(project: Project) -> bytes:
         _el(root, "Description").text = project.description
     for memo_guid in notes.get(None, []):
         _el(root, "NoteRef", targetGUID=memo_guid)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return xml
+
+
+def _source_element(parent: Element, s: Source, codings: list[Coding], notes: Notes) -> None:
+    """One TextSource: its selections with their codings, its memos and its variable values."""
+    el = _el(parent, "TextSource", guid=s.guid, name=s.name, plainTextPath=f"internal://{s.guid}.txt")
+    for c in sorted(codings, key=lambda c: (c.start, c.end, c.guid)):
+        sel = _el(el, "PlainTextSelection", guid=_derived("selection", c.guid), startPosition=c.start,
+                  endPosition=c.end)
+        _el(sel, "Description").text = "sha256:" + text_hash(s.text[c.start:c.end])
+        coding = _el(sel, "Coding", guid=c.guid, creatingUser=c.coder_guid)
+        _el(coding, "CodeRef", targetGUID=c.code_guid)
+        for memo_guid in notes.get(c.guid, []):
+            _el(coding, "NoteRef", targetGUID=memo_guid)
+    for memo_guid in notes.get(s.guid, []):
+        _el(el, "NoteRef", targetGUID=memo_guid)
+    for name in sorted(s.attributes):
+        vv = _el(el, "VariableValue")
+        _el(vv, "VariableRef", targetGUID=_derived("variable", name))
+        _el(vv, "TextValue").text = s.attributes[name]
 
 
 def source_bytes(text: str) -> bytes:
@@ -119,7 +131,8 @@ def export_qdc(project: Project) -> bytes:
     root.set("origin", "Flourish")
     if project.codes:
         _codes_element(root, project, CODEBOOK_NS, None)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return xml
 
 
 def validate(xml: bytes, schema_path: str | Path) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from lxml import etree
@@ -28,21 +30,26 @@ from .model import (
     text_hash,
 )
 
+# An lxml element (lxml ships no type information).
+Element = Any
+# note guid -> the guid of what it is attached to (None: the project).
+NoteTargets = dict[str | None, str | None]
 
-def _local(el) -> str:
+
+def _local(el: Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def _kids(el, name: str) -> list:
+def _kids(el: Element, name: str) -> list[Element]:
     return [c for c in el if _local(c) == name]
 
 
-def _kid(el, name: str):
+def _kid(el: Element, name: str) -> Element | None:
     found = _kids(el, name)
     return found[0] if found else None
 
 
-def _parse_xml(xml: bytes, what: str):
+def _parse_xml(xml: bytes, what: str) -> Element:
     try:
         return etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
@@ -52,9 +59,9 @@ def _parse_xml(xml: bytes, what: str):
 class _Crlf:
     """Maps positions in a raw text onto its newline-normalised form."""
 
-    def __init__(self, raw: str):
+    def __init__(self, raw: str) -> None:
         self.text = _sources.normalise_newlines(raw)
-        self.shift = None
+        self.shift: np.ndarray | None = None
         if "\r\n" in raw:
             arr = np.frombuffer(raw.encode("utf-32-le"), dtype="<u4")
             removed = (arr[:-1] == 13) & (arr[1:] == 10)
@@ -67,10 +74,10 @@ class _Crlf:
         return pos - int(self.shift[min(pos, self.raw_len - 1)]) if pos > 0 else 0
 
 
-def _read_codes(codes_el, project: Project, report: ImportReport, note_targets: dict) -> None:
-    known = set()
+def _read_codes(codes_el: Element, project: Project, report: ImportReport, note_targets: NoteTargets) -> None:
+    known: set[str] = set()
 
-    def walk(el, parent):
+    def walk(el: Element, parent: str | None) -> None:
         guid = _norm_guid(el.get("guid"))
         if guid is None or guid in known:
             report.skip("code", el.get("name") or el.get("guid"), "missing or repeated GUID")
@@ -106,7 +113,8 @@ def _find_member(members: dict[str, str], path: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _source_text(el, z, members, report: ImportReport) -> str | None:
+def _source_text(el: Element, z: zipfile.ZipFile | None, members: dict[str, str],
+                 report: ImportReport) -> str | None:
     label = el.get("name") or el.get("guid")
     content = _kid(el, "PlainTextContent")
     if content is not None:
@@ -119,7 +127,7 @@ def _source_text(el, z, members, report: ImportReport) -> str | None:
         report.skip("source", label, f"the text is outside the archive ({path})")
         return None
     member = _find_member(members, path) if z is not None else None
-    if member is None:
+    if z is None or member is None:
         report.skip("source", label, f"file {path} is not in the archive")
         return None
     data = z.read(member)
@@ -138,11 +146,12 @@ def _source_text(el, z, members, report: ImportReport) -> str | None:
         return None
 
 
-def _read_project(root, z, members, report: ImportReport) -> Project:
+def _read_project(root: Element, z: zipfile.ZipFile | None, members: dict[str, str],
+                  report: ImportReport) -> Project:
     project = Project(name=root.get("name") or "")
     description = _kid(root, "Description")
     project.description = _sources.normalise_newlines(description.text or "") if description is not None else ""
-    note_targets: dict = {}  # note guid -> target guid (first reference wins)
+    note_targets: NoteTargets = {}  # note guid -> target guid (first reference wins)
     for ref in _kids(root, "NoteRef"):
         note_targets.setdefault(_norm_guid(ref.get("targetGUID")), None)
     users_el = _kid(root, "Users")
@@ -155,69 +164,94 @@ def _read_project(root, z, members, report: ImportReport) -> Project:
     book = _kid(root, "CodeBook")
     if book is not None and _kid(book, "Codes") is not None:
         _read_codes(_kid(book, "Codes"), project, report, note_targets)
-    variables = {}
+    variables: dict[str | None, str] = {}
     var_el = _kid(root, "Variables")
     for v in _kids(var_el, "Variable") if var_el is not None else []:
         variables[_norm_guid(v.get("guid"))] = v.get("name") or ""
-    code_ids = {c.guid for c in project.codes}
-    user_ids = {u.guid for u in project.users}
+    reading = _Reading(z, members, report, project, {c.guid for c in project.codes},
+                       {u.guid for u in project.users}, note_targets)
     src_el = _kid(root, "Sources")
     for el in list(src_el) if src_el is not None else []:
-        kind, label = _local(el), el.get("name") or el.get("guid")
-        if kind != "TextSource":
-            report.skip("source", label, f"{kind} is not a text source")
-            continue
-        guid = _norm_guid(el.get("guid"))
-        if guid is None or any(s.guid == guid for s in project.sources):
-            report.skip("source", label, "missing or repeated GUID")
-            continue
-        raw = _source_text(el, z, members, report)
-        if raw is None:
-            continue
-        mapped = _Crlf(raw)
-        source = Source(guid, el.get("name") or "", mapped.text)
-        for vv in _kids(el, "VariableValue"):
-            ref = _kid(vv, "VariableRef")
-            name = variables.get(_norm_guid(ref.get("targetGUID"))) if ref is not None else None
-            values = [c for c in vv if _local(c).endswith("Value") and _local(c) != "VariableValue"]
-            if name is None or not values:
-                report.skip("attribute", label, "a variable value without a known variable")
-            else:
-                source.attributes[name] = values[0].text or ""
-        project.sources.append(source)
-        for ref in _kids(el, "NoteRef"):
-            note_targets.setdefault(_norm_guid(ref.get("targetGUID")), guid)
-        selections = [(s, s.get("startPosition"), s.get("endPosition")) for s in _kids(el, "PlainTextSelection")]
-        selections += [(c, "0", str(len(raw))) for c in _kids(el, "Coding")]  # whole-source codings
-        for sel, start_s, end_s in selections:
-            _read_selection(sel, start_s, end_s, source, mapped, project, report, code_ids, user_ids, note_targets)
+        _read_source(el, variables, reading)
     for name in ("Cases", "Sets", "Links", "Graphs"):
         if _kid(root, name) is not None:
             report.skip("element", name, f"{name}: not supported by Flourish; left out")
     notes_el = _kid(root, "Notes")
     for note in _kids(notes_el, "Note") if notes_el is not None else []:
-        guid = _norm_guid(note.get("guid"))
-        text = _source_text(note, z, members, report) if guid else None
-        if guid is None or text is None:
-            report.skip("memo", note.get("name") or note.get("guid"), "missing GUID or text")
-            continue
-        if any(m.guid == guid for m in project.memos):
-            report.skip("memo", note.get("name") or guid, "repeated GUID")
-            continue
-        author = _norm_guid(note.get("creatingUser"))
-        if author is not None and author not in user_ids:
-            author = None
-        project.memos.append(Memo(guid, _sources.normalise_newlines(text), note_targets.get(guid),
-                                  note.get("name") or "", author))
+        _read_note(note, reading)
     return project
 
 
-def _read_selection(sel, start_s, end_s, source, mapped, project, report, code_ids, user_ids, note_targets):
+@dataclass
+class _Reading:
+    """What the readers of one project share: the archive, the report, the project so far and
+    the GUIDs already known (coders found on codings are added to ``user_ids``)."""
+
+    z: zipfile.ZipFile | None
+    members: dict[str, str]
+    report: ImportReport
+    project: Project
+    code_ids: set[str]
+    user_ids: set[str]
+    note_targets: NoteTargets
+
+
+def _read_source(el: Element, variables: dict[str | None, str], r: _Reading) -> None:
+    kind, label = _local(el), el.get("name") or el.get("guid")
+    if kind != "TextSource":
+        r.report.skip("source", label, f"{kind} is not a text source")
+        return
+    guid = _norm_guid(el.get("guid"))
+    if guid is None or any(s.guid == guid for s in r.project.sources):
+        r.report.skip("source", label, "missing or repeated GUID")
+        return
+    raw = _source_text(el, r.z, r.members, r.report)
+    if raw is None:
+        return
+    mapped = _Crlf(raw)
+    source = Source(guid, el.get("name") or "", mapped.text)
+    for vv in _kids(el, "VariableValue"):
+        ref = _kid(vv, "VariableRef")
+        name = variables.get(_norm_guid(ref.get("targetGUID"))) if ref is not None else None
+        values = [c for c in vv if _local(c).endswith("Value") and _local(c) != "VariableValue"]
+        if name is None or not values:
+            r.report.skip("attribute", label, "a variable value without a known variable")
+        else:
+            source.attributes[name] = values[0].text or ""
+    r.project.sources.append(source)
+    for ref in _kids(el, "NoteRef"):
+        r.note_targets.setdefault(_norm_guid(ref.get("targetGUID")), guid)
+    selections = [(s, s.get("startPosition"), s.get("endPosition")) for s in _kids(el, "PlainTextSelection")]
+    selections += [(c, "0", str(len(raw))) for c in _kids(el, "Coding")]  # whole-source codings
+    for sel, start_s, end_s in selections:
+        _read_selection(sel, start_s, end_s, source, mapped, r.project, r.report, r.code_ids, r.user_ids,
+                        r.note_targets)
+
+
+def _read_note(note: Element, r: _Reading) -> None:
+    guid = _norm_guid(note.get("guid"))
+    text = _source_text(note, r.z, r.members, r.report) if guid else None
+    if guid is None or text is None:
+        r.report.skip("memo", note.get("name") or note.get("guid"), "missing GUID or text")
+        return
+    if any(m.guid == guid for m in r.project.memos):
+        r.report.skip("memo", note.get("name") or guid, "repeated GUID")
+        return
+    author = _norm_guid(note.get("creatingUser"))
+    if author is not None and author not in r.user_ids:
+        author = None
+    r.project.memos.append(Memo(guid, _sources.normalise_newlines(text), r.note_targets.get(guid),
+                                note.get("name") or "", author))
+
+
+def _read_selection(sel: Element, start_s: str | None, end_s: str | None, source: Source, mapped: _Crlf,
+                    project: Project, report: ImportReport, code_ids: set[str], user_ids: set[str],
+                    note_targets: NoteTargets) -> None:
     is_selection = _local(sel) == "PlainTextSelection"
     codings = _kids(sel, "Coding") if is_selection else [sel]
     label = sel.get("guid")
     try:
-        start, end = mapped(int(start_s)), mapped(int(end_s))
+        start, end = mapped(int(start_s or "")), mapped(int(end_s or ""))  # a missing one is not a number
     except (TypeError, ValueError):
         report.skip("coding", label, "start or end position is not a number")
         return

@@ -122,6 +122,16 @@ def _parser() -> etree.XMLParser:
 
 def check(project: Project) -> list[str]:
     """Problems that make ``project`` unexportable (dangling references, bad GUIDs, …)."""
+    codes = {c.guid: c for c in project.codes}
+    texts = {s.guid: s.text for s in project.sources}
+    users = {u.guid for u in project.users}
+    return (_identity_problems(project) + _code_problems(project.codes, codes)
+            + _coding_problems(project.codings, texts, codes, users)
+            + _memo_problems(project.memos, set(texts) | set(codes) | {c.guid for c in project.codings}, users))
+
+
+def _identity_problems(project: Project) -> list[str]:
+    """GUIDs that are malformed or used twice, and text XML cannot carry."""
     problems = []
     items = [("source", s.guid) for s in project.sources] + [("code", c.guid) for c in project.codes] + [
         ("user", u.guid) for u in project.users] + [("coding", c.guid) for c in project.codings] + [
@@ -140,13 +150,16 @@ def check(project: Project) -> list[str]:
         (f"user {u.guid} name", u.name + u.id) for u in project.users] + [
         (f"memo {m.guid}", m.text + m.name) for m in project.memos]
     problems += [f"{what}: contains characters XML cannot carry" for what, value in xml_fields if XML_BAD.search(value)]
-    texts = {s.guid: s.text for s in project.sources}
-    codes = {c.guid: c for c in project.codes}
-    users = {u.guid for u in project.users}
-    for c in project.codes:
+    return problems
+
+
+def _code_problems(code_list: list[Code], codes: dict[str, Code]) -> list[str]:
+    problems = []
+    for c in code_list:
         if c.colour and not _RGB.match(c.colour):
             problems.append(f"code {c.name!r}: colour {c.colour!r} is not #rrggbb")
-        seen_parents, p = set(), c.parent_guid
+        seen_parents: set[str] = set()
+        p = c.parent_guid
         while p is not None:
             if p not in codes:
                 problems.append(f"code {c.name!r}: parent {p} is not in the codebook")
@@ -156,7 +169,13 @@ def check(project: Project) -> list[str]:
                 break
             seen_parents.add(p)
             p = codes[p].parent_guid
-    for c in project.codings:
+    return problems
+
+
+def _coding_problems(codings: list[Coding], texts: dict[str, str], codes: dict[str, Code],
+                     users: set[str]) -> list[str]:
+    problems = []
+    for c in codings:
         if c.source_guid not in texts:
             problems.append(f"coding {c.guid}: source {c.source_guid} is not in the project")
         elif not 0 <= c.start <= c.end <= len(texts[c.source_guid]):
@@ -167,8 +186,12 @@ def check(project: Project) -> list[str]:
             problems.append(f"coding {c.guid}: code {c.code_guid} is not in the codebook")
         if c.coder_guid is not None and c.coder_guid not in users:
             problems.append(f"coding {c.guid}: coder {c.coder_guid} is not a user of the project")
-    targets = set(texts) | set(codes) | {c.guid for c in project.codings}
-    for m in project.memos:
+    return problems
+
+
+def _memo_problems(memos: list[Memo], targets: set[str], users: set[str]) -> list[str]:
+    problems = []
+    for m in memos:
         if m.target_guid is not None and m.target_guid not in targets:
             problems.append(f"memo {m.guid}: target {m.target_guid} is not a source, code or coding")
         if m.author_guid is not None and m.author_guid not in users:
