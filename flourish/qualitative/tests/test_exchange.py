@@ -2,7 +2,6 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -18,17 +17,8 @@ from flourish.qualitative.models import Code, Coder, CoderKind, Coding, Memo, Pr
 from .helpers import make_project
 
 
-def _schema() -> Path:
-    """../shared/refi-qda beside the clone: the first ancestor of this file that has it."""
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        candidate = folder.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
-        if candidate.exists():
-            return candidate
-    return here.parents[3].parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
-
-
-SCHEMA = _schema()
+# The official schema, vendored in the package (see refiqda/schema/README.md).
+SCHEMA = qda.PROJECT_SCHEMA
 
 
 def snapshot(project):

@@ -2,7 +2,6 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -12,14 +11,12 @@ from hypothesis import strategies as st
 from flourish.qualitative.core import refiqda as q
 from flourish.qualitative.core.refiqda import Code, Coding, Memo, Project, QdaError, Source, User
 
-SCHEMA = Path(__file__).resolve().parents[4] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
-if not SCHEMA.exists():  # CI lays shared/ beside the clone
-    SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+SCHEMA = q.PROJECT_SCHEMA
 
 
 @pytest.fixture
 def schema_path():
-    """The official schema is never copied into the repo: it must be in ../shared."""
+    """The official schema, vendored in the package (see refiqda/schema/README.md)."""
     assert SCHEMA.exists(), f"the official REFI-QDA schema is missing: expected {SCHEMA}"
     return SCHEMA
 

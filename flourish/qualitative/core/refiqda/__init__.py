@@ -6,7 +6,8 @@ Conventions:
   a .qdpx is a ZIP with ``project.qde`` and each text source as UTF-8 ``Sources/<guid>.txt``
   (``plainTextPath="internal://<guid>.txt"``). A .qdc is ``<CodeBook>`` in
   ``urn:QDA-XML:codebook:1.0`` with the same ``Code`` elements. (Only the Project schema is
-  in ../shared/refi-qda; the tests check a .qdc's codes by wrapping them in a Project.)
+  published, vendored in ``schema/`` as ``PROJECT_SCHEMA``; the tests check a .qdc's codes by
+  wrapping them in a Project.)
 - Positions are Unicode code points of the stored text (``startPosition`` inclusive,
   ``endPosition`` exclusive), exactly the Python ``str`` indices used everywhere else.
 - Each coding is one ``PlainTextSelection`` holding one ``Coding``; the coding's guid is the
@@ -33,6 +34,8 @@ Modules: `model` (dataclasses, `check`), `export` (writing, `validate`), `import
 (reading) and `descriptions` (Flourish's fields inside description texts). Everything is
 importable from the package itself.
 """
+
+from pathlib import Path
 
 from .descriptions import (
     CodeNotes,
@@ -68,8 +71,11 @@ from .model import (
     _norm_guid as _norm_guid,
 )
 
+# The official QDA-XML 1.0 Project schema (MIT licence), vendored: see schema/README.md.
+PROJECT_SCHEMA: Path = Path(__file__).resolve().parent / "schema" / "Project-mrt2019.xsd"
+
 __all__ = [
-    "CODEBOOK_NS", "DEFAULT_ZIP_LIMIT", "NS", "XML_BAD", "Code", "CodeNotes", "Coding", "ImportReport", "Memo",
+    "CODEBOOK_NS", "PROJECT_SCHEMA", "DEFAULT_ZIP_LIMIT", "NS", "XML_BAD", "Code", "CodeNotes", "Coding", "ImportReport", "Memo",
     "Project", "QdaError", "Skipped", "Source", "User", "check", "code_description", "export_qdc", "export_qdpx",
     "import_qdc", "import_qde", "import_qdpx", "new_guid", "parse_code_description", "parse_project_description",
     "project_description", "project_xml", "source_bytes", "text_hash", "validate",
