@@ -54,7 +54,8 @@ lock: install
 		requirements-assist.lock
 
 check-deploy: install
-	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=flourish.example.org $(BIN)/flourish check --deploy --fail-level WARNING
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=flourish.example.org \
+		EMAIL_HOST=smtp.example.org $(BIN)/flourish check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "flourish.ops",
 ]
 
 MIDDLEWARE = [
@@ -106,8 +107,22 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Each user action is one transaction; wait for a writer rather than fail at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        # Every transaction.atomic() starts with BEGIN IMMEDIATE: it takes the write lock
+        # before its first read. A deferred transaction reads, then fails at once with
+        # "database is locked" when it tries to write while another writer holds the lock
+        # (SQLite cannot upgrade it without a deadlock, so the timeout never applies). With
+        # IMMEDIATE, writers queue at BEGIN for up to `timeout`, and each action sees a
+        # state no other writer can change under it: what select_for_update() gives on
+        # PostgreSQL (where select_for_update() does nothing on SQLite).
+        "transaction_mode": "IMMEDIATE",
+        # Seconds a writer waits for the lock (SQLite's busy timeout) before giving up.
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        # WAL: readers never block the writer nor the writer the readers; every process
+        # of gunicorn shares the one file. synchronous stays FULL: a committed answer
+        # survives a power cut.
+        "init_command": "PRAGMA journal_mode=WAL",
+    })
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,6 +154,14 @@ AXES_USERNAME_CALLABLE = "flourish.accounts.permissions.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The real client address behind a trusted proxy (see TRUSTED_PROXIES), the same one the
+# rate limits use.
+AXES_CLIENT_IP_CALLABLE = "flourish.ops.clientip.client_ip"
+
+# TRUSTED_PROXIES: the addresses (IPs or CIDR networks, comma-separated) of the reverse
+# proxies in front of the app. Only a request from one of them has its X-Forwarded-For
+# believed, read from the right. Empty (the default): the connecting address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 # CACHE_URL: unset = Django's per-process memory cache (fine for one app process);
 # redis://host:6379/0 = one cache shared by every app process, so that rate limits are exact
@@ -193,6 +216,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Health probes often speak plain HTTP to the app itself: answer them, do not redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -200,9 +225,21 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Every record goes through one console handler whose filter masks the token in rater
+# links (flourish/ops/logmask.py). Django's own loggers are re-pointed at it: its defaults
+# give django.server (runserver) and, under DEBUG, django its own unfiltered handlers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "flourish.ops.logmask.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# A bench-only view that writes one row (bench/run.py's floor for the load benchmark).
+# Never on in production: the URL exists only when this is set.
+BENCH_FLOOR = env_bool("FLOURISH_BENCH_FLOOR", False)

@@ -9,6 +9,7 @@ admin.site.site_header = "Flourish administration"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("model/", include("flourish.frameworks.urls")),
     path("account/", include("flourish.accounts.urls")),
     path("self-assessment/", include("flourish.selfassess.urls")),

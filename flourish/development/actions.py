@@ -97,6 +97,7 @@ def add_action(plan, process_id: str, *, due_on, text: str = "", practice: str =
 def set_action_status(action, status: str) -> Action:
     if status not in ActionStatus.values:
         raise NotAllowed(f"Unknown status {status!r}.")
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     action = Action.objects.select_for_update().get(pk=action.pk)
     action.status = status
     action.done_at = timezone.now() if status == ActionStatus.DONE else None
@@ -127,6 +128,7 @@ def schedule_review(plan, due_on) -> Review:
 
 @transaction.atomic
 def complete_review(review, notes: str) -> Review:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.is_done:
         raise NotAllowed("This review is already done.")
@@ -151,6 +153,7 @@ def send_due_review_reminders(now=None) -> int:
     sent = 0
     for review in due_reviews(timezone.localdate(now)):
         with transaction.atomic():
+            # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
             locked = Review.objects.select_for_update().filter(pk=review.pk, reminded_at__isnull=True).first()
             if locked is None:
                 continue

@@ -19,6 +19,7 @@ from .models import Cycle, Rater, RaterLink, Relationship, Response, Status
 
 
 def _lock(cycle) -> Cycle:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     return Cycle.objects.select_for_update().get(pk=cycle.pk)
 
 
@@ -199,6 +200,7 @@ def _rater_can_answer(rater):
 def save_page(rater, process_id: str, answers: dict, comment: str | None) -> Response:
     """Save one process's answers as a draft. Saving the same page twice gives the same
     result, so retries, two tabs and the back button cannot duplicate anything."""
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     rater = Rater.objects.select_for_update().select_related("cycle__framework_version").get(pk=rater.pk)
     _rater_can_answer(rater)
     process = rater.cycle.framework_version.process(process_id)
@@ -225,6 +227,7 @@ def save_page(rater, process_id: str, answers: dict, comment: str | None) -> Res
 @transaction.atomic
 def submit(rater) -> Response:
     """Count the response. Idempotent: submitting again keeps one response."""
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     rater = Rater.objects.select_for_update().select_related("cycle").get(pk=rater.pk)
     _rater_can_answer(rater)
     response, _ = Response.objects.get_or_create(rater=rater)

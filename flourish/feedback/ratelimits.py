@@ -1,9 +1,13 @@
 """One per-address budget for every page reached from a rater's personal link (the
 questionnaire and the research-consent page). Tokens cannot be guessed; the limit stops
-anyone from trying. The rates are settings, so a deployment (and the tests) can tune them."""
+anyone from trying. The budget is per real client address (`flourish.ops.clientip`:
+behind a trusted proxy, the forwarded one). The rates are settings, so a deployment (and
+the tests) can tune them."""
 
 from django.conf import settings
 from django_ratelimit.decorators import ratelimit
+
+from flourish.ops.clientip import ratelimit_key
 
 
 def read_rate(group, request) -> str:
@@ -15,5 +19,7 @@ def write_rate(group, request) -> str:
 
 
 def limit_rater_links(view):
-    view = ratelimit(group="feedback.rater-links.write", key="ip", rate=write_rate, method="POST", block=True)(view)
-    return ratelimit(group="feedback.rater-links.read", key="ip", rate=read_rate, method=["GET", "HEAD"], block=True)(view)
+    view = ratelimit(group="feedback.rater-links.write", key=ratelimit_key, rate=write_rate, method="POST",
+                     block=True)(view)
+    return ratelimit(group="feedback.rater-links.read", key=ratelimit_key, rate=read_rate, method=["GET", "HEAD"],
+                     block=True)(view)

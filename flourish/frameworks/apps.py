@@ -13,4 +13,6 @@ class FrameworksConfig(AppConfig):
             if sender.name == self.name:
                 load_builtin_frameworks(using=using)
 
-        post_migrate.connect(load_after_migrate, dispatch_uid="flourish-builtin-frameworks")
+        # weak=False: the receiver is a closure nothing else holds; a weak reference let it
+        # be collected at once, so a production migrate (DEBUG=false) loaded no framework.
+        post_migrate.connect(load_after_migrate, weak=False, dispatch_uid="flourish-builtin-frameworks")

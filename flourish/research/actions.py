@@ -16,6 +16,7 @@ from .models import ModelTestRun
 def set_rater_consent(rater, consent: bool) -> Response:
     """A rater's own choice for their answers. Creates nothing: with no answers yet there
     is nothing to share."""
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     response = Response.objects.select_for_update().filter(rater=rater).first()
     if response is None:
         raise NotAllowed("There is nothing to share yet: you have not given any answers.")
@@ -27,6 +28,7 @@ def set_rater_consent(rater, consent: bool) -> Response:
 
 @transaction.atomic
 def set_self_assessment_consent(leader, assessment, consent: bool) -> SelfAssessment:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.leader_id != leader.pk:
         raise NotAllowed("Only the leader can choose to share their own self-assessment.")
@@ -40,6 +42,7 @@ def set_self_assessment_consent(leader, assessment, consent: bool) -> SelfAssess
 
 @transaction.atomic
 def set_cycle_consent(leader, cycle, consent: bool) -> Cycle:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.leader_id != leader.pk:
         raise NotAllowed("Only the leader can choose to share feedback about them.")

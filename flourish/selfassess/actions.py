@@ -16,6 +16,7 @@ def start(leader, organisation, framework_version) -> SelfAssessment:
 
 
 def _locked(assessment) -> SelfAssessment:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     locked = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.is_complete:
         raise NotAllowed("This self-assessment is complete and can no longer change. Start a new one.")

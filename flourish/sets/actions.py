@@ -68,6 +68,7 @@ def invite(learning_set, email: str) -> str:
 
 @transaction.atomic
 def accept_invitation(invitation, user, *, consent: bool, share_scores: bool) -> SetMember:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     invitation = SetInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise NotAllowed("This invitation has already been used.")
@@ -109,6 +110,7 @@ def leave(member) -> SetMember:
 # --- PAR cycles ----------------------------------------------------------------------------
 
 def _lock(cycle) -> ParCycle:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     return ParCycle.objects.select_for_update().select_related("learning_set__framework_version").get(pk=cycle.pk)
 
 
@@ -121,6 +123,7 @@ def _open(cycle) -> ParCycle:
 
 @transaction.atomic
 def start_cycle(learning_set, focus: str, process_ids: list[str]) -> ParCycle:
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     learning_set = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if learning_set.current_cycle():
         raise NotAllowed("Close the current cycle before starting the next.")
@@ -225,5 +228,6 @@ def release_cohort(learning_set):
     """Build the cohort view, recording each newly shown figure (see cohort.py)."""
     from . import cohort
 
+    # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     LearningSet.objects.select_for_update().get(pk=learning_set.pk)  # one release at a time
     return cohort.build(learning_set)

@@ -40,7 +40,7 @@ def test_the_cache_is_per_process_by_default_shared_with_a_redis_url_and_anythin
 def test_check_deploy_passes_without_warnings_in_production_mode():
     result = run(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="false",
                  SECRET_KEY="x" * 30 + "a-long-random-production-secret-value-42",
-                 ALLOWED_HOSTS="flourish.example.org")
+                 ALLOWED_HOSTS="flourish.example.org", EMAIL_HOST="smtp.example.org")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
