@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "flourish.research",
     "flourish.qualitative",
     "flourish.api",
+    "flourish.orgadmin",
+    "flourish.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -100,7 +100,8 @@ class Command(BaseCommand):
         organisations = list(Organisation.objects.order_by("name")[:2])
         if len(organisations) != 1:
             fail("Choose the organisation with --organisation NAME" if organisations
-                 else "There is no organisation yet: create one first.")
+                 else "There is no organisation yet: create one first with "
+                 "flourish organisation create NAME --admin EMAIL")
         return organisations[0]
 
     def _project(self, ref, organisation=None):
