@@ -9,7 +9,7 @@ BEGIN
   IF TG_OP = 'DELETE' AND current_setting('flourish.audit_purge', true) = 'on' THEN
     RETURN OLD;
   END IF;
-  RAISE EXCEPTION 'audit_entry is append-only (% refused)', TG_OP;
+  RAISE EXCEPTION 'audit_entry is append-only (% refused)', TG_OP USING ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry
@@ -31,7 +31,7 @@ SQLITE_UNFORBID = "DROP TRIGGER IF EXISTS audit_entry_no_update;"
 def forbid(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(FORBID)
+        schema_editor.execute(FORBID, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_FORBID)
 
@@ -39,7 +39,7 @@ def forbid(apps, schema_editor):
 def unforbid(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(UNFORBID)
+        schema_editor.execute(UNFORBID, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_UNFORBID)
 
