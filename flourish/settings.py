@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "flourish.research",
     "flourish.qualitative",
     "flourish.api",
+    "flourish.orgadmin",
+    "flourish.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -129,7 +131,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password sign-in, refused where the organisation switched it off.
+    "flourish.orgadmin.oidc.PasswordBackend",
+    # Each organisation's own OpenID Connect provider (per-organisation configuration).
+    "flourish.orgadmin.oidc.OrganisationOIDCBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from flourish import audit
 from flourish.core.management_utils import fail
 from flourish.feedback.importing import ImportProblems, import_responses
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             count = len(error.problems)
             fail(f"{csv}: nothing imported ({count} problem{'s' if count != 1 else ''}):\n"
                  + "\n".join(error.problems))
+        audit.record(None, "import", cycle, file=path.name[:200], kind="responses csv")
         report = cycle.report["respondents"]
         self.stderr.write(
             f"Imported {cycle.title!r} as cycle {cycle.pk} for {cycle.leader.email} at {cycle.organisation.name}: "

@@ -28,6 +28,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from flourish import audit
 from flourish.accounts.models import Membership, Organisation, Role, User
 from flourish.core.management_utils import fail, write_output
 from flourish.qualitative import exchange
@@ -100,7 +101,8 @@ class Command(BaseCommand):
         organisations = list(Organisation.objects.order_by("name")[:2])
         if len(organisations) != 1:
             fail("Choose the organisation with --organisation NAME" if organisations
-                 else "There is no organisation yet: create one first.")
+                 else "There is no organisation yet: create one first with "
+                 "flourish organisation create NAME --admin EMAIL")
         return organisations[0]
 
     def _project(self, ref, organisation=None):
@@ -170,10 +172,12 @@ class Command(BaseCommand):
                 lead = self._lead(user, target.organisation) if user else None
                 made, report = exchange.import_qdc(data, target, lead)
                 self.stdout.write(f"Added {len(made)} code(s) to {target.name} (id {target.pk}).")
+                audit.record(None, "import", target, file=path.name[:200], kind="qdc")
             else:
                 org = self._organisation(organisation)
                 created, report = exchange.import_qdpx(data, org, self._lead(user, org), project)
                 self.stdout.write(f"Imported {created.name} (id {created.pk}) into {org}: {report.summary()}.")
+                audit.record(None, "import", created, file=path.name[:200], kind="qdpx")
         except NotAllowed as problem:
             fail(f"{file}: {problem}")
         for warning in report.warnings:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgadminConfig(AppConfig):
+    name = "flourish.orgadmin"
+    label = "orgadmin"
+    verbose_name = "Organisation administration"
