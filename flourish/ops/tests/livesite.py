@@ -82,11 +82,11 @@ def postgres_url() -> str | None:
     return url if url.startswith(("postgres://", "postgresql://")) else None
 
 
-def postgres_database(url: str) -> str:
+def postgres_database(url: str, suffix: str = "_live") -> str:
     import psycopg
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_live"
+    name = parts.path.lstrip("/") + suffix
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -51,11 +51,14 @@ def make_cycle(raters: int, answered: str) -> dict:
                          profession=profession, relationship=relationship)
     actions.send_invitations(cycle)
     processes = version.processes
-    answer_through = {"none": 0, "all-but-last": len(processes) - 1, "all": len(processes)}[answered]
+    answer_through = {"none": 0, "all-but-last": len(processes) - 1, "all": len(processes),
+                      "submitted": len(processes)}[answered]
     tokens = []
     for rater in cycle.raters.order_by("pk"):
         for process in processes[:answer_through]:
             actions.save_page(rater, process["id"], {item["id"]: 4 for item in process["items"]}, None)
+        if answered == "submitted":
+            actions.submit(rater)
         tokens.append(RaterLink.issue(rater))
     return {
         "cycle": cycle.pk, "tokens": tokens,
@@ -74,6 +77,9 @@ def report(cycle_pk: int) -> dict:
         "submitted": responses.filter(submitted_at__isnull=False).count(),
         "answers": sorted(len(r.answers) for r in responses),
         "per_rater": [Response.objects.filter(rater=r).count() for r in raters],
+        # Everything a response holds, to compare a database before and after (a restore).
+        "contents": sorted([r.rater.email, r.answers, r.comments, r.submitted_at and r.submitted_at.isoformat()]
+                           for r in responses.select_related("rater")),
     }
 
 
@@ -82,7 +88,7 @@ def main(argv=None) -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     make = sub.add_parser("cycle")
     make.add_argument("--raters", type=int, default=20)
-    make.add_argument("--answered", choices=["none", "all-but-last", "all"], default="all-but-last")
+    make.add_argument("--answered", choices=["none", "all-but-last", "all", "submitted"], default="all-but-last")
     show = sub.add_parser("report")
     show.add_argument("--cycle", type=int, required=True)
     args = parser.parse_args(argv)
