@@ -128,8 +128,10 @@ class IdentityProviderForm(forms.ModelForm):
             "enabled": "Use it for sign-in?",
         }
         help_texts = {
+            "issuer": "Your provider's issuer address. For Microsoft Entra ID: login.microsoftonline.com/ "
+                      "then your tenant ID and /v2.0, starting https://",
             "client_secret": "Leave empty to keep the stored one, or when the secret is in the environment.",
-            "client_secret_env": "For example FLOURISH_OIDC_SECRET_RIVERSIDE; it wins over a stored secret.",
+            "client_secret_env": "For example OIDC_SECRET; when set, it is used instead of a stored secret.",
             "allowed_domain": "For example riverside.nhs.uk: people whose address ends @riverside.nhs.uk sign in here.",
         }
         widgets = {"client_secret": forms.PasswordInput(render_value=False)}

@@ -70,8 +70,7 @@ class IdentityProvider(models.Model):
     need not be stored in the database), else from `client_secret`."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="identity_provider")
-    issuer = models.URLField(max_length=300, help_text="The provider's issuer address, e.g. "
-                             "https://login.microsoftonline.com/<tenant>/v2.0")
+    issuer = models.URLField(max_length=300)
     client_id = models.CharField(max_length=200)
     client_secret = models.CharField(max_length=500, blank=True)
     client_secret_env = models.CharField(max_length=100, blank=True)
