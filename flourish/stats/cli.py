@@ -15,12 +15,13 @@ import argparse
 import json
 import math
 import os
+from typing import Any, NoReturn, TextIO
 
 from .errors import StatsError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # raise instead of sys.exit so main() controls streams/exit codes
+    def error(self, message: str) -> NoReturn:  # raise instead of sys.exit so main() controls streams/exit codes
         raise StatsError(f"{self.prog}: {message}")
 
 
@@ -46,7 +47,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _clean(obj):
+def _clean(obj: Any) -> Any:
     """JSON-safe: NaN/inf -> None."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
@@ -68,7 +69,7 @@ def _read_model(spec: str) -> str:
     return spec
 
 
-def _run_cfa(args, stdout) -> int:
+def _run_cfa(args: argparse.Namespace, stdout: TextIO) -> int:
     from .cfa import fit_cfa, invariance
     from .cfa.invariance import format_invariance_text
     from .cfa.result import format_text
@@ -93,11 +94,15 @@ def _run_cfa(args, stdout) -> int:
     return 0 if res["converged"] else 2
 
 
-def _format_reliability(results: list[dict], groups) -> str:
+def _format_reliability(results: list[dict[str, Any]],
+                        groups: dict[str, dict[str, list[dict[str, Any]]]] | None) -> str:
     lines = []
     for r in results:
         lines.append(f"Scale {r['scale']}: k = {r['k']}, n = {r['n_complete']} complete of {r['n_total']}")
-        fmt = lambda v, d=3: "NA" if v is None else f"{v:.{d}f}"  # noqa: E731
+
+        def fmt(v: float | None, d: int = 3) -> str:
+            return "NA" if v is None else f"{v:.{d}f}"
+
         lines.append(f"  mean {fmt(r['mean'], 2)}  SD {fmt(r['sd'], 2)}  floor {fmt(r['floor_pct'], 1)}%  "
                      f"ceiling {fmt(r['ceiling_pct'], 1)}%")
         lines.append(f"  alpha {fmt(r['alpha'])}  {int(r['alpha_ci_level'] * 100)}% CI (Feldt) "
@@ -119,7 +124,7 @@ def _format_reliability(results: list[dict], groups) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _run_reliability(args, stdout) -> int:
+def _run_reliability(args: argparse.Namespace, stdout: TextIO) -> int:
     from .io import read_csv
     from .reliability import missingness_by_group, scale_reliability
     data = read_csv(args.data)
@@ -135,7 +140,7 @@ def _run_reliability(args, stdout) -> int:
     if args.group:
         groups = {name: missingness_by_group(data, items, args.group) for name, items in scales}
     if args.format == "json":
-        payload = {"scales": results}
+        payload: dict[str, Any] = {"scales": results}
         if groups is not None:
             payload["missingness_by_group"] = groups
         stdout.write(json.dumps(_clean(payload), indent=2) + "\n")
@@ -144,7 +149,7 @@ def _run_reliability(args, stdout) -> int:
     return 0
 
 
-def main(argv: list[str], stdout, stderr) -> int:
+def main(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 bad input, 2 CFA did not converge)."""
     parser = _build_parser()
     try:
