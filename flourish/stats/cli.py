@@ -1,12 +1,13 @@
 """Command-line front end: ``flourish cfa ...`` and ``flourish reliability ...``.
 
     cfa DATA.csv --model SPEC [--estimator ml|wlsmv] [--ordered] [--std-lv]
-        [--group COLUMN [--invariance]] [--format json|text]
+        [--missing listwise|pairwise] [--group COLUMN [--invariance]] [--format json|text]
     reliability DATA.csv --scale NAME=col1,col2,... [--scale ...] [--min V --max V]
         [--group COLUMN] [--format json|text]
 
 SPEC is lavaan model syntax, inline or the path of a file holding it.  Empty cells are
-missing.  Errors go to stderr with exit status 1 (never a traceback for bad input); a CFA
+missing; by default a CFA uses only the rows that answer every model item (listwise deletion,
+lavaan's default), and says so when that drops more than 10 % of the rows.  Errors go to stderr with exit status 1 (never a traceback for bad input); a CFA
 that does not converge prints what is known, says so, and exits with status 2.
 """
 from __future__ import annotations
@@ -33,6 +34,10 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--estimator", choices=["ml", "wlsmv"], default=None)
     c.add_argument("--ordered", action="store_true", help="treat all indicators as ordinal (WLSMV)")
     c.add_argument("--std-lv", action="store_true", help="fix factor variances to 1 instead of first loadings")
+    c.add_argument("--missing", choices=["listwise", "pairwise"], default="listwise",
+                   help="missing answers: listwise (default, as lavaan) analyses only rows that answer every "
+                        "model item; pairwise (WLSMV only) estimates each threshold and polychoric "
+                        "correlation from the rows that answer its items, as lavaan's missing = \"pairwise\"")
     c.add_argument("--group", default=None, help="grouping column for a multi-group fit")
     c.add_argument("--invariance", action="store_true", help="configural/metric/scalar invariance (needs --group)")
     c.add_argument("--format", choices=["json", "text"], default="text")
@@ -85,7 +90,8 @@ def _run_cfa(args, stdout) -> int:
         else:
             stdout.write(format_invariance_text(res))
         return 0 if res["converged"] else 2
-    res = fit_cfa(data, model, estimator=estimator, ordered=args.ordered, group=args.group, std_lv=args.std_lv)
+    res = fit_cfa(data, model, estimator=estimator, ordered=args.ordered, group=args.group, std_lv=args.std_lv,
+                  missing=args.missing)
     if args.format == "json":
         stdout.write(json.dumps(_clean(res), indent=2) + "\n")
     else:

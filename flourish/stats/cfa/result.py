@@ -91,7 +91,12 @@ def format_text(result: dict) -> str:
     out.append(f"Flourish CFA ({est})  converged: {'yes' if conv else 'NO'}"
                + (f" after {result.get('iterations')} iterations" if conv else ""))
     out.append(f"Number of observations: {result.get('n')}" + (
-        f"  (dropped {result['n_dropped']} rows with missing values)" if result.get("n_dropped") else ""))
+        f"  (dropped {result['n_dropped']} of {result.get('n_rows', '?')} rows)" if result.get("n_dropped") else ""))
+    if result.get("missing") == "pairwise":
+        out.append("Missing answers: pairwise deletion (each threshold and polychoric correlation uses the rows "
+                   "that answer its items; rows with no answer at all are dropped).")
+    else:
+        out.append("Missing answers: listwise deletion (only rows that answer every model item are analysed).")
     if result.get("groups") and len(result["groups"]) > 1:
         out.append("Groups: " + ", ".join(f"{g['name']} (n={g['n']})" for g in result["groups"]))
     if not conv:

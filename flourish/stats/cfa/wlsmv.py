@@ -28,7 +28,7 @@ from ..errors import StatsError
 from .fitmeasures import incremental, rmsea_block
 from .ml import set_start_values
 from .model import build_model
-from .polychoric import Polychoric, recode_ordinal
+from .polychoric import Polychoric
 from .result import check_admissible, parameter_table
 
 
@@ -53,9 +53,8 @@ def scaled_shifted(T, df, UG_tr, UG2_tr):
     return a * T + b, 1.0 / a, b
 
 
-def fit_wlsmv(statements, Y, names, std_lv, info) -> dict:
-    codes, levels = recode_ordinal(Y, names)
-    pc = Polychoric(codes)
+def fit_wlsmv(statements, codes, levels, names, std_lv, info) -> dict:
+    pc = Polychoric(codes, n_categories=[len(lv) for lv in levels])
     N = pc.N
     n_th = pc.n_th
     model = build_model(statements, std_lv=std_lv, ordered=True, n_thresholds=list(pc.K - 1))
