@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
 
 from .errors import StatsError
 from .io import get_columns
@@ -47,10 +46,12 @@ def cronbach_alpha(X: np.ndarray) -> float:
 
 
 def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
+    from scipy.special import fdtri  # the F quantile; scipy.stats would cost ~0.7 s to import
+
     g = 1 - level
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    lower = 1 - (1 - alpha) * st.f.ppf(1 - g / 2, df1, df2)
-    upper = 1 - (1 - alpha) * st.f.ppf(g / 2, df1, df2)
+    lower = 1 - (1 - alpha) * fdtri(df1, df2, 1 - g / 2)
+    upper = 1 - (1 - alpha) * fdtri(df1, df2, g / 2)
     return float(lower), float(upper)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
 from ..errors import StatsError
 from .model import Model
@@ -107,11 +106,14 @@ class MLObjective:
         out = []
         for (sigma, mu), st in zip(self.model.implied(x), self.stats):
             try:
-                c = cho_factor(sigma, lower=True, check_finite=True)
-            except (np.linalg.LinAlgError, ValueError):
+                if not np.all(np.isfinite(sigma)):
+                    return None
+                chol = np.linalg.cholesky(sigma)
+            except np.linalg.LinAlgError:
                 return None
-            inv = cho_solve(c, np.eye(len(sigma)))
-            logdet = 2.0 * np.log(np.diag(c[0])).sum()
+            li = np.linalg.inv(chol)  # triangular, small: Sigma^-1 = L^-T L^-1
+            inv = li.T @ li
+            logdet = 2.0 * np.log(np.diag(chol)).sum()
             d = (st.mean - mu) if mu is not None else None
             out.append((inv, logdet, d))
         return out

@@ -105,7 +105,7 @@ def ordinal_levels(Y: np.ndarray, names: list[str]) -> list[list[float]]:
     levels = []
     for j in range(Y.shape[1]):
         col = Y[:, j]
-        lv = np.unique(col[~np.isnan(col)])
+        lv = np.array(sorted(set(col[~np.isnan(col)].tolist())))
         if len(lv) < 2:
             raise StatsError(f"Ordinal item '{names[j]}' has only one observed category; it cannot be analysed.")
         if len(lv) > 20:

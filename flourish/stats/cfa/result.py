@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
+from ..distributions import norm_sf
 
 
 def _num(v):
@@ -50,7 +50,7 @@ def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
         if q.free >= 0 and vcov is not None:
             se = float(se_all[q.free]) if vcov[q.free, q.free] > 0 else float("nan")
             z = est / se if se and se > 0 else None
-            pv = 2 * st.norm.sf(abs(z)) if z is not None else None
+            pv = 2 * norm_sf(abs(z)) if z is not None else None
         elif q.free < 0:
             se = 0.0
         if q.kind == "lambda":

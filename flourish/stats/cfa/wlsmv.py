@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
 
+from ..distributions import chi2_sf
 from ..errors import StatsError
 from .fitmeasures import incremental, rmsea_block
 from .ml import set_start_values
@@ -143,13 +143,13 @@ def fit_wlsmv(statements, codes, levels, names, std_lv, info) -> dict:
     tr1 = float(np.trace(Gw) - np.trace(QGQ))
     tr2 = float(np.sum(Gw * Gw) - 2 * np.sum(GQ * GQ) + np.sum(QGQ * QGQ))
     fit = {"npar": float(model.n_free), "fmin": X2 / (2 * N), "chisq": X2, "df": float(df)}
-    fit["pvalue"] = float(st.chi2.sf(X2, df)) if df > 0 else float("nan")
+    fit["pvalue"] = chi2_sf(X2, df) if df > 0 else float("nan")
     if df > 0:
         Xs, c, shift = scaled_shifted(X2, df, tr1, tr2)
     else:
         Xs, c, shift = X2, 1.0, 0.0
     fit.update({"chisq_scaled": Xs, "df_scaled": float(df),
-                "pvalue_scaled": float(st.chi2.sf(Xs, df)) if df > 0 else float("nan"),
+                "pvalue_scaled": chi2_sf(Xs, df) if df > 0 else float("nan"),
                 "chisq_scaling_factor": c, "chisq_shift_parameters": shift})
     # baseline: thresholds free, correlations zero
     wc = w[n_th:]
@@ -160,9 +160,9 @@ def fit_wlsmv(statements, codes, levels, names, std_lv, info) -> dict:
     WG = Gc * wc[:, None]
     trb2 = float(np.sum(WG * WG.T))
     Xbs, cb, _ = scaled_shifted(Xb, dfb, trb1, trb2)
-    fit.update({"baseline_chisq": Xb, "baseline_df": float(dfb), "baseline_pvalue": float(st.chi2.sf(Xb, dfb)),
+    fit.update({"baseline_chisq": Xb, "baseline_df": float(dfb), "baseline_pvalue": chi2_sf(Xb, dfb),
                 "baseline_chisq_scaled": Xbs, "baseline_df_scaled": float(dfb),
-                "baseline_pvalue_scaled": float(st.chi2.sf(Xbs, dfb)), "baseline_chisq_scaling_factor": cb})
+                "baseline_pvalue_scaled": chi2_sf(Xbs, dfb), "baseline_chisq_scaling_factor": cb})
     fit.update(incremental(X2, df, Xb, dfb))
     inc_s = incremental(Xs, df, Xbs, dfb)
     fit.update({k + "_scaled": v for k, v in inc_s.items()})
