@@ -1,7 +1,8 @@
 """Command-line front end: ``flourish cfa ...`` and ``flourish reliability ...``.
 
     cfa DATA.csv --model SPEC [--estimator ml|wlsmv] [--ordered] [--std-lv]
-        [--missing listwise|pairwise] [--group COLUMN [--invariance]] [--format json|text]
+        [--missing listwise|pairwise] [--modindices] [--group COLUMN [--invariance]]
+        [--format json|text]
     reliability DATA.csv --scale NAME=col1,col2,... [--scale ...] [--min V --max V]
         [--group COLUMN] [--format json|text]
 
@@ -38,6 +39,8 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="missing answers: listwise (default, as lavaan) analyses only rows that answer every "
                         "model item; pairwise (WLSMV only) estimates each threshold and polychoric "
                         "correlation from the rows that answer its items, as lavaan's missing = \"pairwise\"")
+    c.add_argument("--modindices", action="store_true",
+                   help="add modification indices with expected parameter change (ML; lavaan's modindices)")
     c.add_argument("--group", default=None, help="grouping column for a multi-group fit")
     c.add_argument("--invariance", action="store_true", help="configural/metric/scalar invariance (needs --group)")
     c.add_argument("--format", choices=["json", "text"], default="text")
@@ -91,7 +94,7 @@ def _run_cfa(args, stdout) -> int:
             stdout.write(format_invariance_text(res))
         return 0 if res["converged"] else 2
     res = fit_cfa(data, model, estimator=estimator, ordered=args.ordered, group=args.group, std_lv=args.std_lv,
-                  missing=args.missing)
+                  missing=args.missing, modindices=args.modindices)
     if args.format == "json":
         stdout.write(json.dumps(_clean(res), indent=2) + "\n")
     else:

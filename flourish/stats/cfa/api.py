@@ -9,6 +9,7 @@ from ..errors import StatsError
 from .._blas import single_threaded_blas
 from ..io import get_columns
 from . import ml
+from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
 from .model import build_model
 from .result import check_admissible, parameter_table
@@ -76,7 +77,8 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
 
 def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
-            std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise") -> dict:
+            std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
+            modindices: bool = False) -> dict:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -85,6 +87,7 @@ def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] =
     ordered: True (all indicators) for WLSMV; lists of names must cover all indicators.
     group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts"} (ML only).
     std_lv / meanstructure: as in lavaan.
+    modindices: add lavaan's modification indices with expected parameter changes (ML).
     missing: "listwise" (lavaan's default: rows with every model item answered) or "pairwise"
     (WLSMV only: thresholds and polychoric correlations from the rows observed on their items).
 
@@ -92,10 +95,12 @@ def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] =
     converged = False and no estimates or fit measures.
     """
     with single_threaded_blas():
-        return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing)
+        return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
+                        modindices)
 
 
-def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing) -> dict:
+def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
+             modindices) -> dict:
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
         raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
@@ -140,7 +145,10 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
                  for lab, Y in zip(labels, groups)]
         if group is not None:
             raise StatsError("Multi-group WLSMV is not supported yet; use --estimator ml for invariance.")
-        return fit_wlsmv(statements, codes[0], levels, names, std_lv, info)
+        res = fit_wlsmv(statements, codes[0], levels, names, std_lv, info)
+        if modindices and res["converged"]:
+            res["warnings"].append("Modification indices are computed for ML fits only (not for WLSMV).")
+        return res
     for lab, Y in zip(labels, groups):
         const = [names[i] for i in range(p) if np.all(Y[:, i] == Y[0, i])]
         if const:
@@ -165,6 +173,9 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
     x = est["x"]
     result["parameters"] = parameter_table(mdl, x, est["vcov"])
     result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
+    add_diagnostics(result, mdl, x, est["vcov"], [s.cov for s in stats])
+    if modindices:
+        result["modindices"] = modification_indices(mdl, x, stats)
     check_admissible(result)
     return result
 

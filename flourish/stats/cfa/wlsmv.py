@@ -26,6 +26,7 @@ import numpy as np
 from ..distributions import chi2_sf
 from ..errors import StatsError
 from .fitmeasures import incremental, rmsea_block
+from .diagnostics import add_diagnostics
 from .ml import set_start_values
 from .model import build_model
 from .polychoric import Polychoric
@@ -130,6 +131,7 @@ def fit_wlsmv(statements, codes, levels, names, std_lv, info) -> dict:
     Nt = N - 1  # lavaan uses ntotal - ngroups for the test statistic and the (robust) vcov of DWLS
     vcov = Hinv @ (N * (ZWD.T @ ZWD)) @ Hinv / Nt
     result["parameters"] = parameter_table(model, x, vcov)
+    add_diagnostics(result, model, x, vcov, [pc.R])
     check_admissible(result)
     # --- test statistics
     X2 = Nt * Fmin
