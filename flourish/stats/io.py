@@ -22,6 +22,17 @@ Column = Sequence[Any] | np.ndarray
 Data = Mapping[str, Column]
 
 
+def _case_variants(token: str) -> set[str]:
+    out = {""}
+    for ch in token:
+        out = {o + c for o in out for c in {ch.lower(), ch.upper()}}
+    return out
+
+
+# every spelling of the tokens, so a cell is checked without lower-casing it
+_MISSING_SPELLINGS = frozenset(v for t in MISSING_TOKENS for v in _case_variants(t))
+
+
 def read_csv(path: str) -> dict[str, list[str]]:
     """Read a CSV file with a header row into {column: [cell, ...]} (strings, stripped)."""
     if not os.path.isfile(path):
@@ -33,24 +44,31 @@ def read_csv(path: str) -> dict[str, list[str]]:
         raise StatsError(f"{path} is not a UTF-8 text CSV file.") from None
     except csv.Error as exc:
         raise StatsError(f"{path} could not be read as CSV: {exc}") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [r for r in rows if any(r) and "".join(r).strip()]
     if not rows:
         raise StatsError(f"{path} is empty: it needs a header row and data rows.")
     header = [h.strip() for h in rows[0]]
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise StatsError(f"{path}: duplicate column names: {', '.join(dupes)}")
-    cols: dict[str, list[str]] = {h: [] for h in header}
     for lineno, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise StatsError(f"{path}, line {lineno}: {len(row)} cells but the header has {len(header)} columns.")
-        for h, cell in zip(header, row):
-            cols[h].append(cell.strip())
-    return cols
+    columns = list(zip(*rows[1:])) if len(rows) > 1 else [() for _ in header]
+    return {h: list(map(str.strip, col)) for h, col in zip(header, columns)}
 
 
 def numeric_column(name: str, values: Column) -> np.ndarray:
     """Convert a column to float, missing tokens to NaN; StatsError names a bad cell."""
+    if isinstance(values, list) and values and isinstance(values[0], str):
+        # fast path for a column read from CSV: numpy parses the numbers
+        try:
+            fast = np.array(["nan" if v in _MISSING_SPELLINGS else v for v in values], dtype=float)
+        except (ValueError, TypeError):
+            pass  # the cell-by-cell loop below names the bad cell
+        else:
+            if np.all(np.isfinite(fast) | np.isnan(fast)):
+                return fast
     arr = np.asarray(values)
     if arr.dtype.kind in "fiub":
         return np.asarray(arr, dtype=float)

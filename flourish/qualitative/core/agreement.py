@@ -14,6 +14,13 @@ Conventions:
   coder pairs within the unit, averaged over units (for two coders: share of units agreed).
 - **Cohen's kappa**: two coders only, over units both coded; ``(po - pe) / (1 - pe)`` with
   each coder's own marginals. Undefined (NaN) when ``pe == 1``.
+- **Fleiss' kappa** (Fleiss 1971, as statsmodels' ``fleiss_kappa``): any number of coders, over
+  the units every coder coded (it needs the same number of ratings per unit);
+  ``(P - Pe) / (1 - Pe)`` with P the mean within-unit pairwise agreement and Pe from the pooled
+  category proportions. NaN when ``Pe == 1``.
+- **Light's kappa** (Light 1971; R's ``irr::kappam.light``): the mean of Cohen's kappa over every
+  pair of coders, each pair over the units both coded; pairs whose kappa is undefined are left
+  out of the mean.
 - **Krippendorff's alpha** (nominal): coincidence-matrix form, any number of coders, missing
   allowed; units with fewer than two values are not pairable and are left out. NaN when
   only one value occurs at all (no variation: alpha is undefined).
@@ -30,13 +37,10 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Hashable, Iterable, Sequence
 
 import numpy as np
-
-# coder -> the sources they were given to code (elsewhere they are missing, not "not applied").
-Assignments = Mapping[Hashable, Collection[Hashable]]
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,8 @@ class Disagreement:
     start: int
     end: int
     code: Hashable
-    applied_by: tuple[Hashable, ...]
-    not_applied_by: tuple[Hashable, ...]
+    applied_by: tuple
+    not_applied_by: tuple
 
 
 @dataclass
@@ -73,9 +77,11 @@ class CodeAgreement:
     code: Hashable
     n_units: int  # units with at least two present coders
     n_applied: int  # (coder, unit) pairs where the code was applied
-    percent_agreement: float | None  # None where no unit has two present coders
+    percent_agreement: float
     cohen_kappa: float | None  # None unless exactly two coders
-    krippendorff_alpha: float | None
+    krippendorff_alpha: float
+    fleiss_kappa: float | None = None
+    light_kappa: float | None = None
     percent_ci: tuple[float, float] | None = None
     kappa_ci: tuple[float, float] | None = None
     alpha_ci: tuple[float, float] | None = None
@@ -83,10 +89,10 @@ class CodeAgreement:
 
 @dataclass
 class AgreementReport:
-    coders: list[Hashable]
-    codes: list[Hashable]
+    coders: list
+    codes: list
     n_units: int
-    per_code: dict[Hashable, CodeAgreement] = field(default_factory=dict)
+    per_code: dict = field(default_factory=dict)  # code -> CodeAgreement
     disagreements: list[Disagreement] = field(default_factory=list)
     bootstrap: int = 0
     confidence: float = 0.95
@@ -96,13 +102,13 @@ class AgreementReport:
 # --- building the data ------------------------------------------------------------------
 
 
-def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
-                   codes: Sequence[Hashable], assignments: Assignments | None = None) -> np.ndarray:
+def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence, codes: Sequence,
+                   assignments: dict | None = None) -> np.ndarray:
     """Array ``[code, coder, unit]`` of 1.0 (applied), 0.0 (not) or NaN (coder missing)."""
     code_ix = {c: i for i, c in enumerate(codes)}
     coder_ix = {c: i for i, c in enumerate(coders)}
     data = np.zeros((len(codes), len(coders), len(units)))
-    by_source: dict[Hashable, list[tuple[int, int, int]]] = defaultdict(list)
+    by_source: dict = defaultdict(list)
     for i, u in enumerate(units):
         by_source[u.source].append((u.start, u.end, i))
     index = {}
@@ -133,7 +139,7 @@ def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: S
 # --- statistics from per-unit sums ------------------------------------------------------
 
 
-def _unit_terms(matrix: np.ndarray) -> dict[str, np.ndarray]:
+def _unit_terms(matrix: np.ndarray) -> dict:
     """Per-unit quantities for one code; ``matrix`` is coders x units (values 0/1/NaN)."""
     present = ~np.isnan(matrix)
     m = present.sum(axis=0).astype(float)  # values per unit
@@ -155,10 +161,48 @@ def _unit_terms(matrix: np.ndarray) -> dict[str, np.ndarray]:
         a, b = np.nan_to_num(matrix[0]), np.nan_to_num(matrix[1])
         terms.update(both=both.astype(float), same=(both & (a == b)).astype(float),
                      a1=(both & (a == 1)).astype(float), b1=(both & (b == 1)).astype(float))
+    k = matrix.shape[0]
+    complete = present.all(axis=0)
+    terms.update(complete=complete.astype(float), agree_c=np.where(complete, agree, 0.0),
+                 ones_c=np.where(complete, ones, 0.0))
+    # every pair of coders, for Light's kappa: rows = pairs
+    pair_rows = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    both_p = np.array([present[i] & present[j] for i, j in pair_rows], dtype=bool).reshape(-1, matrix.shape[1])
+    vals = np.nan_to_num(matrix)
+    terms.update(
+        p_both=both_p.astype(float),
+        p_same=np.array([both_p[n] & (vals[i] == vals[j]) for n, (i, j) in enumerate(pair_rows)],
+                        dtype=float).reshape(both_p.shape),
+        p_a1=np.array([both_p[n] & (vals[i] == 1) for n, (i, _) in enumerate(pair_rows)],
+                      dtype=float).reshape(both_p.shape),
+        p_b1=np.array([both_p[n] & (vals[j] == 1) for n, (_, j) in enumerate(pair_rows)],
+                      dtype=float).reshape(both_p.shape),
+    )
     return terms
 
 
-def _stats(terms: dict[str, np.ndarray], w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _more_kappas(terms: dict, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(Fleiss' kappa, Light's kappa) for each row of weights ``w`` (replicates x units)."""
+    m = terms["m"]
+    k = float(np.max(m)) if m.size else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_c = w @ terms["complete"]
+        p_bar = (w @ terms["agree_c"]) / n_c
+        p1 = (w @ terms["ones_c"]) / (n_c * k)
+        pe = p1 ** 2 + (1 - p1) ** 2
+        fleiss = np.where(pe < 1, (p_bar - pe) / (1 - pe), np.nan)
+        nb = w @ terms["p_both"].T  # replicates x pairs
+        po = (w @ terms["p_same"].T) / nb
+        pa, pb = (w @ terms["p_a1"].T) / nb, (w @ terms["p_b1"].T) / nb
+        pe2 = pa * pb + (1 - pa) * (1 - pb)
+        kappas = np.where(pe2 < 1, (po - pe2) / (1 - pe2), np.nan)
+        finite = np.isfinite(kappas)
+        light = np.where(finite.any(axis=1), np.nansum(np.where(finite, kappas, 0.0), axis=1)
+                         / np.maximum(finite.sum(axis=1), 1), np.nan)
+    return fleiss, light
+
+
+def _stats(terms: dict, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(percent, kappa, alpha) for each row of weights ``w`` (replicates x units)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         n_pairable = w @ terms["pairable"]
@@ -190,6 +234,18 @@ def cohen_kappa(matrix: np.ndarray) -> float:
     if matrix.shape[0] != 2:
         raise ValueError("Cohen's kappa needs exactly two coders")
     return float(_stats(_unit_terms(np.asarray(matrix, float)), np.ones((1, matrix.shape[1])))[1][0])
+
+
+def fleiss_kappa(matrix: np.ndarray) -> float:
+    """Fleiss' kappa of a coders x units matrix of 0/1 values, over units no coder is missing."""
+    m = np.asarray(matrix, float)
+    return float(_more_kappas(_unit_terms(m), np.ones((1, m.shape[1])))[0][0])
+
+
+def light_kappa(matrix: np.ndarray) -> float:
+    """Light's kappa: the mean pairwise Cohen's kappa of a coders x units matrix (NaN missing)."""
+    m = np.asarray(matrix, float)
+    return float(_more_kappas(_unit_terms(m), np.ones((1, m.shape[1])))[1][0])
 
 
 def krippendorff_alpha(matrix: np.ndarray) -> float:
@@ -225,13 +281,13 @@ def bootstrap(matrix: np.ndarray, *, B: int = 1000, seed: int | None = 0, confid
 # --- the report -------------------------------------------------------------------------
 
 
-def _nan_to_none(x: float | None) -> float | None:
+def _nan_to_none(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
-def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
-              codes: Sequence[Hashable], *, assignments: Assignments | None = None, exclude_uncoded: bool = False,
-              bootstrap_samples: int = 1000, confidence: float = 0.95, seed: int | None = 0) -> AgreementReport:
+def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence, codes: Sequence, *,
+              assignments: dict | None = None, exclude_uncoded: bool = False, bootstrap_samples: int = 1000,
+              confidence: float = 0.95, seed: int | None = 0) -> AgreementReport:
     """Agreement per code between ``coders`` (two or more) over ``units``.
 
     ``assignments`` maps coder -> set of sources they coded (others are missing).
@@ -252,11 +308,13 @@ def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequen
         matrix = data[k][:, keep]
         terms = _unit_terms(matrix)
         percent, kappa, alpha = (float(v[0]) for v in _stats(terms, np.ones((1, len(keep)))))
+        fleiss, light = (float(v[0]) for v in _more_kappas(terms, np.ones((1, len(keep)))))
         result = CodeAgreement(
             code=code, n_units=int(terms["pairable"].sum()), n_applied=int(np.nansum(matrix)),
             percent_agreement=_nan_to_none(percent),
             cohen_kappa=_nan_to_none(kappa) if len(coders) == 2 else None,
             krippendorff_alpha=_nan_to_none(alpha),
+            fleiss_kappa=_nan_to_none(fleiss), light_kappa=_nan_to_none(light),
         )
         if bootstrap_samples:
             ci = bootstrap(matrix, B=bootstrap_samples, seed=seed, confidence=confidence)

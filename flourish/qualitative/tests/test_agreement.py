@@ -147,3 +147,66 @@ def test_the_same_seed_gives_the_same_interval():
     ci = bootstrap(m, B=500, seed=1)
     assert ci["alpha"][0] <= krippendorff_alpha(m) <= ci["alpha"][1]
     assert ci["kappa"][0] <= cohen_kappa(m) <= ci["kappa"][1]
+
+
+def _sm_fleiss(m):
+    from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
+
+    complete = m[:, ~np.isnan(m).any(axis=0)]
+    table = np.column_stack([(complete == 0).sum(axis=0), (complete == 1).sum(axis=0)])
+    return sm_fleiss(table, method="fleiss")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=150, deadline=None)
+@given(matrices)
+def test_fleiss_kappa_matches_statsmodels_for_three_or_more_coders(m):
+    from flourish.qualitative.core.agreement import fleiss_kappa
+
+    complete = m[:, ~np.isnan(m).any(axis=0)]
+    ours = fleiss_kappa(m)
+    p1 = complete.mean() if complete.size else float("nan")
+    if not complete.size or p1 in (0.0, 1.0):
+        assert math.isnan(ours)
+        return
+    assert ours == pytest.approx(_sm_fleiss(m), abs=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=150, deadline=None)
+@given(matrices)
+def test_light_kappa_is_the_mean_of_statsmodels_pairwise_cohen_kappas(m):
+    from flourish.qualitative.core.agreement import light_kappa
+
+    kappas = []
+    for i in range(m.shape[0]):
+        for j in range(i + 1, m.shape[0]):
+            pair = m[[i, j]]
+            both = ~np.isnan(pair).any(axis=0)
+            a, b = pair[0, both], pair[1, both]
+            if not both.any():
+                continue
+            pe = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
+            if pe >= 1 - 1e-12:
+                continue
+            kappas.append(_sm_kappa(pair))
+    ours = light_kappa(m)
+    if not kappas:
+        assert math.isnan(ours)
+        return
+    assert ours == pytest.approx(float(np.mean(kappas)), abs=1e-9)
+
+
+def test_three_coders_get_fleiss_and_light_kappa_next_to_alpha():
+    units = [Unit("s", i * 10, i * 10 + 9) for i in range(6)]
+    applied = {"ann": [1, 1, 0, 0, 1, 0], "bob": [1, 0, 0, 0, 1, 0], "cat": [1, 1, 0, 1, 1, 0]}
+    segs = [Segment(source="s", start=i * 10, end=i * 10 + 5, code="c", coder=coder)
+            for coder, row in applied.items() for i, v in enumerate(row) if v]
+    report = agreement(units, segs, list(applied), ["c"], bootstrap_samples=0)
+    row = report.per_code["c"]
+    m = np.array(list(applied.values()), float)
+    assert row.cohen_kappa is None
+    assert row.fleiss_kappa == pytest.approx(_sm_fleiss(m), abs=1e-12)
+    pairs = [_sm_kappa(m[[0, 1]]), _sm_kappa(m[[0, 2]]), _sm_kappa(m[[1, 2]])]
+    assert row.light_kappa == pytest.approx(float(np.mean(pairs)), abs=1e-12)
+    assert row.krippendorff_alpha is not None

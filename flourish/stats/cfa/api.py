@@ -1,12 +1,15 @@
 """Public entry point: :func:`fit_cfa`."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 from ..errors import StatsError
 from .._blas import single_threaded_blas
 from ..io import get_columns
 from . import ml
+from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
 from .model import build_model
 from .result import check_admissible, parameter_table
@@ -15,36 +18,67 @@ from .syntax import parse_model
 ESTIMATORS = ("ml", "wlsmv")
 
 
-def _prepare(data, names, group):
-    """Listwise deletion on the model variables (lavaan's default missing = "listwise")."""
+MISSING = ("listwise", "pairwise")
+DROP_WARN = 0.10  # warn when listwise deletion drops more than this share of the rows
+
+
+class Prepared:
+    """The analysed rows per group, and what was dropped on the way."""
+
+    def __init__(self, groups: list[np.ndarray], labels: list[str], n_dropped: int, n_rows: int,
+                 full: np.ndarray):
+        self.groups = groups
+        self.labels = labels
+        self.n_dropped = n_dropped
+        self.n_rows = n_rows
+        self.full = full  # every row with a group (before deletion): ordinal levels come from here
+
+
+def _prepare(data: Mapping[str, Sequence[object]], names: list[str], group: str | None,
+             missing: str = "listwise") -> Prepared:
+    """Rows to analyse.  listwise (lavaan's default): rows with an answer to every model item;
+    pairwise: rows with at least one answer (each statistic then uses what is observed)."""
     Y = get_columns(data, names)
     if group is not None:
         if group not in data:
             raise StatsError(f"Grouping column '{group}' is not in the data.")
         gvals = np.array(["" if v is None else str(v).strip() for v in data[group]], dtype=object)
-        gmiss = np.array([v.lower() in ("", "na", "nan") for v in gvals])
+        gmiss = np.array([v.lower() in ("", "na", "nan") for v in gvals], dtype=bool)
     else:
         gvals = None
         gmiss = np.zeros(Y.shape[0], dtype=bool)
-    keep = ~np.isnan(Y).any(axis=1) & ~gmiss
-    n_dropped = int(Y.shape[0] - keep.sum())
+    na = np.isnan(Y)
+    keep = ~(na.any(axis=1) if missing == "listwise" else na.all(axis=1)) & ~gmiss
+    n_rows = int(Y.shape[0])
+    n_dropped = int(n_rows - keep.sum())
+    full = Y[~gmiss]
     if n_dropped:
         Y = Y[keep]
-    if group is None:
-        return [Y], ["all"], n_dropped
+    if group is None or gvals is None:
+        return Prepared([Y], ["all"], n_dropped, n_rows, full)
     gvals = gvals[keep]
-    labels = []
+    labels: list[str] = []
     for v in gvals:  # order of first appearance, as lavaan
         if v not in labels:
-            labels.append(v)
+            labels.append(str(v))
     if len(labels) < 2:
         raise StatsError(f"Grouping column '{group}' has fewer than two groups after removing missing values.")
-    return [Y[gvals == lab] for lab in labels], labels, n_dropped
+    return Prepared([Y[gvals == lab] for lab in labels], labels, n_dropped, n_rows, full)
+
+
+def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
+    """The warning when listwise deletion loses many rows (None when it does not)."""
+    if missing != "listwise" or n_rows == 0 or n_dropped <= DROP_WARN * n_rows:
+        return None
+    return (f"Listwise deletion dropped {n_dropped} of {n_rows} rows ({100 * n_dropped / n_rows:.0f}%): only rows "
+            "that answer every model item are analysed. With this much missing data the estimates may be "
+            "biased unless answers are missing completely at random; consider --missing pairwise (WLSMV).")
 
 
 def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
-            std_lv: bool = False, meanstructure: bool = False) -> dict:
+            std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
+            modindices: bool = False) -> dict:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -53,20 +87,31 @@ def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] =
     ordered: True (all indicators) for WLSMV; lists of names must cover all indicators.
     group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts"} (ML only).
     std_lv / meanstructure: as in lavaan.
+    modindices: add lavaan's modification indices with expected parameter changes (ML).
+    missing: "listwise" (lavaan's default: rows with every model item answered) or "pairwise"
+    (WLSMV only: thresholds and polychoric correlations from the rows observed on their items).
 
     Raises StatsError for bad input.  A fit that does not converge is returned with
     converged = False and no estimates or fit measures.
     """
     with single_threaded_blas():
-        return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure)
+        return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
+                        modindices)
 
 
-def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure) -> dict:
+def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
+             modindices) -> dict:
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
         raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
     if ordered and estimator == "ml":
         estimator = "wlsmv"  # as lavaan: ordered indicators imply WLSMV
+    missing = (missing or "listwise").lower()
+    if missing not in MISSING:
+        raise StatsError(f"Unknown missing-data rule '{missing}'; use 'listwise' or 'pairwise'.")
+    if missing == "pairwise" and estimator != "wlsmv":
+        raise StatsError("Pairwise deletion is available for WLSMV (ordinal items) only, as in lavaan; "
+                         "ML uses listwise deletion.")
     bad = set(group_equal) - {"loadings", "intercepts", "thresholds"}
     if bad:
         raise StatsError(f"group_equal accepts 'loadings' and 'intercepts', not {', '.join(sorted(bad))}.")
@@ -76,7 +121,8 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
     if isinstance(ordered, (list, tuple)) and set(ordered) != set(names):
         raise StatsError("Mixing ordinal and continuous indicators is not supported: list all indicators "
                          "as ordered, or none.")
-    groups, labels, n_dropped = _prepare(data, names, group)
+    prep = _prepare(data, names, group, missing)
+    groups, labels, n_dropped = prep.groups, prep.labels, prep.n_dropped
     p = len(names)
     for lab, Y in zip(labels, groups):
         if Y.shape[0] <= p:
@@ -84,14 +130,25 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
             raise StatsError(f"Too few complete rows{where}: {Y.shape[0]} for {p} indicators "
                              "(need more rows than indicators; several hundred are advisable for a CFA).")
     n = int(sum(Y.shape[0] for Y in groups))
-    info = {"n": n, "n_dropped": n_dropped, "estimator": estimator.upper(),
+    info = {"n": n, "n_dropped": n_dropped, "n_rows": prep.n_rows, "missing": missing,
+            "estimator": estimator.upper(),
             "groups": [{"name": lab, "n": int(Y.shape[0])} for lab, Y in zip(labels, groups)],
             "ov_names": names, "lv_names": probe.lv_names, "warnings": []}
+    note = deletion_note(missing, n_dropped, prep.n_rows)
+    if note:
+        info["warnings"].append(note)
     if estimator == "wlsmv":
+        from .polychoric import encode_ordinal, ordinal_levels
+        from .wlsmv import fit_wlsmv
+        levels = ordinal_levels(prep.full, names)
+        codes = [encode_ordinal(Y, names, levels, lab if group is not None else None)
+                 for lab, Y in zip(labels, groups)]
         if group is not None:
             raise StatsError("Multi-group WLSMV is not supported yet; use --estimator ml for invariance.")
-        from .wlsmv import fit_wlsmv
-        return fit_wlsmv(statements, groups[0], names, std_lv, info)
+        res = fit_wlsmv(statements, codes[0], levels, names, std_lv, info)
+        if modindices and res["converged"]:
+            res["warnings"].append("Modification indices are computed for ML fits only (not for WLSMV).")
+        return res
     for lab, Y in zip(labels, groups):
         const = [names[i] for i in range(p) if np.all(Y[:, i] == Y[0, i])]
         if const:
@@ -116,6 +173,9 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
     x = est["x"]
     result["parameters"] = parameter_table(mdl, x, est["vcov"])
     result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
+    add_diagnostics(result, mdl, x, est["vcov"], [s.cov for s in stats])
+    if modindices:
+        result["modindices"] = modification_indices(mdl, x, stats)
     check_admissible(result)
     return result
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
-from scipy.optimize import brentq
+from ..distributions import bisect, chi2_cdf, chi2_sf, ncx2_cdf, ncx2_sf
 
 
 def incremental(X2: float, df: float, X2b: float, dfb: float) -> dict[str, float]:
@@ -43,21 +42,21 @@ def rmsea_block(X2: float, df: float, N: float, G: int, level: float = 0.90, h0:
     lower_p = (1 - level) / 2
 
     def cdf(lam):
-        return st.chi2.cdf(X2, df) if lam <= 0 else st.ncx2.cdf(X2, df, lam)
+        return chi2_cdf(X2, df) if lam <= 0 else ncx2_cdf(X2, df, lam)
 
     if df < 1 or cdf(0.0) - upper_p < 0:
         lo = 0.0
     else:
-        lam = brentq(lambda v: cdf(v) - upper_p, 0.0, max(X2, 1e-8), xtol=1e-12, rtol=1e-14)
+        lam = bisect(lambda v: cdf(v) - upper_p, 0.0, max(X2, 1e-8))
         lo = math.sqrt(lam / (N * df)) * math.sqrt(G)
     n_rmsea = max(N, X2 * 4)
     if df < 1 or cdf(n_rmsea) - lower_p > 0 or cdf(0.0) - lower_p < 0:
         hi = 0.0
     else:
-        lam = brentq(lambda v: cdf(v) - lower_p, 0.0, n_rmsea, xtol=1e-12, rtol=1e-14)
+        lam = bisect(lambda v: cdf(v) - lower_p, 0.0, n_rmsea)
         hi = math.sqrt(lam / (N * df)) * math.sqrt(G)
     ncp = N * df * h0 ** 2 / G
-    pval = float(st.ncx2.sf(X2, df, ncp))
+    pval = ncx2_sf(X2, df, ncp)
     return {"rmsea": rmsea, "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "rmsea_pvalue": pval}
 
 
@@ -86,13 +85,13 @@ def ml_fit_measures(model, stats, fmin: float, implied) -> dict[str, float]:
     df = ndat - npar
     X2 = 2.0 * N * fmin
     out: dict[str, float] = {"npar": float(npar), "fmin": fmin, "chisq": X2, "df": float(df),
-                             "pvalue": float(st.chi2.sf(X2, df)) if df > 0 else float("nan")}
+                             "pvalue": chi2_sf(X2, df) if df > 0 else float("nan")}
     X2b = 0.0
     for s in stats:
         X2b += s.n * (float(np.sum(np.log(np.diag(s.cov)))) - s.logdet)
     dfb = G * p * (p - 1) // 2
     out.update({"baseline_chisq": X2b, "baseline_df": float(dfb),
-                "baseline_pvalue": float(st.chi2.sf(X2b, dfb))})
+                "baseline_pvalue": chi2_sf(X2b, dfb)})
     out.update(incremental(X2, df, X2b, dfb))
     logl = 0.0
     logl_u = 0.0

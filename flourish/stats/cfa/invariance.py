@@ -11,7 +11,7 @@ test, as lavaan's lavTestLRT for standard ML, and by the change in CFI and RMSEA
 """
 from __future__ import annotations
 
-from scipy import stats as st
+from ..distributions import chi2_sf
 
 from ..errors import StatsError
 from .api import fit_cfa
@@ -37,7 +37,7 @@ def invariance(data, model: str, group: str, estimator: str = "ml", std_lv: bool
                 dchi = f["chisq"] - prev["chisq"]
                 ddf = f["df"] - prev["df"]
                 row.update({"delta_chisq": dchi, "delta_df": ddf,
-                            "delta_pvalue": float(st.chi2.sf(dchi, ddf)) if ddf > 0 else None,
+                            "delta_pvalue": chi2_sf(dchi, ddf) if ddf > 0 else None,
                             "delta_cfi": f["cfi"] - prev["cfi"], "delta_rmsea": f["rmsea"] - prev["rmsea"]})
         table.append(row)
         prev = row

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
 from ..errors import StatsError
 from .model import Model
@@ -107,11 +106,14 @@ class MLObjective:
         out = []
         for (sigma, mu), st in zip(self.model.implied(x), self.stats):
             try:
-                c = cho_factor(sigma, lower=True, check_finite=True)
-            except (np.linalg.LinAlgError, ValueError):
+                if not np.all(np.isfinite(sigma)):
+                    return None
+                chol = np.linalg.cholesky(sigma)
+            except np.linalg.LinAlgError:
                 return None
-            inv = cho_solve(c, np.eye(len(sigma)))
-            logdet = 2.0 * np.log(np.diag(c[0])).sum()
+            li = np.linalg.inv(chol)  # triangular, small: Sigma^-1 = L^-T L^-1
+            inv = li.T @ li
+            logdet = 2.0 * np.log(np.diag(chol)).sum()
             d = (st.mean - mu) if mu is not None else None
             out.append((inv, logdet, d))
         return out
@@ -181,7 +183,7 @@ def fisher_scoring(value, grad_info, x0, max_iter=500, tol=1e-10):
     return x, f, False, max_iter
 
 
-def fit_ml(model: Model, stats: list[GroupStats]):
+def fit_ml(model: Model, stats: list[GroupStats]) -> dict:
     """Estimate; returns dict with x, fmin, converged, iterations, information, vcov."""
     obj = MLObjective(model, stats)
     set_start_values(model, [s.cov for s in stats], [s.mean for s in stats])
@@ -198,16 +200,50 @@ def fit_ml(model: Model, stats: list[GroupStats]):
     if converged:
         g, info = obj.gradient_information(x)
         out["information"] = info
-        out["vcov"] = invert_information(info, obj.N)
+        out["vcov"] = invert_information(info, obj.N, model)
         out["gradient"] = g
+    else:
+        # A fit that wanders off is most often empirically under-identified: say which parameter.
+        try:
+            _, info = obj.gradient_information(x)
+        except (np.linalg.LinAlgError, ValueError, TypeError):
+            return out
+        if np.all(np.isfinite(info)):
+            w, v = np.linalg.eigh(info)
+            if w[0] <= 1e-7 * max(w[-1], 1e-300):
+                raise StatsError(
+                    "The model is not identified from these data (empirical under-identification): the "
+                    "optimiser did not converge and the information matrix is singular; "
+                    + _unidentified(model, v[:, 0]) + ". lavaan also finds no solution here. Typical "
+                    "causes: a factor with two indicators whose correlation with the other factors is near "
+                    "zero, or a loading near zero.")
     return out
 
 
-def invert_information(info: np.ndarray, N: float) -> np.ndarray:
-    w = np.linalg.eigvalsh(info)
+def parameter_names(model: Model) -> list[str]:
+    """lavaan-style names of the free parameters, in the order of x."""
+    names = [""] * model.n_free
+    for q in model.params:
+        if q.free >= 0 and not q.derived and not names[q.free]:
+            names[q.free] = f"{q.lhs} {q.op} {q.rhs}".strip() + (f" (group {q.group + 1})" if model.n_groups > 1 else "")
+    return names
+
+
+def _unidentified(model: Model, null_vector: np.ndarray) -> str:
+    """The parameters that move along the information matrix's null direction."""
+    names = parameter_names(model)
+    weight = np.abs(null_vector)
+    order = [int(k) for k in np.argsort(-weight) if weight[k] > 0.2 * weight.max()]
+    first, rest = names[order[0]], [names[k] for k in order[1:4]]
+    return f"parameter {first} is not identified" + (f" (together with {', '.join(rest)})" if rest else "")
+
+
+def invert_information(info: np.ndarray, N: float, model: Model | None = None) -> np.ndarray:
+    w, v = np.linalg.eigh(info)
     if w[0] <= 1e-10 * max(w[-1], 1e-300):
-        raise StatsError("The model is not identified: the information matrix is singular, so some "
-                         "parameters cannot be estimated from the data. Check that every factor has a scale "
+        which = f"; {_unidentified(model, v[:, 0])}" if model is not None else ""
+        raise StatsError("The model is not identified: the information matrix is singular" + which + ". "
+                         "Check that every factor has a scale "
                          "(a fixed loading or variance) and enough indicators (at least 3, or 2 with a "
                          "correlated factor), and that no parameter is specified twice.")
     return np.linalg.inv(info) / N

@@ -95,35 +95,72 @@ def bvn_pdf(h, k, r):
     return np.exp(-(h * h - 2 * r * h * k + k * k) / (2 * s)) / (2 * np.pi * np.sqrt(s))
 
 
-def recode_ordinal(Y: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[list[float]]]:
-    """Codes 0..K-1 per column (sorted observed values); returns (codes, levels)."""
-    codes = np.empty(Y.shape, dtype=np.int64)
+def _label(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def ordinal_levels(Y: np.ndarray, names: list[str]) -> list[list[float]]:
+    """The categories of each item: its sorted observed values over all rows (as lavaan, which
+    makes each ordered variable a factor on the whole data before any row is dropped)."""
     levels = []
     for j in range(Y.shape[1]):
-        lv, inv = np.unique(Y[:, j], return_inverse=True)
+        col = Y[:, j]
+        lv = np.array(sorted(set(col[~np.isnan(col)].tolist())))
         if len(lv) < 2:
             raise StatsError(f"Ordinal item '{names[j]}' has only one observed category; it cannot be analysed.")
         if len(lv) > 20:
             raise StatsError(f"Item '{names[j]}' has {len(lv)} distinct values; that is not an ordinal "
                              "item (use --estimator ml for continuous items).")
-        codes[:, j] = inv
         levels.append([float(v) for v in lv])
-    return codes, levels
+    return levels
+
+
+def encode_ordinal(Y: np.ndarray, names: list[str], levels: list[list[float]],
+                   group_label: str | None = None) -> np.ndarray:
+    """Codes 0..K-1 per item (-1 for a missing answer), refusing an empty category as lavaan does
+    ("some categories of variable ... are empty"): a threshold next to it cannot be estimated."""
+    codes = np.full(Y.shape, -1, dtype=np.int64)
+    for j, lv in enumerate(levels):
+        col = Y[:, j]
+        seen = ~np.isnan(col)
+        codes[seen, j] = np.searchsorted(np.asarray(lv), col[seen])
+        counts = np.bincount(codes[seen, j], minlength=len(lv))
+        empty = [k for k in range(len(lv)) if counts[k] == 0]
+        if empty:
+            where = f" in group '{group_label}'" if group_label is not None else " among the rows analysed"
+            which = ", ".join(_label(lv[k]) for k in empty)
+            raise StatsError(
+                f"Category {which} of {names[j]} is empty{where} (frequencies "
+                + ", ".join(f"{_label(v)}: {int(c)}" for v, c in zip(lv, counts))
+                + "). Its threshold cannot be estimated; lavaan refuses these data too. Merge the category "
+                "with a neighbouring one, or leave the item out.")
+    return codes
+
+
+def recode_ordinal(Y: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[list[float]]]:
+    """Codes 0..K-1 per column (sorted observed values); returns (codes, levels)."""
+    levels = ordinal_levels(Y, names)
+    return encode_ordinal(Y, names, levels), levels
 
 
 class Polychoric:
     """Sample statistics for ordinal data: thresholds, polychoric R, Gamma (NACOV)."""
 
-    def __init__(self, codes: np.ndarray, need_gamma: bool = True):
+    def __init__(self, codes: np.ndarray, need_gamma: bool = True, n_categories: list[int] | None = None):
+        """codes: N x p, 0..K-1 per item, -1 for missing (pairwise deletion: every statistic uses
+        the rows observed on its own variables, and a missing answer scores 0, as lavaan)."""
         N, p = codes.shape
         self.N, self.p = N, p
-        self.K = codes.max(axis=0) + 1
+        self.K = (np.asarray(n_categories, dtype=np.int64) if n_categories is not None
+                  else codes.max(axis=0) + 1)
         Kmax = int(self.K.max())
         self.Kmax = Kmax
         counts = np.zeros((p, Kmax))
         for j in range(p):
-            counts[j, :self.K[j]] = np.bincount(codes[:, j], minlength=self.K[j])
-        cum = np.cumsum(counts, axis=1) / N
+            c = codes[:, j]
+            counts[j, :self.K[j]] = np.bincount(c[c >= 0], minlength=self.K[j])
+        self.n_item = counts.sum(axis=1)
+        cum = np.cumsum(counts, axis=1) / self.n_item[:, None]
         # thresholds padded: tau[j, k] k = 0..Kmax-2 ; padded ones = BIG
         tau = np.full((p, Kmax - 1), BIG)
         for j in range(p):
@@ -135,7 +172,9 @@ class Polychoric:
         self.hi = np.concatenate([tau, np.full((p, 1), BIG)], axis=1)
         # all bivariate tables via one-hot cross-products
         onehot = np.zeros((N, p * Kmax))
-        onehot[np.arange(N)[:, None], np.arange(p)[None, :] * Kmax + codes] = 1.0
+        seen = codes >= 0
+        rows_, cols_ = np.nonzero(seen)
+        onehot[rows_, cols_ * Kmax + codes[rows_, cols_]] = 1.0
         T = onehot.T @ onehot
         iu = np.tril_indices(p, -1)  # (i, j) with i > j, column-major order as lavaan's vech
         order = np.lexsort((iu[0], iu[1]))
@@ -145,6 +184,11 @@ class Polychoric:
         for n, (i, j) in enumerate(self.pairs):
             tab[n] = T[i * Kmax:(i + 1) * Kmax, j * Kmax:(j + 1) * Kmax]
         self.tables = tab  # tab[n, a, b]: y_i = a, y_j = b
+        # Items with fewer categories than the widest are padded to Kmax; the padded cells have
+        # probability 0 and must not enter any score (0/0 there overflowed into the weights).
+        a = np.arange(Kmax)
+        Ki, Kj = self.K[self.pairs[:, 0]], self.K[self.pairs[:, 1]]
+        self.valid = (a[None, :, None] < Ki[:, None, None]) & (a[None, None, :] < Kj[:, None, None])
         self.rho = self._fit_rho()
         self.R = np.eye(p)
         self.R[self.pairs[:, 0], self.pairs[:, 1]] = self.rho
@@ -162,7 +206,8 @@ class Polychoric:
         f = lambda a, b: bvn_pdf(a, b, r)  # noqa: E731
         pi = F(hi_i, hi_j) - F(lo_i, hi_j) - F(hi_i, lo_j) + F(lo_i, lo_j)
         dpi = f(hi_i, hi_j) - f(lo_i, hi_j) - f(hi_i, lo_j) + f(lo_i, lo_j)
-        return np.maximum(pi, 1e-300), dpi
+        pi = np.where(self.valid, np.maximum(pi, 1e-300), 1.0)
+        return pi, np.where(self.valid, dpi, 0.0)
 
     def _fit_rho(self):
         tab = self.tables.copy()
@@ -217,7 +262,7 @@ class Polychoric:
         for j in range(p):
             c = codes[:, j]
             Kj = self.K[j]
-            up = c < Kj - 1
+            up = (c >= 0) & (c < Kj - 1)
             SCT[rows[up], th_start[j] + c[up]] += phi_hi[j, c[up]] / prob[j, c[up]]
             dn = c > 0
             SCT[rows[dn], th_start[j] + c[dn] - 1] -= phi_lo[j, c[dn]] / prob[j, c[dn]]
@@ -236,7 +281,9 @@ class Polychoric:
         s_cell = dpi / pi  # (P, K, K)
         i_, j_ = self.pairs[:, 0], self.pairs[:, 1]
         P = len(self.pairs)
-        SCC = s_cell[np.arange(P)[None, :], codes[:, i_], codes[:, j_]]  # (N, P)
+        ci, cj = codes[:, i_], codes[:, j_]
+        SCC = s_cell[np.arange(P)[None, :], np.maximum(ci, 0), np.maximum(cj, 0)]  # (N, P)
+        SCC[(ci < 0) | (cj < 0)] = 0.0  # a pair not observed together adds nothing
         A22 = (self.tables * s_cell ** 2).sum(axis=(1, 2))
         # A21[pair, th of i] = sum_ab n_ab s_ab dlog(pi_ab)/dtau ; computed from the tables
         r = self.rho[:, None, None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
+from ..distributions import norm_sf
 
 
 def _num(v):
@@ -50,7 +50,7 @@ def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
         if q.free >= 0 and vcov is not None:
             se = float(se_all[q.free]) if vcov[q.free, q.free] > 0 else float("nan")
             z = est / se if se and se > 0 else None
-            pv = 2 * st.norm.sf(abs(z)) if z is not None else None
+            pv = 2 * norm_sf(abs(z)) if z is not None else None
         elif q.free < 0:
             se = 0.0
         if q.kind == "lambda":
@@ -77,10 +77,18 @@ def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
 
 def check_admissible(result: dict) -> None:
     """Warn (as lavaan does) about negative variances: the solution is not admissible."""
+    multi = len(result.get("groups") or []) > 1
     for r in result["parameters"]:
+        where = f" in group {r['group']}" if multi else ""
         if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["est"] is not None and r["est"] < 0:
-            result["warnings"].append(f"Negative variance for {r['lhs']} (a Heywood case): the solution is "
-                                      "not admissible; interpret with care.")
+            result["warnings"].append(f"Negative variance for {r['lhs']}{where} (a Heywood case: {r['lhs']} ~~ "
+                                      f"{r['lhs']} = {r['est']:.3f}): the solution is not admissible; "
+                                      "interpret with care.")
+        elif r["op"] in ("~~", "=~") and r["lhs"] != r["rhs"] and r.get("std_all") is not None \
+                and abs(r["std_all"]) > 1:
+            what = "standardized loading" if r["op"] == "=~" else "correlation"
+            result["warnings"].append(f"The {what} {r['lhs']} {r['op']} {r['rhs']}{where} is {r['std_all']:.3f}, "
+                                      "beyond 1 (a Heywood case): the solution is not admissible.")
 
 
 def format_text(result: dict) -> str:
@@ -91,7 +99,12 @@ def format_text(result: dict) -> str:
     out.append(f"Flourish CFA ({est})  converged: {'yes' if conv else 'NO'}"
                + (f" after {result.get('iterations')} iterations" if conv else ""))
     out.append(f"Number of observations: {result.get('n')}" + (
-        f"  (dropped {result['n_dropped']} rows with missing values)" if result.get("n_dropped") else ""))
+        f"  (dropped {result['n_dropped']} of {result.get('n_rows', '?')} rows)" if result.get("n_dropped") else ""))
+    if result.get("missing") == "pairwise":
+        out.append("Missing answers: pairwise deletion (each threshold and polychoric correlation uses the rows "
+                   "that answer its items; rows with no answer at all are dropped).")
+    else:
+        out.append("Missing answers: listwise deletion (only rows that answer every model item are analysed).")
     if result.get("groups") and len(result["groups"]) > 1:
         out.append("Groups: " + ", ".join(f"{g['name']} (n={g['n']})" for g in result["groups"]))
     if not conv:
@@ -108,7 +121,8 @@ def format_text(result: dict) -> str:
             v = fit[k]
             out.append(f"  {k:<22}{v:>14.0f}" if k in ("npar", "df") else f"  {k:<22}{v:>14.4f}")
     out.append("")
-    header = f"  {'lhs':<12}{'op':<4}{'rhs':<12}{'est':>10}{'se':>10}{'z':>10}{'p':>10}{'std_all':>10}"
+    header = (f"  {'lhs':<12}{'op':<4}{'rhs':<12}{'est':>10}{'se':>10}{'z':>10}{'p':>10}{'std_all':>10}"
+              f"{'std_se':>10}")
     multi = result.get("groups") and len(result["groups"]) > 1
     current = None
     for r in result["parameters"]:
@@ -124,7 +138,42 @@ def format_text(result: dict) -> str:
         def f(v, w=10):
             return f"{'':>{w}}" if v is None else f"{v:>{w}.3f}"
         out.append(f"  {r['lhs']:<12}{r['op']:<4}{r['rhs']:<12}{f(r['est'])}{f(r['se'] if r['free'] else None)}"
-                   f"{f(r['z'])}{f(r['pvalue'])}{f(r['std_all'])}")
+                   f"{f(r['z'])}{f(r['pvalue'])}{f(r['std_all'])}{f(r.get('std_se'))}")
+    out.extend(_diagnostics_text(result))
     for w in result.get("warnings", []):
         out.append(f"Warning: {w}")
     return "\n".join(out) + "\n"
+
+
+def _diagnostics_text(result: dict) -> list[str]:
+    """R-square, residual correlations and modification indices, as lavaan's summary() and
+    modindices() print them."""
+    out: list[str] = []
+    groups = result.get("groups") or [{"name": "all"}]
+    names = result.get("ov_names", [])
+    for g, r2 in enumerate(result.get("r2", [])):
+        label = f" (group {groups[g]['name']})" if len(groups) > 1 else ""
+        out.append("")
+        out.append(f"R-square{label}:")
+        out.extend(f"  {k:<14}{'NA (negative residual variance)' if v is None else f'{v:.3f}':>10}"
+                   for k, v in r2.items())
+    for g, R in enumerate(result.get("residual_correlations", [])):
+        label = f" (group {groups[g]['name']})" if len(groups) > 1 else ""
+        out.append("")
+        out.append(f"Residual correlations (observed minus model-implied){label}:")
+        out.append("  " + " " * 10 + "".join(f"{n[:7]:>8}" for n in names))
+        for i, n in enumerate(names):
+            out.append(f"  {n[:10]:<10}" + "".join(f"{(R[i][j] if j < i else 0.0):>8.3f}" for j in range(i + 1)))
+        big = [(names[i], names[j], R[i][j]) for i in range(len(names)) for j in range(i) if abs(R[i][j]) > 0.1]
+        if big:
+            out.append("  Above .10 in absolute value: " + ", ".join(f"{a}-{b} {v:.3f}" for a, b, v in big))
+    if result.get("modindices") is not None:
+        mi = result["modindices"]
+        out.append("")
+        out.append("Modification indices (largest 20; mi = expected drop in chi-square when freed, "
+                   "epc = expected parameter change):")
+        out.append(f"  {'lhs':<12}{'op':<4}{'rhs':<12}{'group':>6}{'mi':>10}{'epc':>10}{'sepc_all':>10}")
+        for r in mi[:20]:
+            out.append(f"  {r['lhs']:<12}{r['op']:<4}{r['rhs']:<12}{r['group']:>6}{r['mi']:>10.3f}{r['epc']:>10.3f}"
+                       f"{r['sepc_all']:>10.3f}")
+    return out

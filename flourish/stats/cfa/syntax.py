@@ -102,6 +102,9 @@ def parse_model(text: str) -> list[Statement]:
         raise StatsError("The model is empty: give at least one 'factor =~ item1 + item2 + ...' line.")
     statements: list[Statement] = []
     for line, stmt in _logical_lines(text):
+        if "<~" in stmt:
+            raise StatsError(f"Model syntax, line {line}: formative indicators ('<~') are not supported; "
+                             "a CFA has reflective indicators only ('factor =~ item1 + item2').")
         for bad, what in ((":=", "defined parameters (:=)"), ("==", "equality constraints (==)"),
                           ("<", "inequality constraints"), (">", "inequality constraints")):
             if bad in stmt:

@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
 
+from ..distributions import chi2_sf
 from ..errors import StatsError
 from .fitmeasures import incremental, rmsea_block
+from .diagnostics import add_diagnostics
 from .ml import set_start_values
 from .model import build_model
-from .polychoric import Polychoric, recode_ordinal
+from .polychoric import Polychoric
 from .result import check_admissible, parameter_table
 
 
@@ -53,9 +54,8 @@ def scaled_shifted(T, df, UG_tr, UG2_tr):
     return a * T + b, 1.0 / a, b
 
 
-def fit_wlsmv(statements, Y, names, std_lv, info) -> dict:
-    codes, levels = recode_ordinal(Y, names)
-    pc = Polychoric(codes)
+def fit_wlsmv(statements, codes, levels, names, std_lv, info) -> dict:
+    pc = Polychoric(codes, n_categories=[len(lv) for lv in levels])
     N = pc.N
     n_th = pc.n_th
     model = build_model(statements, std_lv=std_lv, ordered=True, n_thresholds=list(pc.K - 1))
@@ -131,6 +131,7 @@ def fit_wlsmv(statements, Y, names, std_lv, info) -> dict:
     Nt = N - 1  # lavaan uses ntotal - ngroups for the test statistic and the (robust) vcov of DWLS
     vcov = Hinv @ (N * (ZWD.T @ ZWD)) @ Hinv / Nt
     result["parameters"] = parameter_table(model, x, vcov)
+    add_diagnostics(result, model, x, vcov, [pc.R])
     check_admissible(result)
     # --- test statistics
     X2 = Nt * Fmin
@@ -144,13 +145,13 @@ def fit_wlsmv(statements, Y, names, std_lv, info) -> dict:
     tr1 = float(np.trace(Gw) - np.trace(QGQ))
     tr2 = float(np.sum(Gw * Gw) - 2 * np.sum(GQ * GQ) + np.sum(QGQ * QGQ))
     fit = {"npar": float(model.n_free), "fmin": X2 / (2 * N), "chisq": X2, "df": float(df)}
-    fit["pvalue"] = float(st.chi2.sf(X2, df)) if df > 0 else float("nan")
+    fit["pvalue"] = chi2_sf(X2, df) if df > 0 else float("nan")
     if df > 0:
         Xs, c, shift = scaled_shifted(X2, df, tr1, tr2)
     else:
         Xs, c, shift = X2, 1.0, 0.0
     fit.update({"chisq_scaled": Xs, "df_scaled": float(df),
-                "pvalue_scaled": float(st.chi2.sf(Xs, df)) if df > 0 else float("nan"),
+                "pvalue_scaled": chi2_sf(Xs, df) if df > 0 else float("nan"),
                 "chisq_scaling_factor": c, "chisq_shift_parameters": shift})
     # baseline: thresholds free, correlations zero
     wc = w[n_th:]
@@ -161,9 +162,9 @@ def fit_wlsmv(statements, Y, names, std_lv, info) -> dict:
     WG = Gc * wc[:, None]
     trb2 = float(np.sum(WG * WG.T))
     Xbs, cb, _ = scaled_shifted(Xb, dfb, trb1, trb2)
-    fit.update({"baseline_chisq": Xb, "baseline_df": float(dfb), "baseline_pvalue": float(st.chi2.sf(Xb, dfb)),
+    fit.update({"baseline_chisq": Xb, "baseline_df": float(dfb), "baseline_pvalue": chi2_sf(Xb, dfb),
                 "baseline_chisq_scaled": Xbs, "baseline_df_scaled": float(dfb),
-                "baseline_pvalue_scaled": float(st.chi2.sf(Xbs, dfb)), "baseline_chisq_scaling_factor": cb})
+                "baseline_pvalue_scaled": chi2_sf(Xbs, dfb), "baseline_chisq_scaling_factor": cb})
     fit.update(incremental(X2, df, Xb, dfb))
     inc_s = incremental(Xs, df, Xbs, dfb)
     fit.update({k + "_scaled": v for k, v in inc_s.items()})

@@ -85,3 +85,21 @@ def test_reliability_cli(tmp_path):
     assert set(res["missingness_by_group"]["visual"]) == {"Pasteur", "Grant-White"}
     code, out, _ = run(["reliability", HS, "--scale", "visual=x1,x2,x3"])
     assert code == 0 and "alpha" in out
+
+
+def test_cfa_pairwise_deletion_from_the_command_line_says_which_rule_it_used():
+    mixed = os.path.join(DATA, "mixed_ordinal.csv")
+    code, out, err = run(["cfa", mixed, "--model", "f1 =~ y1m + y2m + y3m\nf2 =~ y4m + y5m + y6m",
+                          "--ordered", "--missing", "pairwise"])
+    assert code == 0, err
+    assert "Number of observations: 600" in out and "Missing answers: pairwise deletion" in out
+    code, out, err = run(["cfa", mixed, "--model", "f1 =~ y1m + y2m + y3m\nf2 =~ y4m + y5m + y6m", "--ordered"])
+    assert code == 0, err
+    assert "Missing answers: listwise deletion" in out and "Warning: Listwise deletion dropped" in out
+
+
+def test_cfa_help_states_the_deletion_rule(capsys):
+    code, _, _ = run(["cfa", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert "listwise (default, as lavaan) analyses only rows that answer every model item" in shown
