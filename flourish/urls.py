@@ -18,6 +18,7 @@ urlpatterns = [
     path("sets/", include("flourish.sets.urls")),
     path("research/", include("flourish.research.urls")),
     path("coding/", include("flourish.qualitative.urls")),
+    path("jobs/", include("flourish.jobs.urls")),
     path("api/", include("flourish.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
