@@ -194,3 +194,14 @@ def recover_abandoned(now=None) -> int:
                 _send(job)
                 recovered += 1
     return recovered
+
+
+def store_file(job: Job, filename: str, content_type: str, data: bytes) -> dict:
+    """Keep a job's output (a PDF) for its owner; storing it again replaces it, so a job run
+    twice leaves one file. Returns the result that points the progress page at it."""
+    from .models import JobFile
+
+    JobFile.objects.update_or_create(job=job, defaults={
+        "filename": filename, "content_type": content_type, "data": data,
+    })
+    return {"file": True}

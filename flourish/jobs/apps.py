@@ -10,6 +10,6 @@ class JobsConfig(AppConfig):
     def ready(self):
         # Each app declares its job handlers in its own `jobs.py`; importing them fills the
         # registry, so a worker knows every kind of job whichever app queued it.
-        from . import mail, probe  # noqa: F401 - the jobs app's own kinds
+        from . import mail, probe, scheduling  # noqa: F401 - the jobs app's own kinds
 
         autodiscover_modules("jobs")

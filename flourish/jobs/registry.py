@@ -19,6 +19,8 @@ class Kind:
 
 
 _KINDS: dict[str, Kind] = {}
+# Periodic kinds and how often they are due ("hour" or "day"), for `flourish tick`.
+_PERIODIC: dict[str, str] = {}
 
 
 def handler(name: str, *, max_attempts: int = 5, may_read: Callable | None = None):
@@ -26,6 +28,22 @@ def handler(name: str, *, max_attempts: int = 5, may_read: Callable | None = Non
         _KINDS[name] = Kind(name, func, max_attempts, may_read)
         return func
     return register
+
+
+def periodic(name: str, *, every: str, max_attempts: int = 3):
+    """A handler that `flourish tick` queues once per hour or day (the slot is part of the
+    job's key, so a tick run twice in the same hour queues it once)."""
+    if every not in ("hour", "day"):
+        raise ValueError("every must be 'hour' or 'day'")
+
+    def register(func):
+        _PERIODIC[name] = every
+        return handler(name, max_attempts=max_attempts)(func)
+    return register
+
+
+def periodic_kinds() -> dict[str, str]:
+    return dict(sorted(_PERIODIC.items()))
 
 
 def get(name: str) -> Kind:

@@ -23,10 +23,11 @@ class DeliveryProblem:
     count: int
     failed: int
     last_error: str
+    only_invitations: bool = False
 
     @property
     def sentence(self) -> str:
-        noun = "invitation" if self.count == 1 else "invitations"
+        noun = ("invitation" if self.only_invitations else "email") + ("" if self.count == 1 else "s")
         if not self.last_error:
             state = "waiting to be sent"
         elif self.failed < self.count:
@@ -45,8 +46,19 @@ def delivery_problem(purposes: list[str], object_keys: list[str]) -> DeliveryPro
     return DeliveryProblem(
         count=len(pending), failed=sum(d.status == DeliveryStatus.FAILED for d in pending),
         last_error=max(errors, key=lambda d: d.pk).last_error if errors else "",
+        only_invitations=all(d.purpose.endswith(".invitation") for d in pending),
     )
 
 
 def job_for_key(key: str) -> Job | None:
     return Job.objects.filter(key=key).first()
+
+
+def with_delivery(objects, purposes: list[str], key) -> list:
+    """`objects` as a list, each with `.delivery`: the newest delivery for it (or None).
+    `key(obj)` gives its object key ("rater:12")."""
+    objects = list(objects)
+    latest = latest_deliveries(purposes, [key(o) for o in objects])
+    for obj in objects:
+        obj.delivery = latest.get(key(obj))
+    return objects
