@@ -99,3 +99,13 @@ class JobFile(models.Model):
     content_type = models.CharField(max_length=100)
     data = models.BinaryField()
     created = models.DateTimeField(auto_now_add=True)
+
+
+class JobUpload(models.Model):
+    """A file a job works on (a large import), held until the job has used it: deleted in
+    the same transaction as the import it fed, so research data is not kept twice."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="upload")
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)

@@ -40,4 +40,5 @@ def job_status(job: Job) -> dict:
         "can_retry": job.status == JobStatus.FAILED,
         "last_error": job.last_error,
         "result": result_link(job),
+        "details": job.result.get("details", []) if job.status == JobStatus.DONE else [],
     }

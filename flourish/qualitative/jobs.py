@@ -50,3 +50,50 @@ def assist_run(context, project_id, user_id, unit_kind, threshold, probability, 
     note = (f" The classifier scored {len(done.classifier_codes)} of the codes." if done.classifier_codes else "")
     return {"message": f"{done.made} suggestions for {done.units} uncoded {unit}.{note}",
             "url": reverse("qualitative:assist", args=[project.pk]), "link_text": "See the suggestions"}
+
+
+IMPORT_JOB = "qualitative.import_qdpx"
+# Larger uploads are imported by a worker; smaller ones at once, as before.
+IMPORT_IN_BACKGROUND = 1024 * 1024
+
+
+@transaction.atomic
+def queue_import_qdpx(data: bytes, filename: str, organisation, user, name: str = "") -> Job:
+    import uuid
+
+    from flourish.jobs.models import JobUpload
+
+    job = enqueue(IMPORT_JOB, key=f"{IMPORT_JOB}:{uuid.uuid4()}", owner=user, label=f"Importing {filename}",
+                  args={"organisation_id": organisation.pk, "user_id": user.pk, "name": name})
+    JobUpload.objects.create(job=job, filename=filename, data=data)
+    return job
+
+
+@handler(IMPORT_JOB, max_attempts=3)
+def import_qdpx(context, organisation_id, user_id, name) -> dict:
+    from flourish.accounts.models import Organisation
+    from flourish.jobs.models import JobUpload
+
+    from . import exchange
+
+    job = Job.objects.get(pk=context.job.pk)
+    if job.result.get("project_id"):  # imported already, by an attempt whose worker then died
+        return job.result
+    upload = JobUpload.objects.filter(job=job).first()
+    if upload is None:
+        raise JobFailed("The uploaded file is no longer here; upload it again.")
+    context.progress(10, "Reading and checking the file")
+    try:
+        with transaction.atomic():
+            # The project, the job's record of it and the upload's removal commit together:
+            # a second run finds the project and imports nothing again.
+            project, report = exchange.import_qdpx(bytes(upload.data), Organisation.objects.get(pk=organisation_id),
+                                                   User.objects.get(pk=user_id), name)
+            result = {"project_id": project.pk, "message": f"Project imported. {project.name}: {report.summary()}",
+                      "url": reverse("qualitative:project", args=[project.pk]), "link_text": f"Open {project.name}",
+                      "details": [*report.warnings, *report.skipped_lines()]}
+            Job.objects.filter(pk=job.pk).update(result=result)
+            upload.delete()
+    except exchange.FileUnreadable as problem:
+        raise JobFailed(f"{upload.filename}: {problem}") from None
+    return result

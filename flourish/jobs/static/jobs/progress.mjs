@@ -10,6 +10,15 @@ function show(root, status) {
   bar.textContent = `${status.progress}%`;
   const text = root.querySelector("[data-job-text]");
   if (text.textContent !== status.text) text.textContent = status.text;
+  const details = root.querySelector("[data-job-details]");
+  if (status.details.length && !details.children.length) {
+    for (const line of status.details) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      details.append(item);
+    }
+    details.hidden = false;
+  }
   const result = root.querySelector("[data-job-result]");
   if (status.result) {
     const link = root.querySelector("[data-job-result-link]");
