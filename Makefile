@@ -31,8 +31,9 @@ migrate: install
 demo: migrate
 	$(BIN)/flourish demo
 
+# The web server and a job worker beside it (emails, reports, PDFs); Ctrl-C stops both.
 run: demo
-	$(BIN)/flourish runserver 127.0.0.1:8000
+	$(BIN)/flourish run 127.0.0.1:8000
 
 test: install assist
 	$(BIN)/pytest

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "flourish.api",
     "flourish.orgadmin",
     "flourish.audit",
+    "flourish.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -214,6 +217,27 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flourish <flourish@localhost>")
+
+# Background jobs (flourish/jobs) through the tasks framework (django-tasks, the backport
+# of Django 6's django.tasks). TASKS_BACKEND=database (default): the queue is a table in
+# the database above, no other server. TASKS_BACKEND=rq: RQ on Redis at REDIS_URL, for
+# production with several workers. Either way `flourish worker` runs the jobs.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
+# A running job whose worker has not reported for this long is taken for dead and re-run.
+JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "600"))
+# A failed attempt waits base × 2^(attempt-1) seconds (at most an hour) before the next.
+JOBS_RETRY_BASE_SECONDS = int(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
+# Give up on an unresponsive mail server after this long (the job retries later).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("organisation/", include("flourish.orgadmin.urls")),
     path("sign-in/organisation/", include("flourish.orgadmin.signin_urls")),
     path("organisation/<int:org>/audit/", include("flourish.audit.urls")),
+    path("jobs/", include("flourish.jobs.urls")),
     path("api/", include("flourish.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -4,7 +4,6 @@ transaction and refuses, with a plain message, anything it cannot do in full."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from flourish.core.actions import NotAllowed, required
 from flourish.feedback.models import Cycle
+from flourish.jobs.mail import queue_mail
 from flourish.selfassess.models import SelfAssessment
 
 from .models import MAX_PROCESSES, Action, ActionStatus, Goal, JournalEntry, Plan, ProgressNote, Review
@@ -162,8 +162,8 @@ def send_due_review_reminders(now=None) -> int:
             body = render_to_string("development/email/review_reminder.txt", {
                 "review": review, "plan": plan, "leader": plan.leader, "url": url,
             })
-            send_mail(f"Your development plan review is due on {review.due_on:%d/%m/%Y}", body,
-                      None, [plan.leader.email])
+            queue_mail("development.review_reminder", f"review:{review.pk}", plan.leader.email,
+                       f"Your development plan review is due on {review.due_on:%d/%m/%Y}", body)
             locked.reminded_at = now
             locked.save(update_fields=["reminded_at"])
             sent += 1
@@ -212,3 +212,18 @@ def share_with_set(entry, set_id) -> JournalEntry:
     entry.shared_set_id = set_id
     entry.save(update_fields=["shared_set_id", "updated"])
     return entry
+
+
+@transaction.atomic
+def prepare_plan_pdf(plan, user):
+    """Queue the plan's PDF. The key is the printed content's digest: asking again for an
+    unchanged plan returns the PDF already made; any edit makes a new one."""
+    import hashlib
+
+    from flourish.jobs import actions as jobs_actions
+
+    from .pdf import render_print_html
+
+    digest = hashlib.sha256(render_print_html(plan).encode()).hexdigest()[:24]
+    return jobs_actions.enqueue("development.plan_pdf", key=f"development.plan_pdf:{plan.pk}:{digest}", owner=user,
+                                label="The PDF of your development plan", args={"plan_id": plan.pk})

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.new_plan, name="new_plan"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/pdf/", views.prepare_plan_pdf, name="prepare_plan_pdf"),
     path("plans/<int:pk>/goals/<slug:process_id>/", views.set_goal, name="set_goal"),
     path("plans/<int:pk>/processes/<slug:process_id>/actions/", views.add_action, name="add_action"),
     path("plans/<int:pk>/actions/<int:action_pk>/", views.action_detail, name="action"),

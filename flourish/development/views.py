@@ -231,6 +231,14 @@ def review_detail(request, pk, review_pk):
 
 
 @login_required
+@require_POST
+def prepare_plan_pdf(request, pk):
+    """The PDF is laid out by a worker; its progress page links to it when ready."""
+    plan = get_plan_for_user(request.user, pk)
+    return redirect("jobs:progress", job_id=actions.prepare_plan_pdf(plan, request.user).pk)
+
+
+@login_required
 def plan_pdf(request, pk):
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is asked for
 

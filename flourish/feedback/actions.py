@@ -4,13 +4,14 @@ message, anything the cycle's state does not allow."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from flourish.core.actions import NotAllowed
+from flourish.jobs import mail as jobs_mail
+from flourish.jobs import selectors as jobs_selectors
 from flourish.selfassess import actions as self_actions
 
 from . import reporting
@@ -94,7 +95,8 @@ def request_approval(cycle) -> Cycle:
     cycle.status = Status.AWAITING_APPROVAL
     cycle.save(update_fields=["status"])
     url = settings.SITE_URL + reverse("feedback:approve", args=[cycle.pk])
-    _mail_on_commit(
+    _queue_mail(
+        "feedback.approval_request", f"cycle:{cycle.pk}",
         cycle.approver.email, f"Please approve the feedback list for {cycle.leader.display_name}",
         "feedback/email/approval_request.txt", {"cycle": cycle, "url": url},
     )
@@ -150,7 +152,8 @@ def _invite(rater, reminder=False, now=None):
         f"Reminder: feedback for {cycle.leader.display_name} closes on {cycle.closes_on:%-d %B}"
         if reminder else f"{cycle.leader.display_name} would value your feedback"
     )
-    _mail_on_commit(rater.email, subject, "feedback/email/invitation.txt", {
+    purpose = REMINDER if reminder else INVITATION
+    _queue_mail(purpose, rater_key(rater), rater.email, subject, "feedback/email/invitation.txt", {
         "rater": rater, "cycle": cycle, "url": rater_url(token), "reminder": reminder,
         "minutes": questionnaire_minutes(cycle.framework_version),
     })
@@ -161,9 +164,32 @@ def questionnaire_minutes(version) -> int:
     return max(1, -(-version.item_count * 20 // 60))
 
 
-def _mail_on_commit(to, subject, template, context):
-    body = render_to_string(template, context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+INVITATION, REMINDER = "feedback.invitation", "feedback.reminder"
+
+
+def rater_key(rater) -> str:
+    return f"rater:{rater.pk}"
+
+
+def _queue_mail(purpose, object_key, to, subject, template, context):
+    """Queued in this transaction; a worker sends it (retrying while the mail server is
+    down), so the rater shows "Sent" only once the server accepted it."""
+    jobs_mail.queue_mail(purpose, object_key, to, subject, render_to_string(template, context))
+
+
+def _live_rater_keys(cycle) -> list[str]:
+    return [rater_key(r) for r in cycle.raters.filter(revoked_at__isnull=True)]
+
+
+def delivery_problem(cycle):
+    """For the leader: how many invitations/reminders the mail server has not accepted yet, and why."""
+    return jobs_selectors.delivery_problem([INVITATION, REMINDER], _live_rater_keys(cycle))
+
+
+@transaction.atomic
+def resend_undelivered(cycle) -> int:
+    """Try every invitation and reminder of this cycle not yet accepted by the mail server again now."""
+    return jobs_mail.resend(jobs_selectors.undelivered([INVITATION, REMINDER], _live_rater_keys(cycle)))
 
 
 def waiting_raters(cycle):
@@ -243,7 +269,14 @@ def submit(rater) -> Response:
 @transaction.atomic
 def close(cycle) -> Cycle:
     """Close the cycle and, if at least k others responded, release its report: built
-    once, stored, never rebuilt. Later answers are refused by `_rater_can_answer`."""
+    once, stored, never rebuilt. Later answers are refused by `_rater_can_answer`.
+    (The leader's "Close" button uses `close_in_background`: the same, with the report
+    built by a worker.)"""
+    cycle = _mark_closed(cycle)
+    return release_report(cycle)
+
+
+def _mark_closed(cycle) -> Cycle:
     cycle = _lock(cycle)
     if cycle.is_closed:
         return cycle
@@ -251,10 +284,51 @@ def close(cycle) -> Cycle:
         raise NotAllowed("Only an open cycle can close.")
     cycle.status = Status.CLOSED
     cycle.closed_at = timezone.now()
+    cycle.save(update_fields=["status", "closed_at"])
+    return cycle
+
+
+REPORT_JOB = "feedback.release_report"
+
+
+def report_job_key(cycle) -> str:
+    return f"{REPORT_JOB}:{cycle.pk}"
+
+
+@transaction.atomic
+def close_in_background(cycle, user):
+    """Close now (no answer counts from this moment) and queue the report's building;
+    returns the job, whose page shows its progress."""
+    from flourish.jobs import actions as jobs_actions
+
+    cycle = _mark_closed(cycle)
+    return jobs_actions.enqueue(REPORT_JOB, key=report_job_key(cycle), owner=user,
+                                label=f"Closing “{cycle.title}” and preparing its report", args={"cycle_id": cycle.pk})
+
+
+@transaction.atomic
+def prepare_report_pdf(cycle, user):
+    """Queue the released report's PDF for this reader (one job per reader: the report never
+    changes once released, so asking again returns the PDF already made)."""
+    from flourish.jobs import actions as jobs_actions
+
+    if not cycle.is_released:
+        raise NotAllowed("The report is not released yet.")
+    return jobs_actions.enqueue("feedback.report_pdf", key=f"feedback.report_pdf:{cycle.pk}:{user.pk}", owner=user,
+                                label=f"The PDF of the report on “{cycle.title}”", args={"cycle_id": cycle.pk})
+
+
+@transaction.atomic
+def release_report(cycle) -> Cycle:
+    """Build and store a closed cycle's report, if enough people answered. Idempotent:
+    a report already built is never rebuilt (a job run twice releases it once)."""
+    cycle = _lock(cycle)
+    if cycle.status != Status.CLOSED or cycle.report is not None or cycle.released_at is not None:
+        return cycle
     if reporting.enough_responses(cycle):
         cycle.report = reporting.build(cycle)
         cycle.released_at = cycle.closed_at
-    cycle.save(update_fields=["status", "closed_at", "report", "released_at"])
+        cycle.save(update_fields=["report", "released_at"])
     return cycle
 
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.core.cache import cache
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.template.loader import render_to_string
 
 from . import charts
@@ -113,6 +114,20 @@ def report_pdf(request, pk):
     response = HttpResponse(render_pdf(cycle), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="flourish-report-{cycle.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def prepare_pdf(request, pk):
+    """The PDF is laid out by a worker; its progress page links to it when ready."""
+    from . import actions
+
+    cycle = get_cycle_for_reader(request.user, pk)
+    try:
+        job = actions.prepare_report_pdf(cycle, request.user)
+    except actions.NotAllowed as problem:
+        return HttpResponse(str(problem), status=409, content_type="text/plain; charset=utf-8")
+    return redirect("jobs:progress", job_id=job.pk)
 
 
 @login_required

@@ -14,9 +14,11 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/remind/", views.remind, name="remind"),
+    path("<int:pk>/resend/", views.resend, name="resend"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/share/", views.share, name="share"),
     path("<int:pk>/report/", report_views.report_page, name="report"),
     path("<int:pk>/report.pdf", report_views.report_pdf, name="report_pdf"),
+    path("<int:pk>/report/pdf/", report_views.prepare_pdf, name="prepare_pdf"),
     path("<int:pk>/report.json", report_views.report_json, name="report_json"),
 ]

@@ -11,6 +11,7 @@ from flourish.accounts.models import Role, User
 from flourish.accounts.permissions import organisations_for
 from flourish.frameworks.actions import default_framework_slug
 from flourish.frameworks.models import Framework
+from flourish.jobs import selectors as jobs_selectors
 
 from . import actions, dashboard, importing
 from .forms import CycleForm, RaterForm, ShareForm, UploadForm
@@ -60,12 +61,14 @@ def create(request):
 def _detail_context(request, cycle, **extra):
     return {
         "cycle": cycle,
-        "raters": cycle.raters.all(),
+        "raters": jobs_selectors.with_delivery(cycle.raters.all(), [actions.INVITATION], actions.rater_key),
+        "undelivered": actions.delivery_problem(cycle),
         "counts": dashboard.response_counts(cycle),
         "is_leader": cycle.leader_id == request.user.pk,
         "rater_form": RaterForm(cycle=cycle),
         "upload_form": UploadForm(),
         "share_form": ShareForm(),
+        "report_job": jobs_selectors.job_for_key(actions.report_job_key(cycle)) if cycle.is_closed else None,
         **extra,
     }
 
@@ -149,7 +152,7 @@ def approve(request, pk):
         except actions.NotAllowed as problem:
             messages.error(request, str(problem))
         else:
-            messages.success(request, "Approved. The invitations have gone.")
+            messages.success(request, "Approved. The invitations are on their way.")
         return redirect("feedback:list")
     return render(request, "feedback/approve.html", {
         "cycle": cycle, "raters": cycle.raters.filter(revoked_at__isnull=True),
@@ -160,7 +163,15 @@ def approve(request, pk):
 @require_POST
 def invite(request, pk):
     cycle = get_cycle_for_manager(request.user, pk)
-    return _run(request, cycle, lambda: actions.send_invitations(cycle), "The invitations have gone.")
+    return _run(request, cycle, lambda: actions.send_invitations(cycle), "The invitations are on their way.")
+
+
+@login_required
+@require_POST
+def resend(request, pk):
+    cycle = get_cycle_for_manager(request.user, pk)
+    return _run(request, cycle, lambda: actions.resend_undelivered(cycle),
+                lambda n: f"Trying again to deliver {n} email{'s' if n != 1 else ''}.")
 
 
 @login_required
@@ -168,17 +179,21 @@ def invite(request, pk):
 def remind(request, pk):
     cycle = get_cycle_for_manager(request.user, pk)
     return _run(request, cycle, lambda: actions.remind(cycle),
-                lambda n: f"Reminders sent to {n} people who have not answered yet.")
+                lambda n: f"Reminders are on their way to {n} people who have not answered yet.")
 
 
 @login_required
 @require_POST
 def close(request, pk):
     cycle = get_cycle_for_manager(request.user, pk)
-    return _run(request, cycle, lambda: actions.close(cycle), lambda c: (
-        "Closed. The report is ready." if c.is_released
-        else "Closed. Too few people answered for a report that keeps them anonymous."
-    ))
+    try:
+        job = actions.close_in_background(cycle, request.user)
+    except actions.NotAllowed as problem:
+        messages.error(request, str(problem))
+        return redirect("feedback:detail", pk=cycle.pk)
+    if job.owner_id != request.user.pk:  # someone else closed it first
+        return redirect("feedback:detail", pk=cycle.pk)
+    return redirect("jobs:progress", job_id=job.pk)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import actions
+from . import jobs as assist_jobs
 from .assist import scoring
 from .assist import suggest as assist
 from .models import CoderKind, MemberRole, UnitKind
@@ -75,20 +76,14 @@ def run(request, pk):
     form = RunForm(request.POST)
     if not form.is_valid():
         return _assist_page(request, project, member, form=form, status=400)
+    if not assist.available():
+        messages.error(request, assist.ASSIST_HELP)
+        return redirect(_assist_url(project))
+    # The model runs in a worker; the job's page shows its progress and links back here.
     data = form.cleaned_data
-    try:
-        done = assist.suggest(project, request.user, data["unit_kind"], similarity_threshold=data["threshold"],
-                              probability_threshold=data["probability"], limit=data["limit"])
-    except assist.AssistUnavailable as error:
-        messages.error(request, str(error))
-        return redirect(_assist_url(project))
-    except actions.NotAllowed as error:
-        messages.error(request, str(error))
-        return redirect(_assist_url(project))
-    unit = "turns" if done.unit_kind == UnitKind.TURN else "sentences"
-    note = (f" The classifier scored {len(done.classifier_codes)} of the codes." if done.classifier_codes else "")
-    messages.success(request, f"{done.made} suggestions for {done.units} uncoded {unit}.{note}")
-    return redirect(_assist_url(project))
+    job = assist_jobs.queue_assist_run(project, request.user, unit_kind=data["unit_kind"], threshold=data["threshold"],
+                                       probability=data["probability"], limit=data["limit"])
+    return redirect("jobs:progress", job_id=job.pk)
 
 
 @login_required

@@ -8,7 +8,7 @@ chosen to compare, `Coder.compared_at`) cannot download it; leads always can. Th
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,7 @@ from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
 
 from . import exchange
+from . import jobs as qualitative_jobs
 from .actions import NotAllowed
 from .models import MemberRole
 from .views import page, project_for
@@ -79,6 +80,10 @@ def import_qdpx(request):
     form = ImportProjectForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["file"].size > qualitative_jobs.IMPORT_IN_BACKGROUND:
+            job = qualitative_jobs.queue_import_qdpx(data["file"].read(), data["file"].name, data["organisation"],
+                                                     request.user, data["name"])
+            return redirect("jobs:progress", job_id=job.pk)
         try:
             project, report = exchange.import_qdpx(data["file"].read(), data["organisation"], request.user,
                                                    data["name"])

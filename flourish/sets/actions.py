@@ -2,7 +2,6 @@
 and refuses with NotAllowed (a message saying why) rather than saving part of its input."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from flourish.core.actions import NotAllowed, required
 from flourish.accounts.models import Membership, Role
+from flourish.jobs.mail import queue_mail
 
 from .models import (
     NEXT_STAGE, LearningSet, Observation, ParCycle, Session, SetAction, SetInvitation, SetMember,
@@ -62,7 +62,7 @@ def invite(learning_set, email: str) -> str:
         "set": learning_set, "url": join_url(token), "k": 3,
     })
     subject = f"{learning_set.facilitator.display_name} invites you to the action-learning set “{learning_set.name}”"
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    queue_mail("sets.invitation", f"set-invitation:{invitation.pk}", email, subject, body)
     return token
 
 

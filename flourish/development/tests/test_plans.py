@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from flourish.development import actions, progress
 from flourish.development.models import ActionStatus, Plan, Review
+from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import SUGGESTED_POSITIONS, released_cycle, self_assessment, signed_in
 
@@ -211,6 +212,8 @@ def test_a_review_reminder_is_emailed_once(leader, own):
         actions.schedule_review(plan, today)
 
     call_command("development", "remind")
+    assert len(mail.outbox) == 0  # queued, not sent inside the command
+    run_pending_jobs()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [leader.email]
@@ -219,6 +222,7 @@ def test_a_review_reminder_is_emailed_once(leader, own):
     assert soon.reminded_at is not None
 
     call_command("development", "remind")
+    run_pending_jobs()
     assert len(mail.outbox) == 1  # once only
     assert Review.objects.filter(reminded_at__isnull=True).count() == 1
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from flourish.feedback import actions, reporting
 from flourish.feedback.models import RaterLink, Status, hash_token
+from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import add_raters, answer, complete_self, new_cycle
 
@@ -49,10 +50,10 @@ def test_nominating_many_is_all_or_nothing(cycle):
     assert cycle.raters.count() == 0
 
 
-def test_invitations_email_a_personal_link_stored_only_as_a_hash(cycle, django_capture_on_commit_callbacks):
+def test_invitations_email_a_personal_link_stored_only_as_a_hash(cycle):
     raters = add_raters(cycle)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.send_invitations(cycle)
+    actions.send_invitations(cycle)
+    run_pending_jobs()
     assert len(mail.outbox) == len(raters)
     message = mail.outbox[0]
     token = message.body.split("/r/")[1].split("/")[0]
@@ -62,30 +63,30 @@ def test_invitations_email_a_personal_link_stored_only_as_a_hash(cycle, django_c
     assert "anonymous" in message.body and "minutes" in message.body
 
 
-def test_with_an_approver_invitations_wait_for_approval(leader, facilitator, model_version,
-                                                         django_capture_on_commit_callbacks):
+def test_with_an_approver_invitations_wait_for_approval(leader, facilitator, model_version):
     cycle = new_cycle(leader, model_version, approver=facilitator)
     add_raters(cycle)
     with pytest.raises(actions.NotAllowed, match="approval"):
         actions.send_invitations(cycle)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.request_approval(cycle)
+    actions.request_approval(cycle)
+    run_pending_jobs()
     assert [m.to for m in mail.outbox] == [[facilitator.email]]
     with pytest.raises(actions.NotAllowed):
         actions.approve(cycle, leader)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.approve(cycle, facilitator)
+    actions.approve(cycle, facilitator)
+    run_pending_jobs()
     cycle.refresh_from_db()
     assert cycle.status == Status.OPEN and len(mail.outbox) == 1 + cycle.raters.count()
 
 
-def test_reminders_go_only_to_people_who_have_not_answered(cycle, django_capture_on_commit_callbacks):
+def test_reminders_go_only_to_people_who_have_not_answered(cycle):
     raters = add_raters(cycle)
     actions.send_invitations(cycle)
+    run_pending_jobs()
     answer(raters[0])
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        reminded = actions.remind(cycle)
+    reminded = actions.remind(cycle)
+    run_pending_jobs()
     assert reminded == len(raters) - 1
     assert raters[0].email not in {m.to[0] for m in mail.outbox}
 

@@ -5,6 +5,7 @@ from django.core import mail
 
 from flourish.feedback import actions
 from flourish.feedback.models import Cycle
+from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import add_raters, answer, new_cycle
 
@@ -83,18 +84,25 @@ def test_small_groups_are_counted_together_on_the_dashboard(client, leader, cycl
     assert ">5<" in table.split("Other raters")[1]
 
 
-def test_reminding_and_closing_from_the_page(client, leader, cycle, django_capture_on_commit_callbacks):
+def test_reminding_and_closing_from_the_page(client, leader, cycle):
     raters = add_raters(cycle)
     actions.send_invitations(cycle)
+    run_pending_jobs()
     for rater in raters[:3]:
         answer(rater)
     client.force_login(leader)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/feedback/{cycle.pk}/remind/", follow=True)
-    assert "Reminders sent to 5 people" in response.content.decode() and len(mail.outbox) == 5
+    response = client.post(f"/feedback/{cycle.pk}/remind/", follow=True)
+    run_pending_jobs()
+    assert "Reminders are on their way to 5 people" in response.content.decode() and len(mail.outbox) == 5
     response = client.post(f"/feedback/{cycle.pk}/close/", follow=True)
-    assert "The report is ready" in response.content.decode()
+    assert "is being prepared" not in response.content.decode()  # the job's own page
+    assert response.redirect_chain[-1][0].startswith("/jobs/")
+    cycle.refresh_from_db()
+    assert cycle.is_closed and not cycle.is_released  # closed at once; the report is a job
+    assert "its report is being prepared" in client.get(f"/feedback/{cycle.pk}/").content.decode()
+    run_pending_jobs()
+    assert "The report is ready" in client.get(response.redirect_chain[-1][0]).content.decode()
     cycle.refresh_from_db()
     assert cycle.is_released
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from flourish.jobs.testing import run_pending_jobs
 from flourish.qualitative import actions
 from flourish.qualitative.assist import embedding
 from flourish.qualitative.models import CoderKind, Coding
@@ -121,7 +122,9 @@ def test_a_lead_asks_for_suggestions_through_the_page(client, project, researche
     Coding.objects.filter(coder__kind=CoderKind.ASSISTANT).delete()
     client.force_login(researcher)
     response = client.post(u["run"], RUN, follow=True)
-    html = response.content.decode()
+    assert "<progress" in response.content.decode()  # the run is a job; its page shows progress
+    run_pending_jobs()
+    html = client.get(response.redirect_chain[-1][0]).content.decode()
     assert re.search(r"\d+ suggestions for 7 uncoded turns", html)
     assert Coding.objects.filter(coder__kind=CoderKind.ASSISTANT, code__process_id="alternative-approaches",
                                  source__name="par-session-1.txt").exists()

@@ -8,6 +8,7 @@ from flourish.sets import actions
 from flourish.sets.models import LearningSet, ParCycle, SetInvitation, SetMember, Stage, hash_token
 from flourish.sets.permissions import get_invitation_for_token
 from flourish.testing import personas
+from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import a_leader, join, new_set, run_cycle_to_close
 
@@ -34,11 +35,11 @@ def test_only_a_facilitator_of_the_organisation_can_create_a_set(leader, organis
     assert not LearningSet.objects.exists()
 
 
-def test_an_invited_leader_joins_by_email_link_after_consenting(client, learning_set, facilitator, django_capture_on_commit_callbacks):
+def test_an_invited_leader_joins_by_email_link_after_consenting(client, learning_set, facilitator):
     leader = a_leader(0)  # from another organisation than the facilitator's
     client.force_login(facilitator)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("sets:invite", args=[learning_set.pk]), {"invite-email": leader.email})
+    response = client.post(reverse("sets:invite", args=[learning_set.pk]), {"invite-email": leader.email})
+    run_pending_jobs()
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [leader.email]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/sets/join/" in line).strip()

@@ -1,0 +1,55 @@
+"""Feedback's background jobs: building a closed cycle's report, and its PDF."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from flourish.jobs.actions import JobFailed, store_file
+from flourish.jobs.registry import handler, periodic
+
+from . import actions
+from .models import Cycle
+from .permissions import get_cycle_for_reader
+
+REPORT_PDF_JOB = "feedback.report_pdf"
+
+
+@handler(actions.REPORT_JOB, max_attempts=3)
+def release_report(context, cycle_id: int) -> dict:
+    context.progress(10, "Pooling the answers and applying the anonymity rules")
+    cycle = actions.release_report(Cycle.objects.get(pk=cycle_id))
+    if cycle.is_released:
+        return {"message": "Closed. The report is ready.", "link_text": "Read the report",
+                "url": reverse("feedback:report", args=[cycle.pk])}
+    return {"message": "Closed. Too few people answered for a report that keeps them anonymous.",
+            "link_text": "Back to the feedback round", "url": reverse("feedback:detail", args=[cycle.pk])}
+
+
+def _still_a_reader(user, job) -> bool:
+    """The PDF is the report: whoever lost access to the report (sharing withdrawn) cannot
+    fetch it from an older job either."""
+    try:
+        get_cycle_for_reader(user, job.args["cycle_id"])
+    except Http404:
+        return False
+    return True
+
+
+@handler(REPORT_PDF_JOB, max_attempts=3, may_read=_still_a_reader)
+def report_pdf(context, cycle_id: int) -> dict:
+    from .pdf import render_pdf
+    from .report_views import not_released_message
+
+    cycle = Cycle.objects.get(pk=cycle_id)
+    if not cycle.is_released:
+        raise JobFailed(not_released_message(cycle))
+    context.progress(20, "Laying out the pages")
+    result = store_file(context.job, f"flourish-report-{cycle.pk}.pdf", "application/pdf", render_pdf(cycle))
+    return {**result, "message": "The PDF of the report is ready.", "link_text": "Open the PDF"}
+
+
+@periodic("feedback.tick", every="hour")
+def tick(context) -> dict:
+    """What `flourish feedback tick` does, once an hour from `flourish tick`."""
+    closed = actions.close_due_cycles()
+    reminded = actions.send_due_reminders()
+    return {"message": f"Closed {len(closed)} cycle(s); queued {reminded} reminder(s)."}

@@ -1,0 +1,33 @@
+"""For tests: run the real queue in this process, as `flourish worker --batch` would, but
+without the worker's connection handling (which would close the test's transaction)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+
+def run_pending_jobs(*, advance: timedelta | None = None, limit: int = 10_000) -> int:
+    """Run every task that is due in the database queue, including those the jobs it runs
+    queue in turn; `advance` first brings forward whatever is due within that time (a
+    retry waiting out its backoff). Returns how many tasks ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from .models import Job, JobStatus
+
+    now = timezone.now()
+    if advance is not None:
+        Job.objects.filter(status=JobStatus.QUEUED, run_after__lte=now + advance).update(run_after=now)
+        DBTaskResult.objects.filter(status="READY", run_after__lte=now + advance).exclude(
+            run_after=get_date_max()).update(run_after=now)
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test", excluded_queue_names=[])
+    ran = 0
+    while ran < limit:
+        task = DBTaskResult.objects.ready().first()
+        if task is None:
+            return ran
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        ran += 1
+    raise AssertionError(f"More than {limit} tasks ran: a job keeps queueing more work")
