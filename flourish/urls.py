@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,3 +28,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_FLOOR:  # bench/bench_load.py only; never in production (flourish.E002)
+    urlpatterns.append(path("bench/", include("flourish.ops.urls")))

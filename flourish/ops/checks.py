@@ -17,3 +17,14 @@ def email_is_sent_in_production(app_configs, **kwargs):
              "server. See docs/deploy.md.",
         id="flourish.E001",
     )]
+
+
+@register(Tags.security, deploy=True)
+def no_benchmark_view_in_production(app_configs, **kwargs):
+    if settings.DEBUG or not settings.BENCH_FLOOR:
+        return []
+    return [Error(
+        "FLOURISH_BENCH_FLOOR is on: the load benchmark's unauthenticated write view is routed.",
+        hint="Unset FLOURISH_BENCH_FLOOR outside bench/bench_load.py.",
+        id="flourish.E002",
+    )]

@@ -83,6 +83,18 @@ def report(cycle_pk: int) -> dict:
     }
 
 
+def submitted_of(tokens_file: str) -> dict:
+    """How many of these rater links have a submitted response (the load benchmark's check
+    that every journey the server confirmed was stored)."""
+    from flourish.feedback.models import RaterLink, Response, hash_token
+
+    tokens = json.loads(open(tokens_file, encoding="utf-8").read())
+    hashes = [hash_token(token) for token in tokens]
+    raters = RaterLink.objects.filter(token_hash__in=hashes).values_list("rater_id", flat=True)
+    return {"links": len(tokens), "submitted": Response.objects.filter(rater_id__in=raters,
+                                                                        submitted_at__isnull=False).count()}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
@@ -91,9 +103,16 @@ def main(argv=None) -> None:
     make.add_argument("--answered", choices=["none", "all-but-last", "all", "submitted"], default="all-but-last")
     show = sub.add_parser("report")
     show.add_argument("--cycle", type=int, required=True)
+    check = sub.add_parser("submitted-of")
+    check.add_argument("tokens_file")
     args = parser.parse_args(argv)
     _setup()
-    result = make_cycle(args.raters, args.answered) if args.what == "cycle" else report(args.cycle)
+    if args.what == "cycle":
+        result = make_cycle(args.raters, args.answered)
+    elif args.what == "report":
+        result = report(args.cycle)
+    else:
+        result = submitted_of(args.tokens_file)
     sys.stdout.write(json.dumps(result) + "\n")
 
 

@@ -44,3 +44,15 @@ def test_make_check_deploy_passes():
                             cwd=ROOT, env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "EMAIL_HOST"}})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_benchmark_floor_view_fails_the_deployment_check():
+    result = check_deploy(**PRODUCTION, EMAIL_HOST="smtp.example.org", FLOURISH_BENCH_FLOOR="1")
+    assert result.returncode != 0 and "flourish.E002" in result.stderr
+
+
+def test_the_benchmark_floor_view_is_not_routed_unless_benchmarking(client, db):
+    from flourish.ops.models import FloorRow
+
+    assert client.post("/bench/floor").status_code == 404
+    assert not FloorRow.objects.exists()
