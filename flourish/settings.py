@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "flourish.api",
     "flourish.orgadmin",
     "flourish.audit",
+    "flourish.rights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,6 +192,12 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flourish <flourish@localhost>")
+
+# Filled into the privacy notice (/privacy/) and accessibility statement (/accessibility/).
+FLOURISH_OPERATOR_NAME = os.environ.get("FLOURISH_OPERATOR_NAME", "")
+FLOURISH_PRIVACY_CONTACT = os.environ.get("FLOURISH_PRIVACY_CONTACT", "")
+FLOURISH_ACCESSIBILITY_CONTACT = os.environ.get("FLOURISH_ACCESSIBILITY_CONTACT", "")
+FLOURISH_ACCESSIBILITY_REVIEWED = os.environ.get("FLOURISH_ACCESSIBILITY_REVIEWED", "")
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
