@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from flourish.audit.actions import record
 
-from . import actions, presenters
+from . import actions, erasure, presenters
 from .permissions import get_own_cycle, get_reader_of
 from .subject_access import everything_about
 
@@ -47,6 +48,24 @@ def unshare(request, pk, person):
     actions.unshare(request, cycle, reader)
     messages.success(request, f"{reader.display_name} can no longer read “{cycle.title}”. We emailed them.")
     return redirect("rights:sharing", pk=cycle.pk)
+
+
+@login_required
+def erase(request):
+    problem = erasure.refusal(request.user)
+    if request.method == "POST" and not problem:
+        try:
+            erasure.erase(request, request.user, request.POST.get("email", ""))
+        except actions.NotAllowed as refused:
+            problem = str(refused)
+        else:
+            logout(request)
+            messages.success(request, "Your account and your data are deleted.")
+            return redirect("home")
+    return render(request, "rights/erase.html", {
+        "goes": erasure.what_goes(request.user), "remains": erasure.what_remains(request.user),
+        "problem": problem,
+    }, status=400 if problem and request.method == "POST" else 200)
 
 
 def privacy(request):

@@ -20,7 +20,7 @@ def test_every_rights_page_passes_axe_on_desktop_and_phone(page, phone, leader, 
             view.goto(path)
             assert_accessible(view)
         sign_in(view, leader.email, personas.PASSWORD)
-        for path in ("/your-data/", f"/your-data/reports/{cycle.pk}/sharing/",
+        for path in ("/your-data/", "/your-data/erase/", f"/your-data/reports/{cycle.pk}/sharing/",
                      f"/your-data/reports/{cycle.pk}/sharing/{coach.pk}/remove/"):
             view.goto(path)
             assert_accessible(view)
