@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "flourish.jobs",
     "django_tasks",
     "django_tasks_db",
+    "flourish.rights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -238,6 +239,11 @@ JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "600"))
 JOBS_RETRY_BASE_SECONDS = int(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
 # Give up on an unresponsive mail server after this long (the job retries later).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Filled into the privacy notice (/privacy/) and accessibility statement (/accessibility/).
+FLOURISH_OPERATOR_NAME = os.environ.get("FLOURISH_OPERATOR_NAME", "")
+FLOURISH_PRIVACY_CONTACT = os.environ.get("FLOURISH_PRIVACY_CONTACT", "")
+FLOURISH_ACCESSIBILITY_CONTACT = os.environ.get("FLOURISH_ACCESSIBILITY_CONTACT", "")
+FLOURISH_ACCESSIBILITY_REVIEWED = os.environ.get("FLOURISH_ACCESSIBILITY_REVIEWED", "")
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from flourish.api.api import api
 from flourish.core import views as core_views
+from flourish.rights import views as rights_views
 
 admin.site.site_header = "Flourish administration"
 
@@ -22,6 +23,9 @@ urlpatterns = [
     path("coding/", include("flourish.qualitative.urls")),
     path("organisation/", include("flourish.orgadmin.urls")),
     path("sign-in/organisation/", include("flourish.orgadmin.signin_urls")),
+    path("your-data/", include("flourish.rights.urls")),
+    path("privacy/", rights_views.privacy, name="privacy"),
+    path("accessibility/", rights_views.accessibility, name="accessibility"),
     path("organisation/<int:org>/audit/", include("flourish.audit.urls")),
     path("jobs/", include("flourish.jobs.urls")),
     path("api/", include("flourish.api.urls")),

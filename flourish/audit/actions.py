@@ -44,14 +44,16 @@ def _clean(details: dict) -> dict:
     return details
 
 
-def record(by, verb: str, obj=None, *, organisation=None, **details) -> Entry:
-    """Append one entry. `by`: the request, a User, or None (the command line)."""
-    actor, address = None, None
+def record(by, verb: str, obj=None, *, organisation=None, actor=None, **details) -> Entry:
+    """Append one entry. `by`: the request, a User, or None (the command line); `actor`
+    names the person when the request does not yet (a sign-in)."""
+    address = None
     if isinstance(by, HttpRequest):
-        actor = by.user if getattr(by, "user", None) is not None and by.user.is_authenticated else None
+        user = getattr(by, "user", None)
+        actor = actor or (user if user is not None and user.is_authenticated else None)
         address = client_address(by)
     elif isinstance(by, User):
-        actor = by
+        actor = actor or by
     label = "" if obj is None else str(obj)[:200]
     return Entry.objects.create(
         organisation_id=_organisation_id(obj, organisation),

@@ -23,8 +23,7 @@ def _organisation_ids(user) -> list[int | None]:
 def on_sign_in(sender, request, user, **kwargs):
     how = "identity provider" if getattr(user, "backend", "").endswith("OrganisationOIDCBackend") else "password"
     for organisation_id in _organisation_ids(user):
-        actions.record(request if request is not None else user, "sign-in", user,
-                       organisation=organisation_id, method=how)
+        actions.record(request, "sign-in", user, organisation=organisation_id, actor=user, method=how)
 
 
 @receiver(user_login_failed, dispatch_uid="audit-sign-in-failed")
