@@ -42,6 +42,12 @@ test: install assist
 gates: install
 	scripts/gates
 
+# Mutation testing of flourish/lib and the reliability statistics (one worker; ~15-30 min).
+mutation: install
+	rm -rf mutants
+	HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run --max-children 1
+	$(BIN)/python scripts/mutation_score.py
+
 bench: install assist
 	$(BIN)/python bench/run.py
 

@@ -30,7 +30,23 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
+# `make mutation` runs the pure tests once per mutant: few, fixed examples, so that a
+# survivor costs seconds, not the minute the full property runs take.
+MUTATION_MAX_EXAMPLES = 20
+settings.register_profile("mutation", derandomize=True, max_examples=MUTATION_MAX_EXAMPLES, deadline=None,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under the mutation profile, cap also the tests that set their own max_examples."""
+    if settings.get_current_profile_name() != "mutation":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None and own.max_examples > MUTATION_MAX_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(own, max_examples=MUTATION_MAX_EXAMPLES)
 
 
 def _clear_django_caches() -> None:

@@ -27,7 +27,7 @@ def main():
         subprocess.run(command, cwd=ROOT, check=True)
     parts = [HEADER]
     for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-cfa.md", "RESULTS-qualitative.md",
-                 "RESULTS-assist.md"):
+                 "RESULTS-assist.md", "RESULTS-mutation.md"):
         path = ROOT / "bench" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")

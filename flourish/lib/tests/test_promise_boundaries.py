@@ -143,3 +143,9 @@ def test_half_the_items_answered_exactly_is_enough_and_one_fewer_is_not():
     assert scoring.minimum_answered(4) == 2 and scoring.minimum_answered(5) == 3
     assert scoring.respondent_process_score([2, 4, None, None]) == 3.0
     assert scoring.respondent_process_score([2, 4, None, None, None]) is None
+
+
+def test_a_respondents_scores_follow_each_process_items_by_id():
+    answers = {"t1": 2, "t2": 4, "b1": 5, "b2": None}
+    scores = scoring.respondent_scores(answers, {"think": ["t1", "t2"], "build": ["b1", "b2"], "flow": ["f1"]})
+    assert scores == {"think": 3.0, "build": 5.0, "flow": None}

@@ -130,3 +130,25 @@ def test_with_many_answer_counts_the_exact_audit_still_shows_the_safe_groups(ite
     # (A leak in this shape takes the audit 15-50 s: too slow for the suite and the mutation
     # run. The exact integer path is the one every non-cleared candidate takes anyway, so
     # the small leak cases elsewhere in these tests exercise its "exposed" answer.)
+
+
+# --- the audit on its own -------------------------------------------------------------------------
+
+def test_the_audit_lists_every_minimal_exposed_set_smallest_first_whatever_the_level():
+    figures = [{0, 1, 2, 3}, {0, 1, 2},  # 3 alone
+               {4, 5, 6, 7, 8, 9}, {4, 5, 6, 7},  # 8 and 9 together (one cell of two)
+               {10, 11, 12, 13, 14}, {12, 13, 14}, {10, 15, 16}]  # 10 and 11 together, from two cells
+    found = exposed_sets([frozenset(f) for f in figures], 17, 3)
+    assert found == [frozenset({3}), frozenset({8, 9}), frozenset({10, 11})]
+
+
+def test_the_audit_refuses_a_minimum_below_three_naming_k():
+    with pytest.raises(ValueError, match="^k must be at least 3"):
+        exposed_sets([frozenset({0, 1, 2})], 3, 2)
+
+
+def test_a_space_with_no_one_in_it_shows_nothing_and_withholds_nothing():
+    assert decide([], 3) == decide([], 3)
+    empty = decide([], 3)
+    assert (empty.everyone, empty.line_manager, empty.profession, empty.relationship, empty.withheld) == (
+        None, None, {}, {}, False)
