@@ -10,8 +10,6 @@ With RQ it runs django-rq's `rqworker` (with its scheduler, for retries at a lat
 `flourish tick` (cron) does the recovery there."""
 
 import logging
-import signal
-import sys
 import time
 
 from django.core.management import call_command
