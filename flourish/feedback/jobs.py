@@ -1,9 +1,10 @@
 """Feedback's background jobs: building a closed cycle's report, and its PDF."""
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 
-from flourish.jobs.actions import JobFailed, store_file
+from flourish.jobs.actions import JobFailed, enqueue, store_file
 from flourish.jobs.registry import handler, periodic
 
 from . import actions
@@ -53,3 +54,47 @@ def tick(context) -> dict:
     closed = actions.close_due_cycles()
     reminded = actions.send_due_reminders()
     return {"message": f"Closed {len(closed)} cycle(s); queued {reminded} reminder(s)."}
+
+
+NOMINATIONS_JOB = "feedback.import_nominations"
+# A list of people larger than this is read by a worker; smaller ones at once, as before.
+IMPORT_IN_BACKGROUND = 1024 * 1024
+
+
+@transaction.atomic
+def queue_nominations_import(cycle, user, data: bytes, filename: str):
+    import uuid
+
+    from flourish.jobs.models import JobUpload
+
+    job = enqueue(NOMINATIONS_JOB, key=f"{NOMINATIONS_JOB}:{cycle.pk}:{uuid.uuid4()}", owner=user,
+                  label=f"Adding the people in {filename} to “{cycle.title}”", args={"cycle_id": cycle.pk})
+    JobUpload.objects.create(job=job, filename=filename, data=data)
+    return job
+
+
+@handler(NOMINATIONS_JOB, max_attempts=3)
+def import_nominations(context, cycle_id: int) -> dict:
+    from flourish.jobs.models import Job, JobUpload
+
+    from . import importing
+
+    job = Job.objects.get(pk=context.job.pk)
+    if "added" in job.result:  # done already, by an attempt whose worker then died
+        return job.result
+    upload = JobUpload.objects.filter(job=job).first()
+    if upload is None:
+        raise JobFailed("The uploaded file is no longer here; upload it again.")
+    cycle = Cycle.objects.get(pk=cycle_id)
+    context.progress(10, "Checking every row")
+    try:
+        with transaction.atomic():
+            # All or nothing, and the job's record of it commits with the people added.
+            added = actions.nominate_many(cycle, importing.parse_nominations(bytes(upload.data), cycle))
+            result = {"added": len(added), "message": f"{len(added)} people added to the list.",
+                      "url": reverse("feedback:detail", args=[cycle.pk]), "link_text": "Back to the feedback round"}
+            Job.objects.filter(pk=job.pk).update(result=result)
+            upload.delete()
+    except importing.ImportProblems as error:
+        raise JobFailed(f"The file was not added: nobody from it is on the list. {'; '.join(error.problems)}") from None
+    return result

@@ -14,6 +14,7 @@ from flourish.frameworks.models import Framework
 from flourish.jobs import selectors as jobs_selectors
 
 from . import actions, dashboard, importing
+from . import jobs as feedback_jobs
 from .forms import CycleForm, RaterForm, ShareForm, UploadForm
 from .permissions import (
     get_cycle_for_approver, get_cycle_for_manager, get_rater_for_manager, manageable_cycles,
@@ -111,6 +112,10 @@ def upload_raters(request, pk):
         return response
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > feedback_jobs.IMPORT_IN_BACKGROUND:
+        upload = form.cleaned_data["file"]
+        job = feedback_jobs.queue_nominations_import(cycle, request.user, upload.read(), upload.name)
+        return redirect("jobs:progress", job_id=job.pk)
     if request.method == "POST" and form.is_valid():
         try:
             rows = importing.parse_nominations(form.cleaned_data["file"].read(), cycle)

@@ -130,7 +130,7 @@ def execute(job_id) -> str:
     try:
         kind = registry.get(job.kind)
         result = kind.run(JobContext(job), **job.args) or {}
-    except (JobFailed, NotAllowed, LookupError) as problem:
+    except (JobFailed, NotAllowed, registry.UnknownKind) as problem:
         _failed(job, str(problem), may_retry=False)
         return "failed"
     except Exception as problem:  # noqa: BLE001 - any other error is worth another try

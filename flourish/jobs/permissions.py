@@ -19,6 +19,6 @@ def get_job_for_user(user, job_id) -> Job:
 def may_read_output(user, job: Job) -> bool:
     try:
         kind = registry.get(job.kind)
-    except LookupError:
+    except registry.UnknownKind:
         return False
     return kind.may_read is None or bool(kind.may_read(user, job))

@@ -18,6 +18,10 @@ class Kind:
     may_read: Callable | None = None
 
 
+class UnknownKind(LookupError):
+    """No handler is registered under that name (a typo, or code removed since it was queued)."""
+
+
 _KINDS: dict[str, Kind] = {}
 # Periodic kinds and how often they are due ("hour" or "day"), for `flourish tick`.
 _PERIODIC: dict[str, str] = {}
@@ -50,7 +54,7 @@ def get(name: str) -> Kind:
     try:
         return _KINDS[name]
     except KeyError:
-        raise LookupError(f"No job handler is registered for {name!r}") from None
+        raise UnknownKind(f"No job handler is registered for {name!r}") from None
 
 
 def names() -> list[str]:

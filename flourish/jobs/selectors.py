@@ -62,3 +62,10 @@ def with_delivery(objects, purposes: list[str], key) -> list:
     for obj in objects:
         obj.delivery = latest.get(key(obj))
     return objects
+
+
+def output_of(job: Job):
+    """The job's output file, or None while there is none."""
+    from .models import JobFile
+
+    return JobFile.objects.filter(job=job).first()

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import actions, presenters
+from . import actions, presenters, selectors
 from .permissions import get_job_for_user, may_read_output
 
 
@@ -28,7 +28,7 @@ def status(request, job_id):
 @login_required
 def download(request, job_id):
     job = get_job_for_user(request.user, job_id)
-    output = getattr(job, "file", None) if hasattr(job, "file") else None
+    output = selectors.output_of(job)
     if output is None or not may_read_output(request.user, job):
         raise Http404
     response = HttpResponse(bytes(output.data), content_type=output.content_type)

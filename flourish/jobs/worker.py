@@ -10,8 +10,6 @@ With RQ it runs django-rq's `rqworker` (with its scheduler, for retries at a lat
 `flourish tick` (cron) does the recovery there."""
 
 import logging
-import signal
-import sys
 import time
 
 from django.core.management import call_command
@@ -49,15 +47,17 @@ def run_database_worker(*, interval: float = 1.0, batch: bool = False, recover_e
         time.sleep(interval)
 
 
-def run_rq_worker() -> None:
+def run_rq_worker(*, batch: bool = False) -> None:
     actions.recover_abandoned()
-    call_command("rqworker", "default", "--with-scheduler")
+    # django-tasks-rq's Job class runs the django-tasks Task the queue holds.
+    call_command("rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.backend.Job",
+                 *(["--burst"] if batch else []))
 
 
-def run(**options) -> None:
+def run(*, batch: bool = False, **options) -> None:
     if is_database_backend():
-        run_database_worker(**options)
+        run_database_worker(batch=batch, **options)
     else:
-        run_rq_worker()
+        run_rq_worker(batch=batch)
 
 

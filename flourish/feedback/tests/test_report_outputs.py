@@ -314,7 +314,7 @@ def test_the_page_summarises_and_documents_the_method(as_leader, leader, model_v
     assert "by at least 0.50" in method
     assert "not yet validated" in method and "Flourish’s own operationalisation" in method
     assert 'href="https://doi.org/10.1080/13561820.2021.1897553"' in method
-    assert f'href="/feedback/{cycle.pk}/report.pdf"' in page
+    assert f'action="/feedback/{cycle.pk}/report/pdf/"' in page  # the PDF is prepared by a job
     assert f'href="/feedback/{cycle.pk}/report.json"' in page
     assert "Some groups are not shown separately" in page
 

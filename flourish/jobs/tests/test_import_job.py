@@ -57,3 +57,25 @@ def test_a_broken_large_file_fails_saying_why_and_saves_nothing(client, large, r
     assert job.status == JobStatus.FAILED and job.attempts == 1
     assert job.last_error.startswith("x.qdpx: ") and "not a ZIP archive" in job.last_error
     assert Project.objects.count() == before
+
+
+def test_a_large_list_of_people_is_added_by_a_job_all_or_nothing(client, monkeypatch, leader, model_version):
+    from flourish.feedback import jobs as feedback_jobs
+    from flourish.feedback.tests.helpers import new_cycle
+
+    monkeypatch.setattr(feedback_jobs, "IMPORT_IN_BACKGROUND", 0)
+    cycle = new_cycle(leader, model_version)
+    client.force_login(leader)
+    good = b"name,email,group,employer,relationship\nAnn,ann@example.org,Health,NHS,peer\nBo,bo@example.org,Health,NHS,peer\n"
+    bad = good + b"No Email,,Health,NHS,peer\n"
+    client.post(reverse("feedback:upload_raters", args=[cycle.pk]), {"file": SimpleUploadedFile("bad.csv", bad)})
+    client.post(reverse("feedback:upload_raters", args=[cycle.pk]), {"file": SimpleUploadedFile("good.csv", good)})
+    run_pending_jobs()
+    failed, done = Job.objects.filter(kind=feedback_jobs.NOMINATIONS_JOB).order_by("created")
+    assert failed.status == JobStatus.FAILED and "nobody from it is on the list" in failed.last_error
+    assert "row 4" in failed.last_error.lower()
+    assert done.status == JobStatus.DONE and done.result["added"] == 2
+    assert sorted(cycle.raters.values_list("email", flat=True)) == ["ann@example.org", "bo@example.org"]
+    Job.objects.filter(pk=done.pk).update(status=JobStatus.QUEUED)  # run again: nobody added twice
+    actions.execute(done.pk)
+    assert cycle.raters.count() == 2

@@ -117,3 +117,9 @@ def test_a_job_whose_worker_died_is_queued_again_once_its_lease_runs_out():
 def test_a_job_only_runs_its_registered_kind():
     with pytest.raises(LookupError):
         actions.enqueue("test.nothing", key="x", label="x")
+
+
+def test_the_queue_reports_ready_when_its_store_answers(settings):
+    from flourish.jobs.health import queue_ready
+
+    assert queue_ready() == (True, "database queue")

@@ -90,3 +90,24 @@ def test_sigkill_mid_job_leaves_it_to_be_retried_with_nothing_partial(env):
         second.wait(timeout=60)
     assert row["attempts"] == 2 and row["result"]["attempt"] == 2
     assert row["progress"] == 100 and row["last_error"] == ""
+
+
+REDIS_URL = os.environ.get("FLOURISH_TEST_RQ_URL", "redis://127.0.0.1:6379/6")
+
+
+def test_with_rq_on_redis_the_worker_runs_the_same_jobs(env):
+    """The production queue: RQ on a real Redis (database 6 of the machine's server, which
+    .ci/run starts), carrying the same job through django-tasks-rq."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()  # this test's own Redis database
+    rq_env = {**env, "TASKS_BACKEND": "rq", "REDIS_URL": REDIS_URL}
+    try:
+        job_id = flourish(rq_env, "jobs", "probe").split()[0]
+        assert job_row(env, job_id)["status"] == "queued"
+        flourish(rq_env, "worker", "--batch", "-v0")
+        row = job_row(env, job_id)
+        assert row["status"] == "done" and row["attempts"] == 1 and row["result"]["marker"]
+    finally:
+        connection.flushdb()

@@ -21,5 +21,5 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(f"Worker started (queue: {'database' if worker.is_database_backend() else 'rq'}).")
             self.stdout.flush()
-        worker.run(**({"interval": interval, "batch": batch, "recover_every": recover_every}
-                      if worker.is_database_backend() else {}))
+        worker.run(batch=batch, **({"interval": interval, "recover_every": recover_every}
+                                   if worker.is_database_backend() else {}))
