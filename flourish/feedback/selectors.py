@@ -27,3 +27,10 @@ def closed_responses(organisations=None):
     if organisations is not None:
         responses = responses.filter(rater__cycle__organisation__in=organisations)
     return responses.order_by("rater__cycle_id", "pk")
+
+
+def report_inputs(cycle):
+    """(processes, rules) the cycle's report was built with (flourish.lib.report types)."""
+    from .reporting import processes_of, rules_of
+
+    return processes_of(cycle.framework_version), rules_of(cycle)
