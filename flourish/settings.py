@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "flourish.selfassess",
     "flourish.feedback",
     "flourish.development",
+    "flourish.disclosure",  # the ledger of what was released to whom (before its users)
     "flourish.sets",
     "flourish.research",
     "flourish.qualitative",

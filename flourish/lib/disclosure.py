@@ -57,16 +57,19 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from flourish.lib.exactlinalg import left_null_usage, rank, rref_any
+from flourish.lib.audit import IntArray, Joint, equations_joint
 
-MINIMUM_K = 3
+MIN_K = 3
 OTHER_RATERS = "Other raters"
 LINE_MANAGER = "line manager"
 PROFESSION = "profession"
 RELATIONSHIP = "relationship"
 
-_ALL = ("all",)
-_LM = ("line manager",)
+FigureKey = tuple[str | int | None, ...]  # ("all",), ("line manager",), (dimension, name | None)
+JointFigure = tuple[int, FigureKey, frozenset[int]]  # (space, key, rater set)
+
+_ALL: FigureKey = ("all",)
+_LM: FigureKey = ("line manager",)
 
 
 def is_line_manager(relationship: str) -> bool:
@@ -77,8 +80,8 @@ def check_minimum(name: str, value: object) -> int:
     """Validate a disclosure minimum: an integer, never below 3."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if value < MINIMUM_K:
-        raise ValueError(f"{name} must be at least {MINIMUM_K} (anonymity minimum), got {value}")
+    if value < MIN_K:
+        raise ValueError(f"{name} must be at least {MIN_K} (anonymity minimum), got {value}")
     return value
 
 
@@ -223,210 +226,90 @@ def _removal_order(figures: Sequence[tuple[int, tuple, frozenset[int]]]) -> list
     return sorted(range(len(figures)), key=order_key)
 
 
-# --- exact linear algebra ----------------------------------------------------------------
+# --- the joint audit in cell space ------------------------------------------------------
 
 
-class _Joint:
-    """The shown figures of one process and its items, in cell space.
+def _joint_of_raters(raters: Sequence[Rater], figures: Sequence[JointFigure], k: int) -> Joint:
+    """The shown figures of one process and its items, in cell space (see `audit.Joint`).
 
     `figures` are (space, key, rater set): space 0 is the process, space 1 + i item i."""
+    masks = [0] * len(raters)
+    for f, (_, _, group) in enumerate(figures):
+        bit = 1 << f
+        for r in group:
+            masks[r] |= bit
+    cells: dict[tuple[int, tuple[bool, ...], bool, bool], list[int]] = {}
+    for r, rater in enumerate(raters):
+        if masks[r]:  # in no figure: no shown functional involves them
+            key = (masks[r], rater.answered, rater.counted, rater.shown_as_line_manager)
+            cells.setdefault(key, []).append(r)
+    # Big cells (never part of a candidate) first, so that pivots go there first.
+    ordered = sorted(cells.items(), key=lambda kv: (len(kv[1]) < k, -len(kv[1]), kv[1][0]))
+    col_cell_list: list[int] = []
+    col_item: list[int] = []
+    for c, (key, _) in enumerate(ordered):
+        for i, answered in enumerate(key[1]):
+            if answered:
+                col_cell_list.append(c)
+                col_item.append(i)
+    col_cell = np.array(col_cell_list, dtype=np.int64)
+    col_item_arr = np.array(col_item, dtype=np.int64)
+    width = len(col_cell_list)
+    member = np.array(
+        [[(key[0] >> f) & 1 for f in range(len(figures))] for key, _ in ordered], dtype=np.int64
+    ).reshape(len(ordered), len(figures))
+    matrix: IntArray = (
+        member[col_cell].T.copy() if width else np.zeros((len(figures), 0), np.int64)
+    )
+    counted_m = [sum(key[1]) for key, _ in ordered if key[2]]
+    scale = math.lcm(*counted_m) if counted_m else 1
+    weight = np.array([scale // sum(key[1]) if key[2] else 0 for key, _ in ordered], dtype=np.int64)
+    if width:
+        for f, (space, _, _) in enumerate(figures):
+            if space == 0:
+                matrix[f] *= weight[col_cell]
+            else:
+                matrix[f] *= col_item_arr == space - 1
+    return Joint(
+        [people for _, people in ordered], [key[3] for key, _ in ordered], col_cell, matrix, k
+    )
 
-    def __init__(self, raters: Sequence[Rater], figures, k: int):
-        self.k = k
-        masks = [0] * len(raters)
-        for f, (_, _, group) in enumerate(figures):
-            bit = 1 << f
-            for r in group:
-                masks[r] |= bit
-        cells: dict[tuple, list[int]] = {}
-        for r, rater in enumerate(raters):
-            if masks[r]:  # in no figure: no shown functional involves them
-                key = (masks[r], rater.answered, rater.counted, rater.shown_as_line_manager)
-                cells.setdefault(key, []).append(r)
-        # Big cells (never part of a candidate) first, so that pivots go there first.
-        ordered = sorted(cells.items(), key=lambda kv: (len(kv[1]) < k, -len(kv[1]), kv[1][0]))
-        self.cells = [people for _, people in ordered]
-        self.sizes = [len(p) for p in self.cells]
-        self.line_manager = [key[3] for key, _ in ordered]
-        col_cell, col_item = [], []
-        for c, (key, _) in enumerate(ordered):
-            for i, answered in enumerate(key[1]):
-                if answered:
-                    col_cell.append(c)
-                    col_item.append(i)
-        self.col_cell = np.array(col_cell, dtype=np.int64)
-        col_item_arr = np.array(col_item, dtype=np.int64)
-        self.width = len(col_cell)
-        spaces = np.array([space for space, _, _ in figures], dtype=np.int64)
-        member = np.array(
-            [[(key[0] >> f) & 1 for f in range(len(figures))] for key, _ in ordered], dtype=np.int64
-        ).reshape(len(ordered), len(figures))
-        matrix = member[self.col_cell].T.copy() if self.width else np.zeros((len(figures), 0), np.int64)
-        counted_m = [sum(key[1]) for key, _ in ordered if key[2]]
-        scale = math.lcm(*counted_m) if counted_m else 1
-        weight = np.array(
-            [scale // sum(key[1]) if key[2] else 0 for key, _ in ordered], dtype=np.int64
-        )
-        if self.width:
-            for f, space in enumerate(spaces.tolist()):
-                if space == 0:
-                    matrix[f] *= weight[self.col_cell]
-                else:
-                    matrix[f] *= col_item_arr == space - 1
-        self.matrix = matrix  # one row per figure, in the figures' order
-        self.columns_of = [np.flatnonzero(self.col_cell == c) for c in range(len(self.cells))]
-        self._reduce()
 
-    def _reduce(self) -> None:
-        unique = np.unique(self.matrix, axis=0) if self.matrix.size else self.matrix
-        rows, pivots, native = rref_any(unique)
-        self.native = native
-        if native:
-            self.R = rows
-            self.R_list = None
-        else:
-            self.R_list = rows
-            self.R = None
-        self.pivots = pivots
-        self.rows_of_cell: dict[int, list[int]] = {}
-        for t, p in enumerate(pivots):
-            self.rows_of_cell.setdefault(int(self.col_cell[p]), []).append(t)
-        # cells touched by each row (for pruning candidates without their own pivots)
-        if native:
-            touched = [set(self.col_cell[np.flatnonzero(row)].tolist()) for row in rows]
-        else:
-            touched = [{int(self.col_cell[j]) for j, v in enumerate(row) if v} for row in rows]
-        self.touched = touched
-        self.exact_float = False
-        if native and len(pivots):
-            biggest = int(np.abs(rows).max())
-            # every entry of X X^T is an integer below 2**52: exact in float64
-            self.exact_float = biggest * biggest * max(self.width, 1) < 2**52
-            self.Rf = rows.astype(np.float64)
-        self._nullity_cache: dict[frozenset[int], int] = {}
+def _universe(
+    figure: JointFigure, raters: Sequence[Rater], shown: Sequence[JointFigure]
+) -> frozenset[int]:
+    """Everyone whose "answered" choice a figure's n counts: the raters of the process the
+    leader can name as belonging to the figure's group, answered or not (item 6)."""
+    space, key, _ = figure
+    everyone = range(len(raters))
+    lm_shown = any(s == space and k == _LM for s, k, _ in shown)
+    if key == _ALL:
+        return frozenset(everyone)
+    if key == _LM:
+        return frozenset(r for r in everyone if raters[r].shown_as_line_manager)
+    dimension, name = key
+    if dimension == PROFESSION:
+        label = [rater.profession for rater in raters]
+        excluded: set[int] = set()
+    else:
+        label = [rater.relationship for rater in raters]
+        excluded = {r for r in everyone if lm_shown and raters[r].shown_as_line_manager}
+    if name is not None:
+        return frozenset(r for r in everyone if label[r] == name and r not in excluded)
+    named = {k[1] for s, k, _ in shown if s == space and k not in (_ALL, _LM) and k[0] == dimension}
+    return frozenset(r for r in everyone if label[r] not in named and r not in excluded)
 
-    # -- exposure of one candidate (a set of cells) --
 
-    def _row_list(self, t: int) -> list[int]:
-        return self.R[t].tolist() if self.native else self.R_list[t]
-
-    def nullity(self, cells: frozenset[int]) -> int:
-        """dim(V & W_S) for S = union of the given cells (exact)."""
-        cached = self._nullity_cache.get(cells)
-        if cached is not None:
-            return cached
-        rows = [t for c in cells for t in self.rows_of_cell.get(c, ())]
-        if not rows:
-            result = 0
-        else:
-            inside = set()
-            for c in cells:
-                inside.update(self.columns_of[c].tolist())
-            keep = [j for j in range(self.width) if j not in inside]
-            sub = [[self._row_list(t)[j] for j in keep] for t in rows]
-            result = len(rows) - rank(sub, len(keep))
-        self._nullity_cache[cells] = result
-        return result
-
-    def _allowed_nullity(self, cells: frozenset[int]) -> int:
-        lm = frozenset(c for c in cells if self.line_manager[c])
-        return self.nullity(lm) if lm else 0
-
-    def _screen(self, candidates: list[frozenset[int]]) -> list[frozenset[int]]:
-        """The exposed candidates among `candidates` (each has at least one pivot)."""
-        exposed = []
-        undecided = candidates
-        if self.exact_float and candidates:
-            row_sets = [[t for c in s for t in self.rows_of_cell.get(c, ())] for s in candidates]
-            depth = max(len(r) for r in row_sets)
-            zero = self.Rf.shape[0]
-            padded = np.full((len(candidates), depth), zero, dtype=np.int64)
-            drop = np.zeros((len(candidates), self.width), dtype=bool)
-            for b, (s, rows) in enumerate(zip(candidates, row_sets)):
-                padded[b, : len(rows)] = rows
-                for c in s:
-                    drop[b, self.columns_of[c]] = True
-            table = np.vstack([self.Rf, np.zeros((1, self.width))])
-            x = table[padded] * ~drop[:, None, :]
-            gram = x @ x.transpose(0, 2, 1)
-            scale = np.maximum(np.sqrt((gram * gram).sum(axis=(1, 2))), 1.0)
-            # Padding rows are zero: give them the eigenvalue `scale` (a decoupled block).
-            pad = (padded == zero)[:, :, None] & np.eye(depth, dtype=bool)[None]
-            gram[pad] = np.broadcast_to(scale[:, None, None], gram.shape)[pad]
-            eigen = np.linalg.eigvalsh(gram)
-            # An eigenvalue above this margin is certainly nonzero: a symmetric eigensolver's
-            # backward error is a small multiple of eps * norm (about 1e-15 here), and the
-            # Frobenius norm bounds the spectral one. So `small` bounds dim(V & W_S).
-            small = (eigen <= 1e-8 * scale[:, None]).sum(axis=1)
-            undecided = []
-            for b, s in enumerate(candidates):
-                bound = int(small[b])  # an upper bound on dim(V & W_S)
-                if bound == 0:
-                    continue
-                if bound <= self._allowed_nullity(s):
-                    continue  # dim(V & W_S) >= dim(V & W_{S&L}) always
-                undecided.append(s)
-        for s in undecided:
-            if self.nullity(s) > self._allowed_nullity(s):
-                exposed.append(s)
-        return exposed
-
-    def exposed(self, first_only: bool) -> list[frozenset[int]]:
-        """Minimal exposed sets of cells (all of them, or those of the first level with any)."""
-        k = self.k
-        small = [c for c in range(len(self.cells)) if self.sizes[c] < k]
-        pivot_cells = [c for c in small if c in self.rows_of_cell]
-        found: list[frozenset[int]] = []
-        for count in range(1, k):
-            level = []
-            for pivots_part in range(1, count + 1):
-                for chosen in combinations(pivot_cells, pivots_part):
-                    weight = sum(self.sizes[c] for c in chosen)
-                    if weight >= k:
-                        continue
-                    rest = count - pivots_part
-                    if rest == 0:
-                        level.append(frozenset(chosen))
-                        continue
-                    reach = set()
-                    for c in chosen:
-                        for t in self.rows_of_cell[c]:
-                            reach |= self.touched[t]
-                    extra = sorted(
-                        c for c in reach
-                        if self.sizes[c] < k - weight and c not in self.rows_of_cell and c not in chosen
-                    )
-                    for more in combinations(extra, rest):
-                        if weight + sum(self.sizes[c] for c in more) < k:
-                            level.append(frozenset(chosen + more))
-            level = [s for s in level if not any(f <= s for f in found)]
-            hits = self._screen(level)
-            found.extend(hits)
-            if hits and first_only:
-                break
-        return found
-
-    def people(self, cells: frozenset[int]) -> frozenset[int]:
-        return frozenset(r for c in cells for r in self.cells[c])
-
-    def victim(self, target: frozenset[int], order: list[int]) -> int:
-        """The first figure in `order` whose removal lowers the target's exposure."""
-        inside = np.zeros(self.width, dtype=bool)
-        for c in target:
-            inside[self.columns_of[c]] = True
-        _, used = left_null_usage(self.matrix, ~inside)
-        lm_inside = np.zeros(self.width, dtype=bool)
-        for c in target:
-            if self.line_manager[c]:
-                lm_inside[self.columns_of[c]] = True
-        _, used_allowed = left_null_usage(self.matrix, ~lm_inside)
-        for j in order:
-            if used[j] and not used_allowed[j]:
-                return j
-        for j in order:
-            if used[j]:
-                return j
-        return order[0]
+def _answered_joint(raters: Sequence[Rater], figures: Sequence[JointFigure], k: int) -> Joint:
+    """The published n of every figure as equations over the 0/1 "answered" choices: item
+    figure n = sum of answered[r, i] over its universe, process figure n = sum of
+    counted[r]. These variables are disjoint from the answers' values, so V is the direct
+    sum of the two blocks and a set is exposed in the union iff it is in one block."""
+    equations = [
+        {(r, figure[0]): 1 for r in _universe(figure, raters, figures)} for figure in figures
+    ]
+    allowed = frozenset(r for r, rater in enumerate(raters) if rater.shown_as_line_manager)
+    return equations_joint(equations, allowed, k)
 
 
 def _decide_spaces(
@@ -465,8 +348,12 @@ def _decide_spaces(
             figures.extend(cache[s])
         if not figures:
             break
-        joint = _Joint(canon, figures, k)
+        # The values first, then the published n's ("answered this item" is protected too).
+        joint = _joint_of_raters(canon, figures, k)
         exposed = joint.exposed(first_only=True)
+        if not exposed and with_process:
+            joint = _answered_joint(canon, figures, k)
+            exposed = joint.exposed(first_only=True)
         if not exposed:
             break
         target = min(exposed, key=lambda s: (sum(joint.sizes[c] for c in s), sorted(s)))
@@ -544,6 +431,6 @@ def exposed_sets(
     check_minimum("k", k)
     lm = set().union(*allowed) if allowed else set()
     raters = [Rater("", "", (True,), False, r in lm) for r in range(size)]
-    joint = _Joint(raters, [(1, ("f", i), frozenset(f)) for i, f in enumerate(figures)], k)
+    joint = _joint_of_raters(raters, [(1, ("f", i), frozenset(f)) for i, f in enumerate(figures)], k)
     found = [joint.people(s) for s in joint.exposed(first_only=False)]
     return sorted(found, key=lambda s: (len(s), sorted(s)))

@@ -33,13 +33,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass, field
 from statistics import fmean
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from flourish.lib import disclosure
 from flourish.lib.disclosure import OTHER_RATERS, PROFESSION, RELATIONSHIP
+from flourish.lib.ledger import Figure
 from flourish.lib.scoring import gap_kind, reach, respondent_process_score
 
 SELF = "self"
@@ -268,3 +270,92 @@ def build_report(
         "processes": out_processes,
         "comments": comments,
     }
+
+
+# --- the report as equations, for the disclosure ledger ---------------------------------
+
+
+def _universe(decision: disclosure.Disclosure, raters: Sequence[Respondent], dimension: str, name: str) -> list[int]:
+    """Everyone of the process whom a reader of the rater list can place in a shown group."""
+    lm = decision.line_manager or frozenset()
+    named = {n for n in getattr(decision, dimension) if n not in (OTHER_RATERS, disclosure.LINE_MANAGER)}
+    people = [r for r in range(len(raters)) if not (dimension == RELATIONSHIP and lm and r in lm)]
+    if name == OTHER_RATERS:
+        return [r for r in people if getattr(raters[r], dimension) not in named]
+    if dimension == RELATIONSHIP and name == disclosure.LINE_MANAGER and lm:
+        return sorted(lm)
+    return [r for r in people if getattr(raters[r], dimension) == name]
+
+
+def _space_equations(
+    decision: disclosure.Disclosure,
+    raters: Sequence[Respondent],
+    keys: Sequence[str],
+    value_terms: Callable[[frozenset[int]], list[tuple[str, str, int]]],
+    answered_variable: str,
+) -> list[Figure]:
+    figures: list[Figure] = []
+    groups: list[tuple[frozenset[int], list[int]]] = []
+    if decision.everyone is not None:
+        groups.append((decision.everyone, list(range(len(raters)))))
+    for dimension in (PROFESSION, RELATIONSHIP):
+        for name, members in getattr(decision, dimension).items():
+            groups.append((members, _universe(decision, raters, dimension, name)))
+    for members, universe in groups:
+        figures.append(Figure(tuple(value_terms(members))))  # the figure's sum
+        figures.append(Figure(tuple((keys[r], answered_variable, 1) for r in universe)))  # its n
+    return figures
+
+
+def report_equations(
+    processes: Sequence[Process],
+    respondents: Sequence[Respondent],
+    keys: Sequence[str],
+    rules: Rules = Rules(),
+) -> list[Figure]:
+    """Everything a reader of the report learns, as ledger equations over the others'
+    answers (`keys[j]` names the j-th "other" respondent, never by name): each shown figure's
+    sum (a process score weights a rater's items by 1/answered, scaled to integers) and its
+    n (over the 0/1 choices "answered this item" / "scored this process")."""
+    others = [r for r in respondents if r.role == OTHER]
+    if len(keys) != len(others):
+        raise ValueError("give one key per other respondent")
+    line_managers = [r for r in others if disclosure.is_line_manager(r.relationship)]
+    lm_eligible = bool(
+        rules.show_line_manager and line_managers and all(r.line_manager_consented for r in line_managers)
+    )
+    figures: list[Figure] = []
+    for process in processes:
+        index = [j for j, r in enumerate(others) if any(r.answers.get(i) is not None for i in process.item_ids)]
+        raters = [others[j] for j in index]
+        rater_keys = [keys[j] for j in index]
+        answered = [[i for i in process.item_ids if r.answers.get(i) is not None] for r in raters]
+        decision = disclosure.decide_process(
+            [
+                disclosure.Rater(
+                    profession=r.profession,
+                    relationship=r.relationship,
+                    answered=tuple(r.answers.get(i) is not None for i in process.item_ids),
+                    counted=respondent_process_score([r.answers.get(i) for i in process.item_ids]) is not None,
+                    shown_as_line_manager=lm_eligible and disclosure.is_line_manager(r.relationship),
+                )
+                for r in raters
+            ],
+            rules.k,
+            len(process.item_ids),
+        )
+
+        def process_terms(members: frozenset[int]) -> list[tuple[str, str, int]]:
+            scale = math.lcm(*(len(answered[r]) for r in members)) if members else 1
+            return [(rater_keys[r], i, scale // len(answered[r])) for r in sorted(members) for i in answered[r]]
+
+        figures += _space_equations(decision.process, raters, rater_keys, process_terms, f"counted:{process.id}")
+        for position, item_id in enumerate(process.item_ids):
+
+            def item_terms(members: frozenset[int], item_id: str = item_id) -> list[tuple[str, str, int]]:
+                return [(rater_keys[r], item_id, 1) for r in sorted(members)]
+
+            figures += _space_equations(
+                decision.items[position], raters, rater_keys, item_terms, f"answered:{item_id}"
+            )
+    return [f for f in figures if f.terms]

@@ -53,5 +53,18 @@ def set_cycle_consent(leader, cycle, consent: bool) -> Cycle:
 
 
 @transaction.atomic
+def export_dataset(organisations, reader, fmt: str) -> bytes | str:
+    """Build and return one export, recording its rater rows in the disclosure ledger so
+    that later exports to the same audience are audited against them."""
+    from . import dataset, release
+
+    if fmt not in dataset.FORMATS:
+        raise NotAllowed(f"Unknown export format {fmt!r}: choose one of {', '.join(sorted(dataset.FORMATS))}.")
+    ds = dataset.build(organisations, reader=reader)
+    release.record(ds.selection)
+    return dataset.export(ds, fmt)
+
+
+@transaction.atomic
 def record_run(researcher, results: dict) -> ModelTestRun:
     return ModelTestRun.objects.create(researcher=researcher, n=results.get("n_rows", 0), results=results)

@@ -17,7 +17,11 @@ Consent (all opt-in, all revocable, read afresh at every export and run):
   completed self-assessment;
 - a rater row needs the rater's ``Response.research_consent`` AND the leader's
   ``Cycle.research_consent`` (the data are about the leader), a submitted response from
-  a rater whose link was not withdrawn, in a CLOSED cycle.
+  a rater whose link was not withdrawn, in a CLOSED cycle;
+- and the cycle's rows must pass the disclosure audit with its report counted as known,
+  with profession and relationship coarsened until each cell has at least k rows
+  (`release.py`); a reader gets no rater rows about cycles where they are the leader.
+  What was coarsened or left out is listed in ``Dataset.notes``.
 
 Pseudonyms are HMAC-SHA256 of the database key, keyed by ``settings.SECRET_KEY`` and a
 fixed label per kind, first 12 hex characters: stable across exports, distinct per
@@ -38,8 +42,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from flourish.feedback.models import Response, Status
-from flourish.selfassess.models import SelfAssessment
+from flourish.selfassess.selectors import consented_for_research
 
 LABEL = "flourish-research-pseudonym-v1"
 FIXED_COLUMNS = ["leader", "cycle", "year", "source", "profession", "relationship", "framework",
@@ -87,6 +90,12 @@ class Dataset:
     item_labels: dict[str, str]
     value_labels: dict[int, str]
     versions: dict[tuple[str, int], object] = field(default_factory=dict)  # (slug, version) -> FrameworkVersion
+    notes: list[str] = field(default_factory=list)  # what the disclosure audit coarsened or left out
+    selection: object = None  # the rater rows' release.Selection, for recording an export
+
+    @property
+    def note(self) -> str:
+        return " ".join([NOTE, *self.notes])
 
     @property
     def columns(self) -> list[str]:
@@ -106,19 +115,15 @@ class Dataset:
         return out
 
 
-def build(organisations=None) -> Dataset:
-    """All consented rows of the given organisations (None: every organisation, for the
-    command line run by the operator)."""
-    assessments = SelfAssessment.objects.filter(research_consent=True, completed__isnull=False).select_related(
-        "framework_version__framework", "cycle"
-    )
-    responses = Response.objects.filter(
-        research_consent=True, submitted_at__isnull=False, rater__revoked_at__isnull=True,
-        rater__cycle__research_consent=True, rater__cycle__status=Status.CLOSED,
-    ).select_related("rater__cycle__framework_version__framework")
-    if organisations is not None:
-        assessments = assessments.filter(organisation__in=organisations)
-        responses = responses.filter(rater__cycle__organisation__in=organisations)
+def build(organisations=None, reader=None) -> Dataset:
+    """All consented rows of the given organisations that `reader` may have (None: every
+    organisation, for the command line run by the operator)."""
+    from .release import select_rows
+
+    assessments = consented_for_research(organisations)
+    if reader is not None:
+        assessments = assessments.exclude(leader=reader)
+    selection = select_rows(organisations, reader)
 
     versions = {}
     rows = []
@@ -131,7 +136,7 @@ def build(organisations=None) -> Dataset:
     for sa in assessments:
         try:
             cycle = sa.cycle
-        except SelfAssessment.cycle.RelatedObjectDoesNotExist:
+        except sa.__class__.cycle.RelatedObjectDoesNotExist:
             cycle = None
         row = {
             "leader": leader_pseudonym(sa.leader_id),
@@ -142,13 +147,12 @@ def build(organisations=None) -> Dataset:
             "_answers": sa.answers,
         }
         rows.append(row)
-    for response in responses:
-        rater = response.rater
-        cycle = rater.cycle
+    for response, profession, relationship in selection.rows:
+        cycle = response.rater.cycle
         rows.append({
             "leader": leader_pseudonym(cycle.leader_id), "cycle": cycle_pseudonym(cycle.pk),
-            "year": cycle.closes_on.year, "source": "other", "profession": rater.profession,
-            "relationship": rater.relationship, **base(cycle.framework_version),
+            "year": cycle.closes_on.year, "source": "other", "profession": profession,
+            "relationship": relationship, **base(cycle.framework_version),
             "_order": pseudonym("row-other", response.pk), "_answers": response.answers,
         })
 
@@ -171,13 +175,14 @@ def build(organisations=None) -> Dataset:
     rows.sort(key=lambda r: (r["leader"], r["cycle"], r["source"] != "self", r["profession"],
                              r["relationship"], r.pop("_order")))
     return Dataset(rows=rows, item_ids=item_ids, item_labels=item_labels,
-                   value_labels=value_labels or dict(DEFAULT_SCALE), versions=versions)
+                   value_labels=value_labels or dict(DEFAULT_SCALE), versions=versions,
+                   notes=selection.notes(), selection=selection)
 
 
 def for_user(user) -> Dataset:
     from .permissions import research_organisations
 
-    return build(research_organisations(user))
+    return build(research_organisations(user), reader=user)
 
 
 # --- exports -----------------------------------------------------------------------
@@ -224,7 +229,7 @@ def to_sav(ds: Dataset) -> bytes:
     try:
         pyreadstat.write_sav(df, path, file_label="Flourish research data (de-identified)",
                              column_labels=labels, variable_value_labels=value_labels,
-                             note=textwrap.wrap(NOTE, 80),
+                             note=textwrap.wrap(ds.note, 80),
                              variable_measure=measure, variable_format=formats)
         with open(path, "rb") as fh:
             return fh.read()
@@ -245,7 +250,7 @@ def to_parquet(ds: Dataset) -> bytes:
         fields.append(pa.field(item_id, pa.int8(), metadata={"label": ds.item_labels[item_id]}))
         arrays.append(pa.array([r[item_id] for r in ds.rows], type=pa.int8()))
     schema = pa.schema(fields, metadata={
-        "flourish.note": NOTE,
+        "flourish.note": ds.note,
         "flourish.value_labels": json.dumps({str(k): v for k, v in ds.value_labels.items()}),
     })
     table = pa.Table.from_arrays(arrays, schema=schema)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from flourish.feedback.ratelimits import limit_rater_links
 
 from flourish.feedback.models import Response
@@ -93,20 +94,25 @@ def consent(request):
 @login_required
 def index(request):
     organisations = require_researcher(request.user)
-    ds = dataset.build(organisations)
+    ds = dataset.build(organisations, reader=request.user)
     return render(request, "research/index.html", {
         "organisations": organisations, "ds": ds, "n_self": ds.count("self"), "n_other": ds.count("other"),
         "versions": ds.by_version(), "runs": runs_for(request.user)[:10],
+        "export_formats": [("csv", "Download as CSV"),
+                           ("sav", "Download for SPSS (.sav, with value and variable labels)"),
+                           ("parquet", "Download as Parquet")],
     })
 
 
 @login_required
+@require_POST
 def export(request, fmt):
+    """An audited release: the rows exported are recorded in the disclosure ledger."""
+    organisations = require_researcher(request.user)
     if fmt not in dataset.FORMATS:
         raise Http404("No such format.")
-    ds = dataset.build(require_researcher(request.user))
     content_type, extension = dataset.FORMATS[fmt]
-    response = HttpResponse(dataset.export(ds, fmt), content_type=content_type)
+    response = HttpResponse(actions.export_dataset(organisations, request.user, fmt), content_type=content_type)
     name = f"flourish-research-data-{timezone.localdate():%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
@@ -123,7 +129,7 @@ def _versions_with_data(ds):
 @login_required
 def model(request):
     organisations = require_researcher(request.user)
-    ds = dataset.build(organisations)
+    ds = dataset.build(organisations, reader=request.user)
     versions = _versions_with_data(ds)
     problem = ""
     if request.method == "POST":

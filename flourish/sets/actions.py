@@ -11,6 +11,7 @@ from django.utils import timezone
 from flourish.core.actions import NotAllowed, required
 from flourish.accounts.models import Membership, Role
 from flourish.jobs.mail import queue_mail
+from flourish.lib.disclosure import MIN_K
 
 from .models import (
     NEXT_STAGE, LearningSet, Observation, ParCycle, Session, SetAction, SetInvitation, SetMember,
@@ -59,7 +60,7 @@ def invite(learning_set, email: str) -> str:
     else:
         invitation = SetInvitation.objects.create(learning_set=learning_set, email=email, token_hash=hash_token(token))
     body = render_to_string("sets/email/invitation.txt", {
-        "set": learning_set, "url": join_url(token), "k": 3,
+        "set": learning_set, "url": join_url(token), "k": MIN_K,
     })
     subject = f"{learning_set.facilitator.display_name} invites you to the action-learning set “{learning_set.name}”"
     queue_mail("sets.invitation", f"set-invitation:{invitation.pk}", email, subject, body)
@@ -122,7 +123,7 @@ def _open(cycle) -> ParCycle:
 
 
 @transaction.atomic
-def start_cycle(learning_set, focus: str, process_ids: list[str]) -> ParCycle:
+def start_par_cycle(learning_set, focus: str, process_ids: list[str]) -> ParCycle:
     # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     learning_set = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if learning_set.current_cycle():
@@ -141,7 +142,7 @@ STAGE_TIMESTAMP = {Stage.ACT: "acting_at", Stage.OBSERVE: "observing_at", Stage.
 
 @transaction.atomic
 def advance(cycle) -> ParCycle:
-    """plan → act → observe → reflect. Closing goes through `close()` with the reflection."""
+    """plan → act → observe → reflect. Closing goes through `close_par_cycle()` with the reflection."""
     locked = _open(cycle)
     if locked.stage == Stage.REFLECT:
         raise NotAllowed("Write the closing reflection to close the cycle.")
@@ -153,7 +154,7 @@ def advance(cycle) -> ParCycle:
 
 
 @transaction.atomic
-def close(cycle, *, what_changed: str, what_learnt: str, processes_bore_on: list[str]) -> ParCycle:
+def close_par_cycle(cycle, *, what_changed: str, what_learnt: str, processes_bore_on: list[str]) -> ParCycle:
     locked = _open(cycle)
     if locked.stage != Stage.REFLECT:
         raise NotAllowed("A cycle closes from the reflect stage.")
@@ -225,9 +226,10 @@ def share_journal_entry(member, entry_id, share: bool):
 
 @transaction.atomic
 def release_cohort(learning_set):
-    """Build the cohort view, recording each newly shown figure (see cohort.py)."""
+    """Release the cohort view to the set's facilitator: every figure the joint audit over
+    all their earlier releases allows is recorded in the disclosure ledger (cohort.py)."""
     from . import cohort
 
     # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     LearningSet.objects.select_for_update().get(pk=learning_set.pk)  # one release at a time
-    return cohort.build(learning_set)
+    return cohort.release(learning_set)

@@ -50,7 +50,7 @@ class SharingForm(forms.Form):
     share_scores = forms.BooleanField(required=False, label="Let my process scores count towards the set's cohort figures")
 
 
-class CycleForm(forms.Form):
+class ParCycleForm(forms.Form):
     focus = forms.CharField(label="What question about integrated working will this cycle explore?",
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="For example, “How can health visitors and family support workers share "

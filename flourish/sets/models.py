@@ -4,7 +4,8 @@ model as their shared language.
 
 A leader joins only by accepting an invitation and consenting to what the facilitator
 will see. Their scores feed the cohort figures only while `share_scores` is on, and only
-as aggregates of at least k leaders (see `flourish.sets.disclosure`).
+as aggregates of at least k leaders, decided against everything the facilitator was
+already shown (see `flourish.sets.cohort_release` and the disclosure ledger).
 """
 
 import hashlib
@@ -16,9 +17,6 @@ from django.db.models import Q
 
 from flourish.accounts.models import Organisation
 from flourish.frameworks.models import FrameworkVersion
-
-K = 3  # minimum leaders behind any cohort figure; never below 3
-
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -198,22 +196,3 @@ class Observation(models.Model):
 
     def process_names(self) -> list[str]:
         return self.cycle.learning_set.process_names(self.processes)
-
-
-class CohortRelease(models.Model):
-    """A cohort figure once shown to the facilitator, with the inputs behind it.
-
-    A new figure replaces the shown one only when its inputs differ from those of EVERY
-    earlier release by none or by at least k leaders: otherwise comparing the two would
-    isolate fewer than k leaders (one late joiner, one new self-assessment), so the
-    earlier figure stays on show, dated.
-    """
-
-    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="cohort_releases")
-    key = models.CharField(max_length=120)  # e.g. "360:<process id>", "self:<id>", "plans:<id>"
-    inputs = models.JSONField()  # sorted ["<user id>:<source version>", ...]
-    value = models.JSONField()  # {"score", "n"} or {"count"}
-    released_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["learning_set", "key", "-released_at", "-pk"]

@@ -59,11 +59,55 @@ def get_set_for_member(user, pk) -> tuple[LearningSet, SetMember | None]:
     return learning_set, member
 
 
-def get_cycle(learning_set, number) -> ParCycle:
+def get_par_cycle(learning_set, number) -> ParCycle:
     try:
         return learning_set.cycles.get(number=number)
     except (ParCycle.DoesNotExist, ValueError, TypeError):
         raise Http404("No such cycle.") from None
+
+
+def facilitates(user, learning_set) -> bool:
+    return facilitated_sets(user).filter(pk=learning_set.pk).exists()
+
+
+# Forms on a PAR cycle's page, and who may post each: managing the cycle is the
+# facilitator's; adding an observation is a member's; marking an action done is its
+# owner's or the facilitator's (checked with the action itself, `get_action_to_mark`).
+FACILITATOR_FORMS = frozenset({"advance", "close", "session", "notes", "action"})
+MEMBER_FORMS = frozenset({"observation"})
+
+
+def check_may_post(user, learning_set, member, which: str) -> None:
+    """404 unless the user may post this form on the set's PAR cycle page."""
+    if which in FACILITATOR_FORMS and not facilitates(user, learning_set):
+        raise Http404("Only the facilitator manages the cycle.")
+    if which in MEMBER_FORMS and member is None:
+        raise Http404("Only members add observations.")
+
+
+def get_session(par_cycle, pk):
+    session = par_cycle.sessions.filter(pk=pk).first() if isinstance(pk, int) else None
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def get_action_to_mark(user, par_cycle, member, pk):
+    """A set action the user may mark done: a member their own, the facilitator any."""
+    action = par_cycle.actions.filter(pk=pk).first() if isinstance(pk, int) else None
+    if action is None or (member is not None and action.owner_id != member.pk):
+        raise Http404("No such action.")
+    if member is None and not facilitates(user, par_cycle.learning_set):
+        raise Http404("No such action.")
+    return action
+
+
+def get_membership(user, pk) -> tuple[LearningSet, SetMember]:
+    """The set and the user's active membership; 404 for the facilitator and outsiders."""
+    learning_set, member = get_set_for_member(user, pk)
+    if member is None:
+        raise Http404("Not a member.")
+    return learning_set, member
 
 
 def get_invitation_for_token(token: str) -> SetInvitation:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("<int:pk>/story/", views.story, name="story"),
     path("<int:pk>/cohort/", views.cohort_view, name="cohort"),
+    path("<int:pk>/cohort/release/", views.cohort_release, name="cohort_release"),
     path("<int:pk>/record.<str:fmt>", views.export_record, name="export"),
 ]

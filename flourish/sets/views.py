@@ -10,20 +10,17 @@ from flourish.accounts.permissions import organisations_for
 from flourish.frameworks.models import FrameworkVersion
 from flourish.frameworks.permissions import frameworks_for
 
-from . import actions, export, sharing
+from flourish.lib.disclosure import MIN_K
+
+from . import actions, cohort, export, sharing
 from .forms import (
-    ActionForm, CloseForm, CreateSetForm, CycleForm, InviteForm, JoinForm, NotesForm, ObservationForm,
+    ActionForm, CloseForm, CreateSetForm, InviteForm, JoinForm, NotesForm, ObservationForm, ParCycleForm,
     SessionForm, SharingForm,
 )
-from .models import K
 from .permissions import (
-    facilitated_sets, get_cycle, get_invitation_for_token, get_set_for_facilitator, get_set_for_member,
-    member_sets,
+    check_may_post, facilitated_sets, facilitates, get_action_to_mark, get_invitation_for_token,
+    get_membership, get_par_cycle, get_session, get_set_for_facilitator, get_set_for_member, member_sets,
 )
-
-
-def _facilitates(user, learning_set) -> bool:
-    return facilitated_sets(user).filter(pk=learning_set.pk).exists()
 
 
 def _create_form(request, data=None):
@@ -61,17 +58,17 @@ def index(request):
 
 
 def _detail(request, learning_set, member, *, invite_form=None, cycle_form=None, status=200):
-    is_facilitator = _facilitates(request.user, learning_set)
+    is_facilitator = facilitates(request.user, learning_set)
     context = {
         "set": learning_set, "member": member, "is_facilitator": is_facilitator,
         "members": learning_set.active_members(), "current": learning_set.current_cycle(),
-        "cycles": learning_set.cycles.order_by("number"), "k": K,
+        "cycles": learning_set.cycles.order_by("number"), "k": MIN_K,
         "shared_entries": sharing.entries_shared_with(learning_set),
     }
     if is_facilitator:
         context["pending"] = learning_set.invitations.filter(accepted_at__isnull=True)
         context["invite_form"] = invite_form or InviteForm(prefix="invite")
-        context["cycle_form"] = cycle_form or CycleForm(prefix="cycle", version=learning_set.framework_version)
+        context["cycle_form"] = cycle_form or ParCycleForm(prefix="cycle", version=learning_set.framework_version)
         context["form"] = invite_form if invite_form and invite_form.errors else cycle_form
     if member:
         context["sharing_form"] = SharingForm(initial={"share_scores": member.share_scores})
@@ -105,10 +102,10 @@ def invite(request, pk):
 @require_POST
 def start_cycle(request, pk):
     learning_set = get_set_for_facilitator(request.user, pk)
-    form = CycleForm(request.POST, prefix="cycle", version=learning_set.framework_version)
+    form = ParCycleForm(request.POST, prefix="cycle", version=learning_set.framework_version)
     if form.is_valid():
         try:
-            cycle = actions.start_cycle(learning_set, form.cleaned_data["focus"], form.cleaned_data["processes"])
+            cycle = actions.start_par_cycle(learning_set, form.cleaned_data["focus"], form.cleaned_data["processes"])
         except actions.NotAllowed as problem:
             form.add_error(None, str(problem))
         else:
@@ -119,9 +116,7 @@ def start_cycle(request, pk):
 @login_required
 @require_POST
 def sharing_choice(request, pk):
-    learning_set, member = get_set_for_member(request.user, pk)
-    if member is None:
-        raise Http404("Not a member.")
+    learning_set, member = get_membership(request.user, pk)
     form = SharingForm(request.POST)
     form.is_valid()
     actions.set_share_scores(member, bool(form.cleaned_data.get("share_scores")))
@@ -132,9 +127,7 @@ def sharing_choice(request, pk):
 @login_required
 @require_POST
 def share_journal(request, pk):
-    learning_set, member = get_set_for_member(request.user, pk)
-    if member is None:
-        raise Http404("Not a member.")
+    learning_set, member = get_membership(request.user, pk)
     share = request.POST.get("share") == "yes"
     try:
         actions.share_journal_entry(member, _int(request.POST.get("entry")), share)
@@ -148,9 +141,7 @@ def share_journal(request, pk):
 @login_required
 @require_POST
 def leave(request, pk):
-    learning_set, member = get_set_for_member(request.user, pk)
-    if member is None:
-        raise Http404("Not a member.")
+    learning_set, member = get_membership(request.user, pk)
     actions.leave(member)
     messages.success(request, f"You have left “{learning_set.name}”.")
     return redirect("sets:list")
@@ -173,17 +164,14 @@ def _cycle_forms(learning_set, cycle, post=None, which=None):
 @login_required
 def cycle(request, pk, number):
     learning_set, member = get_set_for_member(request.user, pk)
-    cycle = get_cycle(learning_set, number)
-    is_facilitator = _facilitates(request.user, learning_set)
+    cycle = get_par_cycle(learning_set, number)
     which = request.POST.get("do") if request.method == "POST" else None
+    if which:
+        check_may_post(request.user, learning_set, member, which)
+    is_facilitator = facilitates(request.user, learning_set)
     forms = _cycle_forms(learning_set, cycle, request.POST, which)
     error = None
     if which:
-        managing = which in ("advance", "close", "session", "notes", "action")
-        if managing and not is_facilitator:
-            raise Http404("Only the facilitator manages the cycle.")
-        if which == "observation" and member is None:
-            raise Http404("Only members add observations.")
         try:
             done = _cycle_post(request, learning_set, cycle, member, which, forms)
         except actions.NotAllowed as problem:
@@ -215,7 +203,7 @@ def _cycle_post(request, learning_set, cycle, member, which, forms) -> str | Non
         return None
     data = form.cleaned_data
     if which == "close":
-        actions.close(cycle, what_changed=data["what_changed"], what_learnt=data["what_learnt"],
+        actions.close_par_cycle(cycle, what_changed=data["what_changed"], what_learnt=data["what_learnt"],
                       processes_bore_on=data["processes_bore_on"])
         return "The cycle is closed and its reflection is part of the set's story."
     if which == "session":
@@ -231,18 +219,12 @@ def _cycle_post(request, learning_set, cycle, member, which, forms) -> str | Non
 
 def _item_post(request, cycle, member, which) -> str:
     if which == "notes":
-        session = cycle.sessions.filter(pk=_int(request.POST.get("session"))).first()
-        if session is None:
-            raise Http404("No such session.")
+        session = get_session(cycle, _int(request.POST.get("session")))
         form = NotesForm(request.POST)
         form.is_valid()
         actions.update_session_notes(session, form.cleaned_data.get("notes", ""))
         return "Notes saved."
-    action = cycle.actions.filter(pk=_int(request.POST.get("action"))).first()
-    if action is None or (member is not None and action.owner_id != member.pk):
-        raise Http404("No such action.")
-    if member is None and not _facilitates(request.user, cycle.learning_set):
-        raise Http404("No such action.")
+    action = get_action_to_mark(request.user, cycle, member, _int(request.POST.get("action")))
     done = request.POST.get("done") == "yes"
     actions.set_action_done(action, done, by_member=member)
     return "Action marked as done." if done else "Action marked as not done."
@@ -265,8 +247,18 @@ def story(request, pk):
 
 @login_required
 def cohort_view(request, pk):
+    """What has been released to the facilitator (a read); releasing is the POST below."""
     learning_set = get_set_for_facilitator(request.user, pk)
-    return render(request, "sets/cohort.html", {"set": learning_set, "cohort": actions.release_cohort(learning_set)})
+    return render(request, "sets/cohort.html", {"set": learning_set, "cohort": cohort.current(learning_set)})
+
+
+@login_required
+@require_POST
+def cohort_release(request, pk):
+    learning_set = get_set_for_facilitator(request.user, pk)
+    actions.release_cohort(learning_set)
+    messages.success(request, "The cohort view is released: every figure the anonymity audit allows is up to date.")
+    return redirect("sets:cohort", pk=pk)
 
 
 @login_required
@@ -305,5 +297,5 @@ def join(request, token):
     if invitation.accepted_at and not error:
         error = "This invitation has already been used."
     return render(request, "sets/join.html", {
-        "invitation": invitation, "set": learning_set, "form": form, "error": error, "k": K,
+        "invitation": invitation, "set": learning_set, "form": form, "error": error, "k": MIN_K,
     }, status=400 if error or form.errors else 200)

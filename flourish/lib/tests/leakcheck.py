@@ -175,6 +175,34 @@ def exposed(rows: list[dict], people: list, k: int, allowed: set) -> list[tuple]
     return found
 
 
+def _universe(dimension: str, name: str, shown: dict, people: list[tuple[int, object]]) -> set[int]:
+    """Everyone of the process a reader can name as belonging to a shown figure's group."""
+    if dimension == "all":
+        return {p for p, _ in people}
+    named = {n for n in shown[dimension] if n != OTHER_RATERS}
+    if name == OTHER_RATERS:
+        return {p for p, r in people if getattr(r, dimension) not in named}
+    return {p for p, r in people if getattr(r, dimension) == name}
+
+
+def answered_rows(process, entry: dict, others: list) -> list[dict]:
+    """Item 6: every shown n as an equation over the 0/1 choices "answered this item"
+    (item figures) and "scored this process" (process figures), summed over everyone of
+    the process the figure's group names, whether they answered or not."""
+    people = [(p, r) for p, r in enumerate(others) if any(r.answers.get(i) is not None for i in process.item_ids)]
+    rows = []
+    spaces = [(entry, ("counted", process.id))] + [
+        (item, ("answered", item_id)) for item_id, item in zip(process.item_ids, entry["items"])
+    ]
+    for space, variable in spaces:
+        shown = space["groups"]
+        figures = [("all", "all")] if "others" in space else []
+        figures += [(d, n) for d in ("profession", "relationship") for n in shown[d]]
+        for dimension, name in figures:
+            rows.append({(p, variable): Fraction(1) for p in _universe(dimension, name, shown, people)})
+    return rows
+
+
 def check_report(report: dict, processes, respondents, rules) -> list[str]:
     """All anonymity problems of a report, checked against the raw inputs."""
     others = [r for r in respondents if r.role == "other"]
@@ -208,6 +236,7 @@ def check_report(report: dict, processes, respondents, rules) -> list[str]:
             problems += [f"{item_id}: {x}" for x in found]
             for members in sets:
                 rows.append({(answering[j], item_id): Fraction(1) for j in members})
+        rows += answered_rows(process, entry, others)
         people = sorted({p for row in rows for (p, _) in row})
         for group in exposed(rows, people, rules.k, allowed):
             problems.append(f"{process.id}: respondents {group} derivable by subtraction")

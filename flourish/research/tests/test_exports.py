@@ -28,7 +28,7 @@ def item_ids(version):
 
 
 def test_the_csv_has_the_documented_header(researcher_client, consented, model_version):
-    response = researcher_client.get(reverse("research:export", args=["csv"]))
+    response = researcher_client.post(reverse("research:export", args=["csv"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -40,7 +40,7 @@ def test_the_csv_has_the_documented_header(researcher_client, consented, model_v
 
 def test_the_sav_file_reads_back_with_value_and_variable_labels(researcher_client, consented, model_version,
                                                                  tmp_path):
-    response = researcher_client.get(reverse("research:export", args=["sav"]))
+    response = researcher_client.post(reverse("research:export", args=["sav"]))
     assert response.status_code == 200
     path = tmp_path / "data.sav"
     path.write_bytes(response.content)
@@ -54,7 +54,7 @@ def test_the_sav_file_reads_back_with_value_and_variable_labels(researcher_clien
 
 
 def test_the_parquet_file_reads_back_with_pyarrow(researcher_client, consented, model_version, tmp_path):
-    response = researcher_client.get(reverse("research:export", args=["parquet"]))
+    response = researcher_client.post(reverse("research:export", args=["parquet"]))
     path = tmp_path / "data.parquet"
     path.write_bytes(response.content)
     table = pq.read_table(path)
@@ -66,11 +66,11 @@ def test_the_parquet_file_reads_back_with_pyarrow(researcher_client, consented, 
 
 def test_an_empty_data_set_still_exports_in_every_format(researcher_client):
     for fmt in ("csv", "sav", "parquet"):
-        assert researcher_client.get(reverse("research:export", args=[fmt])).status_code == 200
+        assert researcher_client.post(reverse("research:export", args=[fmt])).status_code == 200
 
 
 def test_an_unknown_format_is_not_found(researcher_client):
-    assert researcher_client.get(reverse("research:export", args=["xlsx"])).status_code == 404
+    assert researcher_client.post(reverse("research:export", args=["xlsx"])).status_code == 404
 
 
 def test_the_command_line_exports_every_organisation_or_one(consented, outsider, model_version, tmp_path):

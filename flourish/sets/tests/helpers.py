@@ -14,6 +14,9 @@ LEADERS = [
     ("kwame@northgate.test", "Kwame", "Mensah", "Northgate Children's Centre"),
     ("ruth@eastfield.test", "Ruth", "Adler", "Eastfield Care Team"),
     ("dev@westway.test", "Dev", "Patel", "Westway Children's Centre"),
+    ("elin@southside.test", "Elin", "Hughes", "Southside Family Hub"),
+    ("femi@riverside.test", "Femi", "Adeyemi", "Riverside Children's Centre"),
+    ("grace@parkview.test", "Grace", "Owen", "Parkview Care Team"),
 ]
 
 
@@ -59,7 +62,7 @@ def run_cycle_to_close(learning_set, member):
     """One PAR cycle through every stage, straight through the actions."""
     version = learning_set.framework_version
     pids = [p["id"] for p in version.processes]
-    cycle = actions.start_cycle(learning_set, "How do we share one plan with a family?", pids[:2])
+    cycle = actions.start_par_cycle(learning_set, "How do we share one plan with a family?", pids[:2])
     actions.add_session(cycle, date=timezone.localdate(), agenda="Map the plans around a family",
                         notes="Most families have three plans.")
     actions.add_action(cycle, owner=member, text="Invite the health visiting lead", due=timezone.localdate())
@@ -68,5 +71,5 @@ def run_cycle_to_close(learning_set, member):
     actions.add_observation(cycle, author=member, date=timezone.localdate(),
                             text="The family did not have to tell their story twice.", process_ids=pids[1:2])
     cycle = actions.advance(cycle)
-    return actions.close(cycle, what_changed="Joint planning meetings in two centres.",
+    return actions.close_par_cycle(cycle, what_changed="Joint planning meetings in two centres.",
                          what_learnt="Relationships come before the template.", processes_bore_on=pids[:1])

@@ -71,6 +71,9 @@ def test_a_facilitator_runs_one_cycle_end_to_end(page, phone, facilitator, model
     page.get_by_role("link", name="Cohort view").click()
     expect(page.get_by_role("heading", name="Cohort view")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="Release the cohort view").click()
+    expect(page.get_by_text("The cohort view is released")).to_be_visible()
+    assert_accessible(page)
 
     sign_in(phone, member.user.email, personas.PASSWORD)
     for path in ("/sets/", f"/sets/{member.learning_set_id}/", f"/sets/{member.learning_set_id}/story/",

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from flourish.sets import actions, disclosure
-from flourish.sets.models import CohortRelease
+from flourish.disclosure.models import Release
+from flourish.sets import actions, cohort_release
 
 from .helpers import a_leader, join, new_set, released_report, self_assessment
 
@@ -60,7 +60,7 @@ def test_a_non_consenting_members_data_is_never_used(facilitator, learning_set, 
     row = cohort(learning_set)[model_version.processes[0]["id"]]
     assert row["self"] == {**row["self"], "score": 3.0, "n": 3}
     assert row["others"] is None  # only the non-consenting member has a report
-    assert not any(str(quiet.user_id) + ":" in entry for r in CohortRelease.objects.all() for entry in r.inputs)
+    assert not any(term[0] == f"leader:{quiet.user_id}" for r in Release.objects.all() for term in r.equation)
     # withdrawing consent removes a leader's data: the figure falls below k and goes
     actions.set_share_scores(learning_set.members.get(user=a_leader(0)), False)
     assert cohort(learning_set)[model_version.processes[0]["id"]]["self"] is None
@@ -77,7 +77,7 @@ def test_no_pair_of_figures_isolates_fewer_than_three_leaders(facilitator, learn
     self_assessment(late.user, model_version, 5)
     row = cohort(learning_set)[pid]
     assert (row["self"]["score"], row["self"]["n"], row["self"]["held"]) == (3.0, 3, True)
-    assert CohortRelease.objects.filter(key=f"self:{pid}").count() == 1
+    assert Release.objects.filter(key=f"self:{pid}").count() == 1
     # one member's new self-assessment would isolate their change: also held
     self_assessment(members[0].user, model_version, 1)
     assert cohort(learning_set)[pid]["self"]["n"] == 3
@@ -86,24 +86,20 @@ def test_no_pair_of_figures_isolates_fewer_than_three_leaders(facilitator, learn
     assert len({r["id"] for r in result["processes"]}) == len(result["processes"]) == len(model_version.processes)
 
 
-def test_the_disclosure_rules_as_pure_functions():
-    assert disclosure.mean_figure({"1:a": 3, "2:a": 4}) is None
-    assert disclosure.mean_figure({"1:a": 3, "2:a": 4, "3:a": 5, "4:a": None}) == {"score": 4.0, "n": 3}
-    assert disclosure.count_figure(["1", "2"]) is None and disclosure.count_figure(["1", "2", "3"]) == {"count": 3}
-    three, four = ["1:a", "2:a", "3:a"], ["1:a", "2:a", "3:a", "4:a"]
-    assert disclosure.isolates(three, four) and not disclosure.isolates(three, three)
-    assert not disclosure.isolates(three, ["4:a", "5:a", "6:a"])
-    assert disclosure.isolates(three, ["1:b", "2:a", "3:a"])  # one changed contribution
-    assert disclosure.decide(four, [three]).action == "hold"
-    assert disclosure.decide(three, [four, three]).action == "show"
-    assert disclosure.decide(["1:a", "2:a", "3:a", "4:a", "5:a", "6:a"], [three]).action == "release"
+def test_the_cohort_figures_as_pure_functions():
+    assert cohort_release.mean_figure({"1:a": 3, "2:a": 4}) is None
+    assert cohort_release.mean_figure({"1:a": 3, "2:a": 4, "3:a": 5, "4:a": None}) == {"score": 4.0, "n": 3}
+    assert cohort_release.count_figure(["1:p", "2:p"]) is None
+    assert cohort_release.count_figure(["1:p", "2:p", "3:p"]) == {"count": 3}
+    assert cohort_release.equation("self:think", ["2:self-9", "1:self-4"]).terms == (
+        ("leader:1", "self:think@self-4", 1), ("leader:2", "self:think@self-9", 1))
     with pytest.raises(ValueError):
-        disclosure.mean_figure({}, k=2)
+        cohort_release.mean_figure({}, k=2)
 
 
 def test_action_completion_is_shown_per_cycle(client, facilitator, learning_set, model_version):
     member = join(learning_set, a_leader(0))
-    cycle = actions.start_cycle(learning_set, "Q?", [model_version.processes[0]["id"]])
+    cycle = actions.start_par_cycle(learning_set, "Q?", [model_version.processes[0]["id"]])
     done = actions.add_action(cycle, owner=member, text="One")
     actions.add_action(cycle, owner=member, text="Two")
     actions.set_action_done(done, True)

@@ -19,7 +19,7 @@ from .helpers import a_leader, join, new_set, run_cycle_to_close
 def learning_set(facilitator, model_version):
     learning_set = new_set(facilitator, model_version)
     run_cycle_to_close(learning_set, join(learning_set, a_leader(0)))
-    actions.start_cycle(learning_set, "What helps people raise a worry early?", [model_version.processes[3]["id"]])
+    actions.start_par_cycle(learning_set, "What helps people raise a worry early?", [model_version.processes[3]["id"]])
     return learning_set
 
 

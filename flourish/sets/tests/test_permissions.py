@@ -16,7 +16,7 @@ def learning_set(facilitator, model_version):
 
 @pytest.fixture
 def cycle(learning_set, model_version):
-    return actions.start_cycle(learning_set, "Q?", [model_version.processes[0]["id"]])
+    return actions.start_par_cycle(learning_set, "Q?", [model_version.processes[0]["id"]])
 
 
 def read_urls(learning_set):

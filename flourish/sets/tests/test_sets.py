@@ -114,18 +114,18 @@ def test_a_facilitator_runs_one_par_cycle_through_every_stage(client, learning_s
     # a closed cycle's record no longer changes, and the next cycle can start
     with pytest.raises(actions.NotAllowed):
         actions.add_session(cycle, date=cycle.closed_at.date(), agenda="late")
-    assert actions.start_cycle(learning_set, "Next question?", pids[2:3]).number == 2
+    assert actions.start_par_cycle(learning_set, "Next question?", pids[2:3]).number == 2
 
 
 def test_only_one_cycle_runs_at_a_time(learning_set, model_version):
-    actions.start_cycle(learning_set, "First?", [model_version.processes[0]["id"]])
+    actions.start_par_cycle(learning_set, "First?", [model_version.processes[0]["id"]])
     with pytest.raises(actions.NotAllowed, match="Close the current cycle"):
-        actions.start_cycle(learning_set, "Second?", [model_version.processes[0]["id"]])
+        actions.start_par_cycle(learning_set, "Second?", [model_version.processes[0]["id"]])
 
 
 def test_a_member_adds_observations_and_updates_only_their_own_actions(client, learning_set, model_version):
     first, second = join(learning_set, a_leader(0)), join(learning_set, a_leader(1))
-    cycle = actions.start_cycle(learning_set, "Q?", [model_version.processes[0]["id"]])
+    cycle = actions.start_par_cycle(learning_set, "Q?", [model_version.processes[0]["id"]])
     mine = actions.add_action(cycle, owner=first, text="Mine")
     theirs = actions.add_action(cycle, owner=second, text="Theirs")
     client.force_login(first.user)
@@ -143,7 +143,7 @@ def test_a_member_adds_observations_and_updates_only_their_own_actions(client, l
 def test_the_story_page_tells_the_cycles_in_order(client, learning_set, facilitator, model_version):
     member = join(learning_set, a_leader(0))
     run_cycle_to_close(learning_set, member)
-    actions.start_cycle(learning_set, "What helps people raise a worry early?", [model_version.processes[2]["id"]])
+    actions.start_par_cycle(learning_set, "What helps people raise a worry early?", [model_version.processes[2]["id"]])
     client.force_login(member.user)
     text = client.get(reverse("sets:story", args=[learning_set.pk])).content.decode()
     names = [p["name"] for p in model_version.processes]

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from flourish.accounts.models import Organisation
 from flourish.core.management_utils import fail, write_output
-from flourish.research import dataset
+from flourish.research import actions, dataset
 
 
 class Command(BaseCommand):
@@ -36,7 +36,9 @@ class Command(BaseCommand):
                 fail(f"No organisation is called {organisation!r}.")
             organisations = found
         ds = dataset.build(organisations)
-        write_output(dataset.export(ds, fmt), output, self.stdout)
+        write_output(actions.export_dataset(organisations, None, fmt), output, self.stdout)
+        for note in ds.notes:
+            self.stderr.write(note, style_func=lambda text: text)
         self.stderr.write(
             f"Wrote {len(ds.rows)} rows ({ds.count('other')} rater responses, {ds.count('self')} "
             f"self-assessments) to {output}.",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisclosureConfig(AppConfig):
+    name = "flourish.disclosure"
+    verbose_name = "Disclosure ledger"

@@ -1,0 +1,28 @@
+"""What an audience has been shown, as the pure ledger reads it."""
+
+from flourish.lib.ledger import Figure
+
+from .models import Release
+
+
+def releases_to(audience: str, subject: str | None = None):
+    releases = Release.objects.filter(audience=audience)
+    return releases.filter(subject=subject) if subject is not None else releases
+
+
+def shown_to(audience: str, subject: str | None = None) -> tuple[list[Figure], set[str]]:
+    """(every figure released to the audience, respondents whose rows they were shown)."""
+    figures: list[Figure] = []
+    known: set[str] = set()
+    for release in releases_to(audience, subject):
+        if release.equation:
+            figures.append(Figure.from_json(release.equation))
+        known.update(release.rows_of)
+    return figures, known
+
+
+def latest_by_key(audience: str, subject: str) -> dict[str, Release]:
+    latest: dict[str, Release] = {}
+    for release in releases_to(audience, subject).order_by("key", "-released_at", "-pk"):
+        latest.setdefault(release.key, release)
+    return latest

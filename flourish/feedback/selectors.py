@@ -1,0 +1,36 @@
+"""What other apps may read of 360° feedback (sets, research): released figures and the
+consented answers, never the models directly."""
+
+from .models import Cycle, Response, Status
+
+
+def latest_released_report(leader, framework):
+    """The leader's latest cycle with a released report in this framework, or None."""
+    return (Cycle.objects.filter(leader=leader, report__isnull=False, framework_version__framework=framework)
+            .order_by("-released_at", "-pk").first())
+
+
+def cycles_led_by(user):
+    if not user.is_authenticated:
+        return Cycle.objects.none()
+    return Cycle.objects.filter(leader=user).select_related(
+        "framework_version__framework", "organisation"
+    ).order_by("-created", "-pk")
+
+
+def closed_responses(organisations=None):
+    """Every submitted response of a closed cycle whose rater was not withdrawn, with its
+    cycle (consented or not: the research export needs the refusers to audit against)."""
+    responses = Response.objects.filter(
+        submitted_at__isnull=False, rater__revoked_at__isnull=True, rater__cycle__status=Status.CLOSED,
+    ).select_related("rater__cycle__framework_version__framework", "rater__cycle__organisation")
+    if organisations is not None:
+        responses = responses.filter(rater__cycle__organisation__in=organisations)
+    return responses.order_by("rater__cycle_id", "pk")
+
+
+def report_inputs(cycle):
+    """(processes, rules) the cycle's report was built with (flourish.lib.report types)."""
+    from .reporting import processes_of, rules_of
+
+    return processes_of(cycle.framework_version), rules_of(cycle)
