@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assist migrate demo bench lock check-deploy clean
+.PHONY: run serve test install assist migrate demo bench lock check-deploy clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: migrate
 
 run: demo
 	$(BIN)/flourish runserver 127.0.0.1:8000
+
+# The production web server (gunicorn) on 127.0.0.1:8000; see docs/deploy.md.
+serve: migrate
+	$(BIN)/flourish serve
 
 test: install assist
 	$(BIN)/pytest
