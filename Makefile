@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assist migrate demo bench lock check-deploy clean gates mutation
+.PHONY: run serve test install assist migrate demo bench lock check-deploy clean gates mutation
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: migrate
 # The web server and a job worker beside it (emails, reports, PDFs); Ctrl-C stops both.
 run: demo
 	$(BIN)/flourish run 127.0.0.1:8000
+
+# The production web server (gunicorn) on 127.0.0.1:8000; see docs/deploy.md.
+serve: migrate
+	$(BIN)/flourish serve
 
 test: install assist
 	$(BIN)/pytest

@@ -207,7 +207,9 @@ def table(kind: str, results: dict) -> list[str]:
     met = submit >= 0.5 * floor and errors == 0 and results["lost"] == 0
     lines += ["", f"Journeys the server confirmed (thank-you page): "
               f"{results['journey']['journeys_finished']}; of them stored as submitted: {results['stored']}; "
-              f"lost: {results['lost']}.  ",
+              f"lost: {results['lost']}"
+              + (" (no journey finished in the window: the check had nothing to check)" if not
+                 results["journey"]["journeys_finished"] else "") + ".  ",
               f"Target: rater submit >= 0.5x the floor, zero errors, zero lost: **{'met' if met else 'NOT met'}** "
               f"(submit {submit:.1f} requests/s = {submit / floor:.2f}x the floor's {floor:.1f}; {errors} errors; "
               f"{results['lost']} lost)."]
