@@ -98,8 +98,8 @@ class Respondent:
 
 @dataclass(frozen=True)
 class Rules:
-    k: int = 3
-    comment_k: int = 3
+    k: int = disclosure.MIN_K
+    comment_k: int = disclosure.MIN_K
     gap_margin: float = 0.5
     show_line_manager: bool = False
 
