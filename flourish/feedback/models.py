@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from flourish.accounts.models import Organisation
 from flourish.frameworks.models import FrameworkVersion
+from flourish.lib.disclosure import MIN_K
 from flourish.selfassess.models import SelfAssessment
 
 DEFAULT_GROUPS = [
@@ -57,8 +58,9 @@ class Cycle(models.Model):
     closes_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     professional_groups = models.JSONField(default=default_groups)
-    min_group_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(3)])
-    min_comments = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(3)])
+    # This cycle's k (never below the one anonymity minimum, flourish.lib.disclosure.MIN_K).
+    min_group_size = models.PositiveSmallIntegerField(default=MIN_K, validators=[MinValueValidator(MIN_K)])
+    min_comments = models.PositiveSmallIntegerField(default=MIN_K, validators=[MinValueValidator(MIN_K)])
     gap_margin = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
     self_assessment = models.OneToOneField(
         SelfAssessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="cycle"
@@ -85,7 +87,7 @@ class Cycle(models.Model):
     class Meta:
         ordering = ["-created"]
         constraints = [
-            models.CheckConstraint(condition=Q(min_group_size__gte=3), name="k_at_least_three"),
+            models.CheckConstraint(condition=Q(min_group_size__gte=MIN_K), name="k_at_least_three"),
             models.CheckConstraint(condition=Q(min_comments__gte=3), name="comment_k_at_least_three"),
         ]
 

@@ -10,6 +10,11 @@ def latest_released_report(leader, framework):
             .order_by("-released_at", "-pk").first())
 
 
+def response_of(rater):
+    """The rater's answers (submitted or draft), or None."""
+    return Response.objects.filter(rater=rater).first()
+
+
 def cycles_led_by(user):
     if not user.is_authenticated:
         return Cycle.objects.none()

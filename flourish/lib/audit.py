@@ -236,9 +236,10 @@ def equations_joint(
                 names.setdefault(variable, len(names))
             entry = tuple(sorted((names[v], c) for v, c in terms))
             signature.setdefault(person, []).append((e, entry))
-    groups: dict[tuple[object, ...], list[int]] = {}
+    Signature = tuple[tuple[tuple[int, tuple[tuple[int, int], ...]], ...], int, bool]
+    groups: dict[Signature, list[int]] = {}
     for person in sorted(signature):
-        key = (tuple(signature[person]), len(local[person]), person in allowed)
+        key: Signature = (tuple(signature[person]), len(local[person]), person in allowed)
         groups.setdefault(key, []).append(person)
     # Big cells (never part of a candidate) first, so that pivots go there first.
     ordered = sorted(groups.items(), key=lambda kv: (len(kv[1]) < k, -len(kv[1]), kv[1][0]))
@@ -246,7 +247,7 @@ def equations_joint(
     first_col: list[int] = []
     for c, (key, _) in enumerate(ordered):
         first_col.append(len(col_cell))
-        col_cell.extend([c] * int(key[1]))  # type: ignore[call-overload]
+        col_cell.extend([c] * key[1])
     matrix = np.zeros((len(equations), len(col_cell)), dtype=object)
     for c, (_, people) in enumerate(ordered):
         for e, entry in signature[people[0]]:

@@ -57,7 +57,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from flourish.lib.audit import IntArray, Joint, equations_joint
+from flourish.lib.audit import Equation, IntArray, Joint, equations_joint
 
 MIN_K = 3
 OTHER_RATERS = "Other raters"
@@ -165,12 +165,12 @@ def _pool(
     return named, frozenset(pool)
 
 
-def _figures(members: Sequence[Member], k: int, state: _State):
+def _figures(members: Sequence[Member], k: int, state: _State) -> list[tuple[FigureKey, frozenset[int]]]:
     """The candidate figures of one space for the current state: list of (key, member set)."""
     everyone = frozenset(range(len(members)))
     line_manager = frozenset(i for i, m in enumerate(members) if m.shown_as_line_manager)
     show_lm = bool(line_manager) and not state.line_manager_hidden
-    figures: list[tuple[tuple, frozenset[int]]] = []
+    figures: list[tuple[FigureKey, frozenset[int]]] = []
     if not state.everyone_hidden and len(everyone) >= k:
         figures.append((_ALL, everyone))
     if show_lm:
@@ -204,13 +204,13 @@ def _figures(members: Sequence[Member], k: int, state: _State):
     return figures
 
 
-def _removal_order(figures: Sequence[tuple[int, tuple, frozenset[int]]]) -> list[int]:
+def _removal_order(figures: Sequence[JointFigure]) -> list[int]:
     """Indices of joint figures (space, key, members), least informative first: item-level
     group figures, then process-level group figures (space 0), then "all others" (items
     before the process); within those, relationship pool, relationship groups, the line
     manager, profession pool, profession groups, smallest first."""
 
-    def order_key(index: int):
+    def order_key(index: int) -> tuple[int | str, ...]:
         space, key, group = figures[index]
         level = 1 if space == 0 else 0
         if key == _ALL:
@@ -305,7 +305,7 @@ def _answered_joint(raters: Sequence[Rater], figures: Sequence[JointFigure], k: 
     figure n = sum of answered[r, i] over its universe, process figure n = sum of
     counted[r]. These variables are disjoint from the answers' values, so V is the direct
     sum of the two blocks and a set is exposed in the union iff it is in one block."""
-    equations = [
+    equations: list[Equation] = [
         {(r, figure[0]): 1 for r in _universe(figure, raters, figures)} for figure in figures
     ]
     allowed = frozenset(r for r, rater in enumerate(raters) if rater.shown_as_line_manager)
@@ -336,9 +336,9 @@ def _decide_spaces(
         for space in spaces
     ]
     states = [_State() for _ in spaces]
-    cache: dict[int, list] = {}
+    cache: dict[int, list[JointFigure]] = {}
     while True:
-        figures = []
+        figures: list[JointFigure] = []
         for s, space in enumerate(spaces):
             if s not in cache:
                 cache[s] = [
@@ -358,17 +358,17 @@ def _decide_spaces(
             break
         target = min(exposed, key=lambda s: (sum(joint.sizes[c] for c in s), sorted(s)))
         victim = joint.victim(target, _removal_order(figures))
-        space, key, _ = figures[victim]
-        state = states[space]
+        victim_space, key, _ = figures[victim]
+        state = states[victim_space]
         if key == _ALL:
             state.everyone_hidden = True
         elif key == _LM:
             state.line_manager_hidden = True
         elif key[1] is None:
-            state.pool_hidden[key[0]] = True
+            state.pool_hidden[str(key[0])] = True
         else:
-            state.hidden[key[0]].add(key[1])
-        del cache[space]
+            state.hidden[str(key[0])].add(str(key[1]))
+        del cache[victim_space]
 
     def disclosure(s: int) -> Disclosure:
         everyone = line_manager = None
@@ -380,7 +380,7 @@ def _decide_spaces(
             elif key == _LM:
                 line_manager = group
             else:
-                named[key[0]][OTHER_RATERS if key[1] is None else key[1]] = group
+                named[str(key[0])][OTHER_RATERS if key[1] is None else str(key[1])] = group
         if line_manager is not None:
             named[RELATIONSHIP][LINE_MANAGER] = line_manager
         shown_profession = {n for n in named[PROFESSION] if n != OTHER_RATERS}

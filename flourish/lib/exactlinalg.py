@@ -93,11 +93,11 @@ def _rref_np(matrix: np.ndarray) -> tuple[np.ndarray, list[int]]:
 def rref_any(matrix: np.ndarray) -> tuple[list[list[int]] | np.ndarray, list[int], bool]:
     """RREF of an integer matrix: (rows, pivots, rows_are_int64)."""
     try:
-        rows, pivots = _rref_np(matrix)
-        return rows, pivots, True
+        native, pivots = _rref_np(matrix)
+        return native, pivots, True
     except _Overflow:
-        rows, pivots = _rref(matrix.tolist(), matrix.shape[1])
-        return rows, pivots, False
+        exact, pivots = _rref(matrix.tolist(), matrix.shape[1])
+        return exact, pivots, False
 
 
 def left_null_usage(matrix: np.ndarray, keep_columns: np.ndarray) -> tuple[int, np.ndarray]:

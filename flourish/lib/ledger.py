@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from flourish.lib.audit import equations_joint
+from flourish.lib.audit import Equation, equations_joint
 from flourish.lib.disclosure import check_minimum
 
 Term = tuple[str, str, int]  # (respondent key, variable, integer coefficient)
@@ -115,7 +115,7 @@ def exposed(
     for block in _blocks(reduced):
         people = sorted({r for f in block for r in f.respondents})
         index = {r: i for i, r in enumerate(people)}
-        equations = [{(index[r], v): c for r, v, c in f.terms} for f in block]
+        equations: list[Equation] = [{(index[r], v): c for r, v, c in f.terms} for f in block]
         joint = equations_joint(equations, frozenset(index[r] for r in allowed_set if r in index), k)
         for cells in joint.exposed(first_only=first_only):
             found.append(frozenset(people[i] for i in joint.people(cells)))

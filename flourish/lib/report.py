@@ -37,12 +37,15 @@ import math
 from dataclasses import dataclass, field
 from statistics import fmean
 from types import MappingProxyType
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from flourish.lib import disclosure
 from flourish.lib.disclosure import OTHER_RATERS, PROFESSION, RELATIONSHIP
 from flourish.lib.ledger import Figure
 from flourish.lib.scoring import gap_kind, reach, respondent_process_score
+
+V = TypeVar("V")
+Json = dict[str, Any]  # the published report is plain JSON
 
 SELF = "self"
 OTHER = "other"
@@ -50,7 +53,7 @@ MAIN = "main"
 BORDERLINE = "borderline"
 
 
-def _frozen_mapping(value: Mapping) -> Mapping:
+def _frozen_mapping(value: Mapping[str, V]) -> Mapping[str, V]:
     return MappingProxyType(dict(value))
 
 
@@ -61,7 +64,7 @@ class Process:
     kind: str  # 'main' | 'borderline'
     item_ids: tuple[str, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in (MAIN, BORDERLINE):
             raise ValueError(f"process {self.id!r}: kind must be 'main' or 'borderline', got {self.kind!r}")
         object.__setattr__(self, "item_ids", tuple(self.item_ids))
@@ -80,7 +83,7 @@ class Respondent:
     comments: Mapping[str, str] = field(default_factory=dict)
     line_manager_consented: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.role not in (SELF, OTHER):
             raise ValueError(f"role must be 'self' or 'other', got {self.role!r}")
         for item, value in self.answers.items():
@@ -95,12 +98,12 @@ class Respondent:
 
 @dataclass(frozen=True)
 class Rules:
-    k: int = 3
-    comment_k: int = 3
+    k: int = disclosure.MIN_K
+    comment_k: int = disclosure.MIN_K
     gap_margin: float = 0.5
     show_line_manager: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         disclosure.check_minimum("k", self.k)
         disclosure.check_minimum("comment_k", self.comment_k)
         if isinstance(self.gap_margin, bool) or not isinstance(self.gap_margin, (int, float)) or self.gap_margin < 0:
@@ -112,25 +115,25 @@ def enough_others(respondents: Sequence[Respondent], rules: Rules = Rules()) -> 
     return sum(1 for r in respondents if r.role == OTHER) >= rules.k
 
 
-def _figure(values: Mapping[int, float], members: frozenset[int]) -> dict:
+def _figure(values: Mapping[int, float], members: frozenset[int]) -> Json:
     # Sorted: the float sum must not depend on the order raters were given in.
     return {"score": fmean(sorted(values[i] for i in members)), "n": len(members)}
 
 
-def _gap(self_value: float | None, others: dict | None, margin: float) -> dict | None:
+def _gap(self_value: float | None, others: Json | None, margin: float) -> Json | None:
     if self_value is None or others is None:
         return None
     difference = self_value - others["score"]
     return {"difference": difference, "kind": gap_kind(self_value, others["score"], margin)}
 
 
-def _space(decision: disclosure.Disclosure, values: Mapping[int, float]) -> tuple[dict, list[float]]:
+def _space(decision: disclosure.Disclosure, values: Mapping[int, float]) -> tuple[Json, list[float]]:
     """The shown figures of one space: (figures dict, shown professional-group scores).
     `values` maps a rater index (as in the decision) to their value in this space."""
-    out: dict = {}
+    out: Json = {}
     if decision.everyone is not None:
         out["others"] = _figure(values, decision.everyone)
-    groups: dict = {PROFESSION: {}, RELATIONSHIP: {}}
+    groups: Json = {PROFESSION: {}, RELATIONSHIP: {}}
     for dimension, named in ((PROFESSION, decision.profession), (RELATIONSHIP, decision.relationship)):
         # Named groups in name order, the pool last: a stable order unrelated to input order.
         for name in sorted(n for n in named if n != OTHER_RATERS):
@@ -154,7 +157,7 @@ def build_report(
     *,
     importance: Mapping[str, int] | None = None,
     salt: bytes | str,
-) -> dict:
+) -> Json:
     """Build the disclosure-safe report of one closed cycle (see the module docstring).
 
     `salt` keys the comment shuffle: use a value fixed for the released report version
@@ -186,7 +189,7 @@ def build_report(
     groups_withheld = False
     out_processes = []
     for process in processes:
-        entry: dict = {"id": process.id, "name": process.name, "kind": process.kind}
+        entry: Json = {"id": process.id, "name": process.name, "kind": process.kind}
         self_score = None
         if me is not None:
             self_score = respondent_process_score([me.answers.get(i) for i in process.item_ids])
@@ -228,15 +231,15 @@ def build_report(
 
         items = []
         for position, item_id in enumerate(process.item_ids):
-            item: dict = {"id": item_id}
+            item: Json = {"id": item_id}
             self_value = me.answers.get(item_id) if me is not None else None
             if self_value is not None:
                 item["self"] = self_value
-            answers = {
-                index: values[position]
-                for index, (_, values, _) in enumerate(raters)
-                if values[position] is not None
-            }
+            answers: dict[int, float] = {}
+            for index, (_, values, _) in enumerate(raters):
+                answer = values[position]
+                if answer is not None:
+                    answers[index] = answer
             item_decision = decision.items[position]
             item_figures, _ = _space(item_decision, answers)
             groups_withheld |= item_decision.withheld

@@ -13,8 +13,8 @@ from django.http import Http404
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
-from flourish.feedback.models import Cycle
-from flourish.selfassess.models import SelfAssessment
+from flourish.feedback.selectors import cycles_led_by
+from flourish.selfassess.selectors import completed_by
 
 from .models import ModelTestRun
 
@@ -50,30 +50,29 @@ def get_run_for_researcher(user, pk) -> ModelTestRun:
 
 def own_self_assessments(user):
     """A leader's completed self-assessments (the ones they may share for research)."""
-    if not user.is_authenticated:
-        return SelfAssessment.objects.none()
-    return SelfAssessment.objects.filter(leader=user, completed__isnull=False).select_related(
-        "framework_version__framework", "organisation"
-    ).order_by("-completed", "-pk")
+    return completed_by(user)
 
 
 def own_cycles(user):
-    if not user.is_authenticated:
-        return Cycle.objects.none()
-    return Cycle.objects.filter(leader=user).select_related(
-        "framework_version__framework", "organisation"
-    ).order_by("-created", "-pk")
+    return cycles_led_by(user)
 
 
-def get_own_self_assessment(user, pk) -> SelfAssessment:
+def _pk(value):
     try:
-        return own_self_assessments(user).get(pk=pk)
-    except (SelfAssessment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such self-assessment.") from None
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such choice.") from None
 
 
-def get_own_cycle(user, pk) -> Cycle:
-    try:
-        return own_cycles(user).get(pk=pk)
-    except (Cycle.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such cycle.") from None
+def get_own_self_assessment(user, pk):
+    found = own_self_assessments(user).filter(pk=_pk(pk)).first()
+    if found is None:
+        raise Http404("No such self-assessment.")
+    return found
+
+
+def get_own_cycle(user, pk):
+    found = own_cycles(user).filter(pk=_pk(pk)).first()
+    if found is None:
+        raise Http404("No such cycle.")
+    return found

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from flourish.feedback.ratelimits import limit_rater_links
 
-from flourish.feedback.models import Response
 from flourish.feedback.permissions import get_rater_for_token
+from flourish.feedback.selectors import response_of
 
 from . import actions, charts, dataset, modeltests
 from .permissions import (
@@ -36,7 +36,7 @@ def rater_consent(request, token):
     """A rater's own choice, from their personal link: works while the cycle is open and
     after it closes (a withdrawn link still lets them withdraw consent)."""
     rater = get_rater_for_token(token)
-    response = Response.objects.filter(rater=rater).first()
+    response = response_of(rater)
     if request.method == "POST" and response is not None:
         share = request.POST.get("share") == "yes"
         try:

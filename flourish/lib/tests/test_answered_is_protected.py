@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 
-from flourish.lib.report import Process, Respondent, Rules, build_report
+from hypothesis import given
+
+from flourish.lib.ledger import exposed as ledger_exposed
+from flourish.lib.report import Process, Respondent, Rules, build_report, report_equations
 from flourish.lib.tests.leakcheck import answered_rows, check_report, exposed
+from flourish.lib.tests.test_disclosure_properties import PROCESSES, SETTINGS, cycle
 
 CARE = Process("care", "Caring", "main", ("c1", "c2", "c3", "c4"))
 
@@ -45,3 +49,19 @@ def test_answered_choices_of_a_big_group_stay_hidden_when_only_the_whole_n_is_sh
     rows = answered_rows(CARE, report["processes"][0], people)
     assert rows and exposed(rows, list(range(5)), 3, set()) == []
     assert check_report(report, [CARE], people, Rules()) == []
+
+
+
+@SETTINGS
+@given(cycle())
+def test_what_a_report_gives_away_as_ledger_equations_exposes_nobody(data):
+    """The report's equations (values and n's) are the ledger's view of a released report;
+    the ledger's audit must agree with the report's own decision."""
+    people, rules = data
+    others = [r for r in people if r.role == "other"]
+    keys = [f"R{j}" for j in range(len(others))]
+    managers = {f"R{j}" for j, r in enumerate(others) if r.relationship == "line manager"}
+    lm_shown = rules.show_line_manager and managers and all(
+        r.line_manager_consented for r in others if r.relationship == "line manager")
+    equations = report_equations(PROCESSES, people, keys, rules)
+    assert ledger_exposed(equations, rules.k, allowed=managers if lm_shown else ()) == []
