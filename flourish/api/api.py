@@ -14,11 +14,14 @@ from pydantic import Field
 from flourish.accounts.permissions import leader_organisations
 from flourish.frameworks.actions import default_framework_slug
 from flourish.frameworks.permissions import frameworks_for, get_version_for_user
+from flourish.frameworks.selectors import latest_versions
 from flourish.frameworks.serialise import framework_json
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
-from .models import ApiToken, hash_token
+from flourish.core.tokens import hash_token
+
+from .models import ApiToken
 
 
 class TokenAuth(HttpBearer):
@@ -98,11 +101,8 @@ class FrameworkSummary(Schema):
 @api.get("/frameworks", response=list[FrameworkSummary], tags=["frameworks"])
 def list_frameworks(request):
     """Frameworks you can use: published ones and your organisations' own."""
-    return [
-        {"slug": f.slug, "name": f.name, "version": f.latest().version}
-        for f in frameworks_for(request.user).prefetch_related("versions")
-        if f.latest()
-    ]
+    return [{"slug": v.framework.slug, "name": v.framework.name, "version": v.version}
+            for v in latest_versions(frameworks_for(request.user)).order_by("framework__name", "framework__slug")]
 
 
 @api.get("/frameworks/{slug}", response={200: dict, 404: Message}, tags=["frameworks"])

@@ -4,9 +4,8 @@ even learn that the object exists. (A journal entry the leader shared with an
 action-learning set is shown to the set by the sets app, through
 `entries_shared_with_set`, after it has checked the reader's membership.)"""
 
-from django.http import Http404
-
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 
 from .models import Action, JournalEntry, Plan, Review
 
@@ -20,26 +19,17 @@ def plans_for(user):
 
 
 def get_plan_for_user(user, pk) -> Plan:
-    try:
-        return plans_for(user).get(pk=pk)
-    except (Plan.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such plan.") from None
+    return get_or_404(plans_for(user), "plan", pk=pk)
 
 
 def get_action_for_user(user, plan_pk, action_pk) -> Action:
     plan = get_plan_for_user(user, plan_pk)
-    try:
-        return Action.objects.select_related("goal__plan").get(goal__plan=plan, pk=action_pk)
-    except (Action.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such action.") from None
+    return get_or_404(Action.objects.select_related("goal__plan"), "action", goal__plan=plan, pk=action_pk)
 
 
 def get_review_for_user(user, plan_pk, review_pk) -> Review:
     plan = get_plan_for_user(user, plan_pk)
-    try:
-        return plan.reviews.get(pk=review_pk)
-    except (Review.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such review.") from None
+    return get_or_404(plan.reviews.all(), "review", pk=review_pk)
 
 
 def entries_for(user):
@@ -51,10 +41,7 @@ def entries_for(user):
 
 
 def get_entry_for_user(user, pk) -> JournalEntry:
-    try:
-        return entries_for(user).get(pk=pk)
-    except (JournalEntry.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such journal entry.") from None
+    return get_or_404(entries_for(user), "journal entry", pk=pk)
 
 
 def entries_shared_with_set(set_id):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
+from flourish.core.forms import SingleChoiceField
 
 from . import exchange
 from .actions import NotAllowed
@@ -31,7 +32,7 @@ def _check_size(file, limit: int):
 
 
 class ImportProjectForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label="Organisation", empty_label=None)
+    organisation = SingleChoiceField(label="Organisation")
     name = forms.CharField(label="Name of the new project", required=False, max_length=exchange.PROJECT_NAME_MAX,
                            help_text="Leave empty to use the name in the file.")
     file = forms.FileField(label="REFI-QDA project file (.qdpx)",
@@ -41,9 +42,6 @@ class ImportProjectForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
-            self.fields["organisation"].widget = forms.HiddenInput()
 
     def clean_file(self):
         return _check_size(self.cleaned_data["file"], MAX_QDPX)

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 
 from .models import Code, Coding, MemberRole, Memo, Project, ProjectMember, Source, Speaker
 
@@ -27,10 +28,7 @@ def can_create_projects(user) -> bool:
 
 
 def _get(queryset, pk, what):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No such {what}.") from None
+    return get_or_404(queryset, what, pk=pk)
 
 
 def get_project_for_user(user, pk, lead: bool = False) -> tuple[Project, ProjectMember]:

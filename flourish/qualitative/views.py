@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
-from flourish.frameworks.models import FrameworkVersion
 from flourish.frameworks.permissions import frameworks_for
+from flourish.frameworks.selectors import latest_versions
 
 from . import actions
 from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
@@ -45,11 +45,8 @@ def uploaded(file) -> tuple[str, bytes]:
 # --- projects -------------------------------------------------------------------------------
 
 def _project_form(request, data=None):
-    latest = [f.latest().pk for f in frameworks_for(request.user) if f.latest()]
-    return ProjectForm(
-        data, organisations=organisations_for(request.user, Role.RESEARCHER),
-        versions=FrameworkVersion.objects.filter(pk__in=latest).select_related("framework"),
-    )
+    return ProjectForm(data, organisations=organisations_for(request.user, Role.RESEARCHER),
+                       versions=latest_versions(frameworks_for(request.user)))
 
 
 @login_required
