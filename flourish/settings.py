@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "flourish.research",
     "flourish.qualitative",
     "flourish.api",
+    # Builds the demo organisation from every app above; nothing depends on it.
+    "flourish.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
