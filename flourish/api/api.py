@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -19,19 +18,18 @@ from flourish.frameworks.serialise import framework_json
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
-from flourish.core.tokens import hash_token
-
-from .models import ApiToken
+from . import actions
+from .permissions import user_for_token
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active:
+        user, found = user_for_token(token)
+        if user is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
-        request.user = found.user
-        return found.user
+        actions.record_use(found)  # at most once an hour per token (see actions.USE_RECORDED_EVERY)
+        request.user = user
+        return user
 
 
 api = NinjaAPI(
