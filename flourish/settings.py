@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "flourish.rights",
+    # Builds the demo organisation from every app above; nothing depends on it.
+    "flourish.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

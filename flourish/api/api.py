@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -14,21 +13,23 @@ from pydantic import Field
 from flourish.accounts.permissions import leader_organisations
 from flourish.frameworks.actions import default_framework_slug
 from flourish.frameworks.permissions import frameworks_for, get_version_for_user
+from flourish.frameworks.selectors import latest_versions
 from flourish.frameworks.serialise import framework_json
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
-from .models import ApiToken, hash_token
+from . import actions
+from .permissions import user_for_token
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active:
+        user, found = user_for_token(token)
+        if user is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
-        request.user = found.user
-        return found.user
+        actions.record_use(found)  # at most once an hour per token (see actions.USE_RECORDED_EVERY)
+        request.user = user
+        return user
 
 
 api = NinjaAPI(
@@ -98,11 +99,8 @@ class FrameworkSummary(Schema):
 @api.get("/frameworks", response=list[FrameworkSummary], tags=["frameworks"])
 def list_frameworks(request):
     """Frameworks you can use: published ones and your organisations' own."""
-    return [
-        {"slug": f.slug, "name": f.name, "version": f.latest().version}
-        for f in frameworks_for(request.user).prefetch_related("versions")
-        if f.latest()
-    ]
+    return [{"slug": v.framework.slug, "name": v.framework.name, "version": v.version}
+            for v in latest_versions(frameworks_for(request.user)).order_by("framework__name", "framework__slug")]
 
 
 @api.get("/frameworks/{slug}", response={200: dict, 404: Message}, tags=["frameworks"])

@@ -1,12 +1,9 @@
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+from flourish.core.tokens import hash_token
 
 
 class ApiToken(models.Model):

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from . import actions
 from .api import api
-from .models import ApiToken
+from .permissions import get_token_for_user
 
 
 def docs(request):
@@ -21,8 +22,8 @@ def docs(request):
 @login_required
 @require_POST
 def create_token(request):
-    name = request.POST.get("name", "").strip()[:100] or "API token"
-    _, raw = ApiToken.issue(request.user, name)
+    token, raw = actions.issue_token(request.user, request.POST.get("name", ""))
+    name = token.name
     messages.success(request, f"Your new token “{name}” is {raw} — copy it now: it will not be shown again.")
     return redirect("account")
 
@@ -30,7 +31,7 @@ def create_token(request):
 @login_required
 @require_POST
 def revoke_token(request, pk):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    token.delete()
+    token = get_token_for_user(request.user, pk)
+    actions.revoke_token(token)
     messages.success(request, f"The token “{token.name}” no longer works.")
     return redirect("account")

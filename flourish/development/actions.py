@@ -14,7 +14,8 @@ from flourish.feedback.models import Cycle
 from flourish.jobs.mail import queue_mail
 from flourish.selfassess.models import SelfAssessment
 
-from .models import MAX_PROCESSES, Action, ActionStatus, Goal, JournalEntry, Plan, ProgressNote, Review
+from .models import MAX_PROCESSES, ActionStatus, Goal, JournalEntry, Plan, ProgressNote, Review
+from .models import Action as PlanAction
 
 REMIND_DAYS = 2  # a review is reminded once, when it is due within this many days
 
@@ -74,7 +75,7 @@ def set_goal(plan, process_id: str, text: str) -> Goal:
 
 
 @transaction.atomic
-def add_action(plan, process_id: str, *, due_on, text: str = "", practice: str = "") -> Action:
+def add_action(plan, process_id: str, *, due_on, text: str = "", practice: str = "") -> PlanAction:
     """An action under the process's goal; `practice` must be one of the framework's
     practices for the process. Without text of its own, the practice is the text."""
     goal = Goal.objects.filter(plan=plan, process_id=process_id).first()
@@ -90,30 +91,30 @@ def add_action(plan, process_id: str, *, due_on, text: str = "", practice: str =
         raise NotAllowed("Choose a practice or write your own action.")
     if due_on is None:
         raise NotAllowed("Give the action a date.")
-    return Action.objects.create(goal=goal, text=text, practice=practice, due_on=due_on)
+    return PlanAction.objects.create(goal=goal, text=text, practice=practice, due_on=due_on)
 
 
 @transaction.atomic
-def set_action_status(action, status: str) -> Action:
+def set_action_status(step, status: str) -> PlanAction:
     if status not in ActionStatus.values:
         raise NotAllowed(f"Unknown status {status!r}.")
     # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
-    action = Action.objects.select_for_update().get(pk=action.pk)
-    action.status = status
-    action.done_at = timezone.now() if status == ActionStatus.DONE else None
-    action.save(update_fields=["status", "done_at"])
-    return action
+    step = PlanAction.objects.select_for_update().get(pk=step.pk)
+    step.status = status
+    step.done_at = timezone.now() if status == ActionStatus.DONE else None
+    step.save(update_fields=["status", "done_at"])
+    return step
 
 
 @transaction.atomic
-def add_progress_note(action, text: str, written_on=None) -> ProgressNote:
+def add_progress_note(step, text: str, written_on=None) -> ProgressNote:
     text = required(text, "what happened, or what shows your progress", verb="Write")
     written_on = written_on or timezone.localdate()
     if written_on > timezone.localdate():
         raise NotAllowed("A progress note cannot be dated in the future.")
-    note = ProgressNote.objects.create(action=action, text=text, written_on=written_on)
-    if action.status == ActionStatus.PLANNED:
-        Action.objects.filter(pk=action.pk).update(status=ActionStatus.IN_PROGRESS)
+    note = ProgressNote.objects.create(action=step, text=text, written_on=written_on)
+    if step.status == ActionStatus.PLANNED:
+        PlanAction.objects.filter(pk=step.pk).update(status=ActionStatus.IN_PROGRESS)
     return note
 
 
@@ -206,11 +207,11 @@ def delete_entry(entry) -> None:
 
 
 @transaction.atomic
-def share_with_set(entry, set_id) -> JournalEntry:
+def share_with_set(entry, learning_set) -> JournalEntry:
     """Share an entry with one action-learning set (None stops sharing). The sets app
     calls this after checking that the entry's leader belongs to the set."""
-    entry.shared_set_id = set_id
-    entry.save(update_fields=["shared_set_id", "updated"])
+    entry.shared_set = learning_set
+    entry.save(update_fields=["shared_set", "updated"])
     return entry
 
 

@@ -1,6 +1,6 @@
 """Demo data for development: a plan from the leader's latest self-assessment and three
 journal entries. Running it again changes nothing that is already there. Called from
-flourish/core/demo.py; no process names in code (positions and the framework's own
+flourish/demo/organisation.py; no process names in code (positions and the framework's own
 practices are used)."""
 
 from datetime import timedelta

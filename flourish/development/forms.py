@@ -3,6 +3,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from flourish.core.forms import SingleChoiceField
+
 from .models import MAX_PROCESSES, ActionStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -118,7 +120,7 @@ class ReviewDoneForm(forms.Form):
 
 
 class JournalEntryForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
+    organisation = SingleChoiceField(label="Organisation")
     written_on = forms.DateField(label="Date", widget=DATE, required=False)
     title = forms.CharField(label="Title", max_length=200,
                             error_messages={"required": "Give the entry a title"})
@@ -132,15 +134,15 @@ class JournalEntryForm(forms.Form):
         help_text="Choose “Suggest tags” and Flourish ticks the processes your words match. Change them as you wish.",
     )
 
-    def __init__(self, *args, processes, organisations, **kwargs):
+    def __init__(self, *args, processes, organisations, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["processes"].choices = [(p["id"], p["name"]) for p in processes]
         self.fields["organisation"].queryset = organisations
         self.initial.setdefault("written_on", timezone.localdate())
-        if not self.initial.get("organisation") and organisations.exists():
-            self.initial["organisation"] = organisations.first().pk
-        # A leader of one organisation is not asked which one.
-        self.fields["organisation"].required = organisations.count() > 1
+        # A leader of one organisation is not asked which one, and an entry stays where it was written.
+        if editing:
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["organisation"].required = not self.fields["organisation"].widget.is_hidden
 
     def clean_organisation(self):
         return self.cleaned_data.get("organisation") or self.fields["organisation"].queryset.first()

@@ -61,7 +61,7 @@ def _entry_page(request, *, entry=None):
     if entry is None and (version is None or not organisations.exists()):
         messages.error(request, "Only a leader can keep a reflective journal here.")
         return redirect("development:journal")
-    kwargs = {"processes": version.processes, "organisations": organisations}
+    kwargs = {"processes": version.processes, "organisations": organisations, "editing": entry is not None}
     suggested, error = None, None
     if request.method == "POST" and "suggest" in request.POST:
         suggested = tagging.suggest(request.POST.get("text", ""), version.processes)
@@ -102,8 +102,6 @@ def _entry_page(request, *, entry=None):
             for s in suggested or []
         }),
         "suggested_none": suggested == [],
-        "show_organisation": entry is None and organisations.count() > 1,
-        "default_organisation": organisations.first(),
     }, status=400 if error or form.errors else 200)
 
 

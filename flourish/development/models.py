@@ -155,9 +155,8 @@ class Review(models.Model):
 class JournalEntry(models.Model):
     """A private reflection, tagged with the processes it is about. Only its leader ever
     reads it, unless they share it with one of their action-learning sets
-    (`shared_set_id`, set by `actions.share_with_set`, which the sets app calls after
-    checking membership; an id rather than a foreign key so this app does not depend
-    on the sets app's migrations)."""
+    (`shared_set`, set by `actions.share_with_set`, which the sets app calls after
+    checking membership). Deleting the set stops the sharing, not the entry."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     leader = models.ForeignKey(
@@ -170,7 +169,8 @@ class JournalEntry(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField()
     processes = models.JSONField(default=list, blank=True)  # process ids (tags)
-    shared_set_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    shared_set = models.ForeignKey("sets.LearningSet", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="shared_journal_entries")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -4,10 +4,10 @@ system fonts, its own print stylesheet, nothing fetched from the network."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .presenters import plan_context
+
 
 def render_print_html(plan) -> str:
-    from .views import plan_context
-
     return render_to_string("development/plan_print.html", {**plan_context(plan), "printed": timezone.localdate()})
 
 

@@ -7,18 +7,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from flourish.feedback.permissions import readable_reports
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
 from . import actions, progress, suggestions
 from .forms import (
     ActionForm, ChooseProcessesForm, GoalForm, ProgressNoteForm, ReviewDoneForm, ReviewForm, StatusForm, with_hints,
 )
-from .permissions import get_action_for_user, get_plan_for_user, get_review_for_user, plans_for
-
-
-def _own_cycles(user):
-    return readable_reports(user).filter(leader=user, report__isnull=False)
+from .permissions import (
+    get_action_for_user, get_own_report_cycle_for_user, get_plan_for_user, get_review_for_user, own_report_cycles,
+    plans_for,
+)
+from .presenters import plan_context
 
 
 @login_required
@@ -26,7 +25,7 @@ def index(request):
     return render(request, "development/index.html", {
         "plans": plans_for(request.user),
         "assessments": self_assessments_for(request.user).filter(completed__isnull=False),
-        "cycles": _own_cycles(request.user),
+        "cycles": own_report_cycles(request.user),
     })
 
 
@@ -37,10 +36,7 @@ def _source(request, value: str):
     if kind == "selfassessment":
         return get_self_assessment_for_user(request.user, pk)
     if kind == "cycle":
-        try:
-            return _own_cycles(request.user).get(pk=pk)
-        except (ValueError, TypeError, _own_cycles(request.user).model.DoesNotExist):
-            raise Http404("No such report.") from None
+        return get_own_report_cycle_for_user(request.user, pk)
     raise Http404("Choose what to plan from.")
 
 
@@ -81,32 +77,6 @@ def new_plan(request):
         "is_cycle": hasattr(source, "report"),
         "rules": {"important": suggestions.IMPORTANT, "low": suggestions.LOW, "reach": suggestions.REACH},
     }, status=400 if form.errors or error else 200)
-
-
-def plan_context(plan, *, bound=None) -> dict:
-    """Everything the plan page (and its PDF) shows. `bound` replaces one form with a
-    submitted one that has errors: {(kind, process_id): form}."""
-    bound = bound or {}
-    goals = {g.process_id: g for g in plan.goals.prefetch_related("actions__notes")}
-    sections = []
-    for process in plan.plan_processes():
-        goal = goals.get(process["id"])
-        key = process["id"]
-        sections.append({
-            "process": process,
-            "goal": goal,
-            "actions": list(goal.actions.all()) if goal else [],
-            "goal_form": bound.get(("goal", key)) or GoalForm(
-                process=process, initial={"text": goal.text if goal else ""}),
-            "action_form": bound.get(("action", key)) or ActionForm(process=process),
-        })
-    return {
-        "plan": plan,
-        "sections": sections,
-        "reviews": list(plan.reviews.all()),
-        "review_form": bound.get(("review", None)) or ReviewForm(),
-        "comparison": progress.before_after(plan),
-    }
 
 
 def _plan_page(request, plan, *, bound=None, error=None):
@@ -166,30 +136,30 @@ def add_action(request, pk, process_id):
 
 @login_required
 def action_detail(request, pk, action_pk):
-    action = get_action_for_user(request.user, pk, action_pk)
-    plan = action.goal.plan
-    note_form, status_form, error = ProgressNoteForm(), StatusForm(initial={"status": action.status}), None
+    step = get_action_for_user(request.user, pk, action_pk)
+    plan = step.goal.plan
+    note_form, status_form, error = ProgressNoteForm(), StatusForm(initial={"status": step.status}), None
     if request.method == "POST":
         try:
             if "status" in request.POST:
                 status_form = StatusForm(request.POST)
                 if status_form.is_valid():
-                    actions.set_action_status(action, status_form.cleaned_data["status"])
+                    actions.set_action_status(step, status_form.cleaned_data["status"])
                     messages.success(request, "The action's status is saved.")
-                    return redirect("development:action", pk=plan.pk, action_pk=action.pk)
+                    return redirect("development:action", pk=plan.pk, action_pk=step.pk)
             else:
                 note_form = ProgressNoteForm(request.POST)
                 if note_form.is_valid():
-                    actions.add_progress_note(action, note_form.cleaned_data["text"],
+                    actions.add_progress_note(step, note_form.cleaned_data["text"],
                                               note_form.cleaned_data["written_on"])
                     messages.success(request, "Your progress note is saved.")
-                    return redirect("development:action", pk=plan.pk, action_pk=action.pk)
+                    return redirect("development:action", pk=plan.pk, action_pk=step.pk)
         except actions.NotAllowed as problem:
             error = str(problem)
     failed = bool(error or note_form.errors or status_form.errors)
     return render(request, "development/action.html", {
-        "plan": plan, "action": action, "process": plan.framework_version.process(action.goal.process_id),
-        "notes": action.notes.all(), "note_form": note_form, "status_form": status_form, "error": error,
+        "plan": plan, "action": step, "process": plan.framework_version.process(step.goal.process_id),
+        "notes": step.notes.all(), "note_form": note_form, "status_form": status_form, "error": error,
         "form": note_form if note_form.errors else status_form,
     }, status=400 if failed else 200)
 

@@ -2,6 +2,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 
 from .models import Framework, FrameworkVersion
 
@@ -14,10 +15,7 @@ def frameworks_for(user) -> QuerySet[Framework]:
 
 
 def get_framework_for_user(user, slug: str) -> Framework:
-    try:
-        return frameworks_for(user).get(slug=slug)
-    except Framework.DoesNotExist:
-        raise Http404("No such framework.") from None
+    return get_or_404(frameworks_for(user), "framework", slug=slug)
 
 
 def get_version_for_user(user, slug: str, version: int | None = None) -> FrameworkVersion:

@@ -20,8 +20,6 @@ from .models import (
 ATTRIBUTE_MAX = 200  # characters in an attribute name or value
 
 
-
-
 # --- projects and members -------------------------------------------------------------------
 
 @transaction.atomic
@@ -32,6 +30,9 @@ def create_project(user, organisation, name: str, framework_version=None, descri
         raise NotAllowed(f"{organisation} already has a project called “{name}”. Choose another name.")
     project = Project.objects.create(organisation=organisation, name=name, description=description.strip(),
                                      framework_version=framework_version, unit_kind=unit_kind, created_by=user)
+    # The shared layers exist from the start, so that reading them never writes.
+    Coder.objects.bulk_create([Coder(project=project, kind=CoderKind.CONSENSUS, name="Consensus"),
+                               Coder(project=project, kind=CoderKind.ASSISTANT, name="Assistant")])
     if user is not None:
         _add_member(project, user, MemberRole.LEAD)
     if framework_version is not None:
@@ -44,16 +45,13 @@ def seed_codebook(project, framework_version) -> list[Code]:
 
 
 def _add_member(project, user, role) -> ProjectMember:
+    """The membership and the person's own coding layer, made together when they join (a
+    member who left and comes back finds their old layer), so no page has to make one."""
     member = ProjectMember.objects.create(project=project, user=user, role=role)
-    person_layer(project, user)
-    return member
-
-
-def person_layer(project, user) -> Coder:
-    coder, _ = Coder.objects.get_or_create(
+    Coder.objects.get_or_create(
         project=project, user=user, defaults={"kind": CoderKind.PERSON, "name": user.get_full_name() or user.email}
     )
-    return coder
+    return member
 
 
 @transaction.atomic
@@ -294,7 +292,9 @@ def turn_span(source, index: int) -> tuple[int, int]:
     return (body if body < end else start), end
 
 
-def code_turn(coder, source, index: int, codes, user=None) -> list[Coding]:
+def add_code_to_turn(coder, source, index: int, codes, user=None) -> list[Coding]:
+    """Add `codes` over one whole turn, keeping the codes already there (`set_turn_codes`
+    replaces them)."""
     start, end = turn_span(source, index)
     return apply_codes(coder, source, start, end, codes, user=user)
 

@@ -1,7 +1,8 @@
 """Agreement between coders, its downloads, and adjudication onto the consensus layer.
 
-Opening the agreement or adjudication page shows other people's coding, so it counts as the
-member choosing to compare (`actions.choose_to_compare`), which the method note reports.
+The agreement and adjudication pages show other people's coding, so a member still coding
+blind is first asked to choose to compare (a POST to `compare`, `actions.choose_to_compare`),
+which the method note reports.
 Anyone in the project may read these pages; only leads adjudicate (404 for coders).
 """
 
@@ -16,12 +17,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import actions, adjudication, analysis
+from . import actions, actions_adjudication, analysis
 from .models import Adjudication, CoderKind, UnitKind
-from .permissions import get_code, get_source
-from .views import page, project_for
+from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
+from .presenters import compare_first, page
 
 BOOTSTRAP, SEED = 1000, 0
 CONFIDENCE = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]
@@ -133,9 +135,22 @@ def _query(request) -> str:
 
 
 @login_required
-def agreement(request, pk):
-    project, member, layer = project_for(request, pk)
+@require_POST
+def compare(request, pk):
+    """The member chooses to see the other layers; back to the page that asked (in this project)."""
+    project, _, layer = get_workbench_for_user(request.user, pk)
     actions.choose_to_compare(layer)
+    wanted = request.POST.get("next", "")
+    inside = reverse("qualitative:project", args=[project.pk])
+    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) and wanted.startswith(inside)
+    return redirect(wanted if safe else reverse("qualitative:agreement", args=[project.pk]))
+
+
+@login_required
+def agreement(request, pk):
+    project, member, layer = get_workbench_for_user(request.user, pk)
+    if not has_chosen_to_compare(layer):
+        return compare_first(request, project, member, "agreement")
     form = _form(request, project)
     report, problem = _run(form, project)
     return page(request, "qualitative/agreement.html", project, member, "agreement", {
@@ -148,10 +163,11 @@ def agreement(request, pk):
 
 @login_required
 def agreement_download(request, pk, fmt):
-    project, _, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     if fmt not in ("json", "csv"):
         raise Http404("No such format.")
-    actions.choose_to_compare(layer)
+    if not has_chosen_to_compare(layer):
+        return compare_first(request, project, member, "agreement")
     report, problem = _run(_form(request, project), project)
     if report is None:
         return HttpResponse(problem or "Choose at least two coders, a source and a code.", status=400,
@@ -177,8 +193,9 @@ def agreement_download(request, pk, fmt):
 
 @login_required
 def adjudication_page(request, pk):
-    project, member, layer = project_for(request, pk)
-    actions.choose_to_compare(layer)
+    project, member, layer = get_workbench_for_user(request.user, pk)
+    if not has_chosen_to_compare(layer):
+        return compare_first(request, project, member, "adjudication")
     form = _form(request, project, only=("coders", "unit"))
     report, problem = _run(form, project, bootstrap=0)
     decisions = {(a.source_id, a.code_id, a.start, a.end): a
@@ -210,11 +227,11 @@ def _int(value) -> int:
 @login_required
 @require_POST
 def adjudicate(request, pk):
-    project, _, _ = project_for(request, pk, lead=True)
+    project, _, _ = get_workbench_for_user(request.user, pk, lead=True)
     source, code = get_source(project, request.POST.get("source")), get_code(project, request.POST.get("code"))
     applies = request.POST.get("applies") == "yes"
     try:
-        adjudication.decide(project, request.user, source, code, _int(request.POST.get("start")),
+        actions_adjudication.decide(project, request.user, source, code, _int(request.POST.get("start")),
                             _int(request.POST.get("end")), applies, request.POST.get("note", ""))
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))
@@ -227,9 +244,9 @@ def adjudicate(request, pk):
 @login_required
 @require_POST
 def accept_agreements(request, pk):
-    project, _, _ = project_for(request, pk, lead=True)
+    project, _, _ = get_workbench_for_user(request.user, pk, lead=True)
     try:
-        added = adjudication.accept_agreements(project, request.user, [_int(c) for c in request.POST.getlist("coders")],
+        added = actions_adjudication.accept_agreements(project, request.user, [_int(c) for c in request.POST.getlist("coders")],
                                                request.POST.get("unit") or None)
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))

@@ -10,13 +10,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import actions
+from . import actions, actions_assist
 from . import jobs as assist_jobs
 from .assist import scoring
 from .assist import suggest as assist
 from .models import CoderKind, MemberRole, UnitKind
-from .permissions import get_project_for_user
-from .views import page
+from .permissions import get_project_for_user, get_suggestion
+from .presenters import page
 
 PER_PAGE = 50
 METHOD_LABELS = {
@@ -90,9 +90,9 @@ def run(request, pk):
 @require_POST
 def accept(request, pk, coding_pk):
     project, member = get_project_for_user(request.user, pk)
-    suggestion = assist.get_suggestion(project, coding_pk)
+    suggestion = get_suggestion(project, coding_pk)
     try:
-        assist.accept(suggestion, request.user)
+        actions_assist.accept(suggestion, request.user)
     except actions.NotAllowed as error:
         messages.error(request, str(error))
     else:
@@ -104,9 +104,9 @@ def accept(request, pk, coding_pk):
 @require_POST
 def reject(request, pk, coding_pk):
     project, member = get_project_for_user(request.user, pk)
-    suggestion = assist.get_suggestion(project, coding_pk)
+    suggestion = get_suggestion(project, coding_pk)
     try:
-        assist.reject(suggestion, request.user)
+        actions_assist.reject(suggestion, request.user)
     except actions.NotAllowed as error:
         messages.error(request, str(error))
     else:

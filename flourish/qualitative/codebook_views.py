@@ -1,74 +1,25 @@
 """Pages for the codebook (a tree of codes; framework codes stand for the model's processes)
 and for memos on the project, codes, sources and the user's own codings."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import actions, codebook as guidance
+from . import actions, codebook as guidance, selectors
 from .forms import AddCodeForm, CodeForm, MemoForm
-from .models import MemberRole
-from .permissions import get_code, get_memo, get_own_coding, get_source
-from .views import page, project_for
-
-
-# --- the codebook's shape, shared with the coding page ----------------------------------------
-
-def process_names(project) -> dict[str, str]:
-    version = project.framework_version
-    return {p["id"]: p["name"] for p in version.processes} if version else {}
-
-
-def code_tree(project, codes=None) -> list[dict]:
-    """Codes as nested nodes {"code", "depth", "level" (of its heading), "process" (the name
-    of the process it stands for), "children"}, in codebook order."""
-    codes = list(project.codes.all() if codes is None else codes)
-    names = process_names(project)
-    children = defaultdict(list)
-    for code in codes:
-        children[code.parent_id].append(code)
-
-    def nodes(parent_id, depth):
-        return [{"code": c, "depth": depth, "level": min(2 + depth, 6),
-                 "process": names.get(c.process_id, c.process_id), "children": nodes(c.pk, depth + 1)}
-                for c in children[parent_id]]
-    return nodes(None, 0)
-
-
-def code_rows(project, codes=None) -> list[tuple]:
-    """The tree flattened depth first: (code, depth)."""
-    rows = []
-
-    def walk(nodes):
-        for node in nodes:
-            rows.append((node["code"], node["depth"]))
-            walk(node["children"])
-    walk(code_tree(project, codes))
-    return rows
-
-
-def provenance(project) -> str:
-    version = project.framework_version
-    return guidance.guidance(version.slug).get("provenance", "") if version else ""
-
-
-def can_edit_code(user, member, code) -> bool:
-    """Leads edit every code; a coder edits the emergent codes they added."""
-    return member.role == MemberRole.LEAD or (not code.is_framework and code.created_by_id == user.pk)
+from .permissions import (
+    can_edit_code, get_code, get_editable_code, get_own_coding, get_own_memo, get_source, get_workbench_for_user,
+    visible_memos,
+)
+from .presenters import code_tree, page, process_names, provenance
 
 
 # --- codebook -------------------------------------------------------------------------------
 
 def _codebook_page(request, project, member, layer, form=None, status=200):
-    # Only the user's own codings are counted: the others' stay unseen (blind coding).
-    codes = project.codes.annotate(n_mine=Count("codings", filter=Q(codings__coder=layer), distinct=True),
-                                   n_memos=Count("memos", distinct=True))
+    codes = selectors.codes_with_counts(project, layer)
     if form is None:
         wanted = request.GET.get("parent", "")
         parent = project.codes.filter(pk=wanted).first() if wanted.isdigit() else None
@@ -82,7 +33,7 @@ def _codebook_page(request, project, member, layer, form=None, status=200):
 
 @login_required
 def codebook(request, pk):
-    project, member, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     if request.method != "POST":
         return _codebook_page(request, project, member, layer)
     form = AddCodeForm(request.POST, codes=project.codes.all())
@@ -115,12 +66,10 @@ def _code_page(request, project, member, code, form=None, status=200):
 
 @login_required
 def code(request, pk, code_pk):
-    project, member, _ = project_for(request, pk)
-    found = get_code(project, code_pk)
+    project, member, _ = get_workbench_for_user(request.user, pk)
     if request.method != "POST":
-        return _code_page(request, project, member, found)
-    if not can_edit_code(request.user, member, found):
-        raise Http404("No such code.")
+        return _code_page(request, project, member, get_code(project, code_pk))
+    found = get_editable_code(request.user, project, member, code_pk)
     form = CodeForm(request.POST)
     if form.is_valid():
         try:
@@ -137,10 +86,8 @@ def code(request, pk, code_pk):
 @login_required
 @require_POST
 def delete_code(request, pk, code_pk):
-    project, member, _ = project_for(request, pk)
-    found = get_code(project, code_pk)
-    if not can_edit_code(request.user, member, found):
-        raise Http404("No such code.")
+    project, member, _ = get_workbench_for_user(request.user, pk)
+    found = get_editable_code(request.user, project, member, code_pk)
     try:
         actions.delete_code(found)
     except actions.NotAllowed as problem:
@@ -169,11 +116,6 @@ def _target(request, project, layer, query):
     return None, None
 
 
-def visible_memos(project, layer):
-    return project.memos.filter(Q(coding__isnull=True) | Q(coding__coder=layer)).select_related(
-        "author", "code", "source", "coding__code", "coding__source")
-
-
 def memos_url(project, memo=None, kind=None, target=None) -> str:
     url = reverse("qualitative:memos", args=[project.pk])
     if memo is not None:
@@ -186,7 +128,7 @@ def memos_url(project, memo=None, kind=None, target=None) -> str:
 
 @login_required
 def memos(request, pk):
-    project, member, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     kind, target = _target(request, project, layer, request.GET)
     form = MemoForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -212,19 +154,10 @@ def memos(request, pk):
     }, status=400 if form.is_bound else 200)
 
 
-def _own_memo(request, project, memo_pk):
-    memo = get_memo(project, memo_pk)
-    if memo.author_id != request.user.pk:
-        raise Http404("No such memo.")
-    return memo
-
-
 @login_required
 def memo(request, pk, memo_pk):
-    project, member, layer = project_for(request, pk)
-    found = _own_memo(request, project, memo_pk)
-    if found.coding_id and found.coding.coder_id != layer.pk:
-        raise Http404("No such memo.")
+    project, member, layer = get_workbench_for_user(request.user, pk)
+    found = get_own_memo(request.user, project, layer, memo_pk)
     form = MemoForm(request.POST if request.method == "POST" else None,
                     initial={"name": found.name, "text": found.text})
     if form.is_bound and form.is_valid():
@@ -243,8 +176,8 @@ def memo(request, pk, memo_pk):
 @login_required
 @require_POST
 def delete_memo(request, pk, memo_pk):
-    project, _, _ = project_for(request, pk)
-    found = _own_memo(request, project, memo_pk)
+    project, _, layer = get_workbench_for_user(request.user, pk)
+    found = get_own_memo(request.user, project, layer, memo_pk)
     back = memos_url(project, memo=found)
     actions.delete_memo(found)
     messages.success(request, "Your memo is deleted.")

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_POST
 
 from . import actions
 from .forms import SelectionForm, TurnCodesForm
-from .permissions import get_own_coding, get_source
-from .views import page, project_for
-from .codebook_views import code_rows, process_names
+from .permissions import get_own_coding, get_source, get_workbench_for_user
+from .presenters import code_rows, page, process_names
 
 
 def coding_url(project, source, number=None) -> str:
@@ -86,14 +85,14 @@ def _coding_page(request, project, member, layer, source, selection_form=None, s
 
 @login_required
 def coding(request, pk, source_pk):
-    project, member, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     return _coding_page(request, project, member, layer, get_source(project, source_pk))
 
 
 @login_required
 @require_POST
-def code_turn(request, pk, source_pk, number):
-    project, _, layer = project_for(request, pk)
+def set_turn_codes(request, pk, source_pk, number):
+    project, _, layer = get_workbench_for_user(request.user, pk)
     source = get_source(project, source_pk)
     if not 1 <= number <= len(source.turns):
         raise Http404("No such turn.")
@@ -116,7 +115,7 @@ def code_turn(request, pk, source_pk, number):
 @login_required
 @require_POST
 def apply_codes(request, pk, source_pk):
-    project, member, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     source = get_source(project, source_pk)
     form = SelectionForm(request.POST, prefix="selection", codes=project.codes.all())
     if form.is_valid():
@@ -143,7 +142,7 @@ def apply_codes(request, pk, source_pk):
 @login_required
 @require_POST
 def remove_coding(request, pk, coding_pk):
-    project, _, layer = project_for(request, pk)
+    project, _, layer = get_workbench_for_user(request.user, pk)
     found = get_own_coding(project, layer, coding_pk)
     source, name = found.source, found.code.name
     actions.remove_coding(found)

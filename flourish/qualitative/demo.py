@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flourish.accounts.models import Membership, Role, User
 
-from . import actions
+from . import actions, selectors
 from .models import MemberRole, Project
 
 NAME = "Leading integration: interviews and PAR (demo)"
@@ -70,7 +70,7 @@ def create(organisation, researcher, framework_version, password: str) -> Projec
     codes = {c.process_id: c for c in project.codes.all()}
     for name, definition in EMERGENT.items():
         codes[name] = actions.add_code(project, researcher, name, definition=definition)
-    layers = [actions.person_layer(project, researcher), actions.person_layer(project, second)]
+    layers = [selectors.person_layer(project, researcher), selectors.person_layer(project, second)]
     for filename, (attributes, turns) in SOURCES.items():
         source, = actions.import_sources(project, researcher, [(filename, (DATA / filename).read_bytes())],
                                          attributes)
@@ -90,7 +90,7 @@ def create(organisation, researcher, framework_version, password: str) -> Projec
 def _adjudicate(project, lead, layers) -> None:
     """Agreed units go into the consensus layer; the lead settles the first few
     disagreements and leaves the rest for the demo's visitor."""
-    from . import adjudication, analysis
+    from . import actions_adjudication as adjudication, analysis
 
     adjudication.accept_agreements(project, lead, layers)
     report = analysis.project_agreement(project, coders=layers, bootstrap_samples=0)

@@ -14,12 +14,14 @@ from django.views.decorators.http import require_POST
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
+from flourish.core.forms import SingleChoiceField
 
-from . import exchange
+from . import actions_exchange, exchange
 from . import jobs as qualitative_jobs
 from .actions import NotAllowed
 from .models import MemberRole
-from .views import page, project_for
+from .permissions import get_workbench_for_user, may_download_project
+from .presenters import page
 
 MAX_QDPX = 200 * 1024 * 1024
 MAX_QDC = 10 * 1024 * 1024
@@ -32,7 +34,7 @@ def _check_size(file, limit: int):
 
 
 class ImportProjectForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label="Organisation", empty_label=None)
+    organisation = SingleChoiceField(label="Organisation")
     name = forms.CharField(label="Name of the new project", required=False, max_length=exchange.PROJECT_NAME_MAX,
                            help_text="Leave empty to use the name in the file.")
     file = forms.FileField(label="REFI-QDA project file (.qdpx)",
@@ -42,9 +44,6 @@ class ImportProjectForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
-            self.fields["organisation"].widget = forms.HiddenInput()
 
     def clean_file(self):
         return _check_size(self.cleaned_data["file"], MAX_QDPX)
@@ -58,16 +57,12 @@ class ImportCodebookForm(forms.Form):
         return _check_size(self.cleaned_data["file"], MAX_QDC)
 
 
-def _may_download_project(member, layer) -> bool:
-    return member.role == MemberRole.LEAD or layer.compared_at is not None
-
-
 def _exchange_page(request, project, member, layer, status=200, **context):
     is_lead = member.role == MemberRole.LEAD
     if is_lead and "form" not in context:
         context["form"] = ImportCodebookForm()
     return page(request, "qualitative/exchange.html", project, member, "exchange", {
-        "stale": len(exchange.stale_codings(project)), "may_download": _may_download_project(member, layer),
+        "stale": len(exchange.stale_codings(project)), "may_download": may_download_project(member, layer),
         **context,
     }, status=status)
 
@@ -85,7 +80,7 @@ def import_qdpx(request):
                                                      request.user, data["name"])
             return redirect("jobs:progress", job_id=job.pk)
         try:
-            project, report = exchange.import_qdpx(data["file"].read(), data["organisation"], request.user,
+            project, report = actions_exchange.import_qdpx(data["file"].read(), data["organisation"], request.user,
                                                    data["name"])
         except exchange.FileUnreadable as problem:
             form.add_error("file", str(problem))
@@ -99,17 +94,17 @@ def import_qdpx(request):
 
 @login_required
 def exchange_page(request, pk):
-    return _exchange_page(request, *project_for(request, pk))
+    return _exchange_page(request, *get_workbench_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
 def import_qdc(request, pk):
-    project, member, layer = project_for(request, pk, lead=True)
+    project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     form = ImportCodebookForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            made, report = exchange.import_qdc(form.cleaned_data["file"].read(), project, request.user)
+            made, report = actions_exchange.import_qdc(form.cleaned_data["file"].read(), project, request.user)
         except NotAllowed as problem:
             form.add_error("file", str(problem))
         else:
@@ -132,8 +127,8 @@ def _exported(request, project, member, layer, make):
 
 @login_required
 def export_qdpx(request, pk):
-    project, member, layer = project_for(request, pk)
-    if not _may_download_project(member, layer):
+    project, member, layer = get_workbench_for_user(request.user, pk)
+    if not may_download_project(member, layer):
         raise Http404("No such file.")
     data = _exported(request, project, member, layer, exchange.export_qdpx)
     return data if isinstance(data, HttpResponse) else _download(data, project, "qdpx", "application/zip")
@@ -141,6 +136,6 @@ def export_qdpx(request, pk):
 
 @login_required
 def export_qdc(request, pk):
-    project, member, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     data = _exported(request, project, member, layer, exchange.export_qdc)
     return data if isinstance(data, HttpResponse) else _download(data, project, "qdc", "application/xml")

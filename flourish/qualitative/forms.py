@@ -5,6 +5,8 @@ import re
 
 from django import forms
 
+from flourish.core.forms import SingleChoiceField
+
 from .models import MemberRole, UnitKind
 
 MAX_UPLOAD_FILES = 50
@@ -63,7 +65,7 @@ class ProjectForm(forms.Form):
                            help_text="For example, “Leading integration: Riverside interviews 2026”")
     description = forms.CharField(label="Description (optional)", required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
+    organisation = SingleChoiceField(label="Organisation")
     framework = forms.ChoiceField(label="Start the codebook from", widget=forms.RadioSelect,
                                   help_text="One code per process of the model, with coding guidance. "
                                             "You can add your own codes either way.")

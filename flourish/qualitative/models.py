@@ -58,13 +58,12 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
+    # Both layers are made with the project (`actions.create_project`), so these only read.
     def consensus(self) -> "Coder":
-        coder, _ = self.coders.get_or_create(kind=CoderKind.CONSENSUS, defaults={"name": "Consensus"})
-        return coder
+        return self.coders.get(kind=CoderKind.CONSENSUS)
 
     def assistant(self) -> "Coder":
-        coder, _ = self.coders.get_or_create(kind=CoderKind.ASSISTANT, defaults={"name": "Assistant"})
-        return coder
+        return self.coders.get(kind=CoderKind.ASSISTANT)
 
 
 class MemberRole(models.TextChoices):

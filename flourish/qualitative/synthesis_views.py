@@ -1,18 +1,19 @@
 """One coding layer's synthesis, the model check, and quotations for a paper.
 
-Which layer: the one chosen (`?layer=`), else the consensus layer when it has codings and the
-member has already chosen to compare, else their own. Looking at any layer but one's own
-counts as choosing to compare (`actions.choose_to_compare`), so nobody is shown others'
-coding while still coding blind without choosing to.
+Which layer: `permissions.choose_layer` (the one chosen with `?layer=`, else the consensus
+layer when it has codings and the member has already chosen to compare, else their own).
+Any layer but one's own waits until the member has chosen to compare (a POST to `compare`),
+so nobody is shown others' coding while still coding blind.
 """
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
-from . import actions, analysis, quotations
+from . import analysis, quotations
 from .models import CoderKind, UnitKind
-from .views import page, project_for
+from .permissions import choose_layer, get_workbench_for_user, has_chosen_to_compare
+from .presenters import compare_first, page
 
 QUOTES_ON_PAGE = 10  # per code; the exports have them all
 
@@ -34,22 +35,6 @@ class LayerForm(forms.Form):
         self.fields["leave_out"].choices = [(s.name, s.name) for s in project.speakers.all()]
 
 
-def choose_layer(request, project, own):
-    """The layer to show (see the module docstring); 404 for a layer of another project."""
-    chosen = request.GET.get("layer")
-    if chosen:
-        layer = project.coders.filter(pk=chosen).first() if chosen.isdigit() else None
-        if layer is None:
-            raise Http404("No such coding layer.")
-    else:
-        consensus = project.coders.filter(kind=CoderKind.CONSENSUS).first()
-        ready = consensus is not None and own.compared_at is not None and consensus.codings.exists()
-        layer = consensus if ready else own
-    if layer.pk != own.pk:
-        actions.choose_to_compare(own)
-    return layer
-
-
 def _unit(request, project) -> str:
     unit = request.GET.get("unit") or project.unit_kind
     if unit not in analysis.UNIT_KINDS:
@@ -65,14 +50,22 @@ def _leave_out(request, project) -> list[str]:
 
 
 def _choices(request, pk):
-    project, member, own = project_for(request, pk)
-    layer, unit, leave_out = choose_layer(request, project, own), _unit(request, project), _leave_out(request, project)
+    """(project, member, layer, unit, leave_out, form), or a response asking a blind coder to
+    choose to compare before another layer is shown."""
+    project, member, own = get_workbench_for_user(request.user, pk)
+    layer = choose_layer(project, own, request.GET.get("layer"))
+    if layer.pk != own.pk and not has_chosen_to_compare(own):
+        return compare_first(request, project, member, "synthesis")
+    unit, leave_out = _unit(request, project), _leave_out(request, project)
     return project, member, layer, unit, leave_out, LayerForm(project, layer, unit, leave_out)
 
 
 @login_required
 def synthesis(request, pk):
-    project, member, layer, unit, leave_out, form = _choices(request, pk)
+    choices = _choices(request, pk)
+    if isinstance(choices, HttpResponse):
+        return choices
+    project, member, layer, unit, leave_out, form = choices
     quotes = quotations.by_code(quotations.quotations(project, layer))
     for group in quotes:
         group["more"] = max(0, len(group["quotes"]) - QUOTES_ON_PAGE)
@@ -85,7 +78,10 @@ def synthesis(request, pk):
 
 @login_required
 def model_check(request, pk):
-    project, member, layer, unit, leave_out, form = _choices(request, pk)
+    choices = _choices(request, pk)
+    if isinstance(choices, HttpResponse):
+        return choices
+    project, member, layer, unit, leave_out, form = choices
     return page(request, "qualitative/model_check.html", project, member, "model_check", {
         "form": form, "layer": layer, "data": analysis.layer_model_check(project, layer, unit, leave_out=leave_out),
         "leave_out": leave_out,
@@ -94,7 +90,10 @@ def model_check(request, pk):
 
 @login_required
 def quotations_export(request, pk, fmt):
-    project, _, layer, _, _, _ = _choices(request, pk)
+    choices = _choices(request, pk)
+    if isinstance(choices, HttpResponse):
+        return choices
+    project, _, layer, _, _, _ = choices
     if fmt not in quotations.FORMATS:
         raise Http404("No such format.")
     codes = [c for c in project.codes.filter(pk__in=[v for v in request.GET.getlist("codes") if v.isdigit()])]

@@ -29,10 +29,11 @@ urlpatterns = [
     path("<int:pk>/memos/<int:memo_pk>/delete/", codebook_views.delete_memo, name="delete_memo"),
     # coding (coding_views.py)
     path("<int:pk>/sources/<int:source_pk>/coding/", coding_views.coding, name="coding"),
-    path("<int:pk>/sources/<int:source_pk>/coding/turns/<int:number>/", coding_views.code_turn, name="code_turn"),
+    path("<int:pk>/sources/<int:source_pk>/coding/turns/<int:number>/", coding_views.set_turn_codes, name="set_turn_codes"),
     path("<int:pk>/sources/<int:source_pk>/coding/selection/", coding_views.apply_codes, name="apply_codes"),
     path("<int:pk>/codings/<int:coding_pk>/remove/", coding_views.remove_coding, name="remove_coding"),
     # agreement and adjudication (agreement_views.py)
+    path("<int:pk>/compare/", agreement_views.compare, name="compare"),
     path("<int:pk>/agreement/", agreement_views.agreement, name="agreement"),
     path("<int:pk>/agreement.<str:fmt>", agreement_views.agreement_download, name="agreement_download"),
     path("<int:pk>/adjudication/", agreement_views.adjudication_page, name="adjudication"),

@@ -5,7 +5,6 @@ authorises through `permissions` (404 for anyone not allowed), calls one functio
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,43 +12,20 @@ from django.views.decorators.http import require_POST
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
-from flourish.frameworks.models import FrameworkVersion
 from flourish.frameworks.permissions import frameworks_for
+from flourish.frameworks.selectors import latest_versions
 
-from . import actions
+from . import actions, selectors
 from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
-from .models import MemberRole
-from .permissions import can_create_projects, get_project_for_user, get_source, get_speaker, projects_for
-
-
-# --- shared by the workbench's views ----------------------------------------------------------
-
-def project_for(request, pk, lead=False):
-    """(project, membership, the user's own coding layer); 404 for anyone not allowed."""
-    project, member = get_project_for_user(request.user, pk, lead=lead)
-    return project, member, actions.person_layer(project, request.user)
-
-
-def page(request, template, project, member, nav, context=None, status=200):
-    """Render a project page: every one has the project, the membership and the sub-navigation."""
-    return render(request, template, {
-        "project": project, "member": member, "is_lead": member.role == MemberRole.LEAD, "nav": nav,
-        **(context or {}),
-    }, status=status)
-
-
-def uploaded(file) -> tuple[str, bytes]:
-    return file.name, file.read()
+from .permissions import can_create_projects, get_source, get_speaker, get_workbench_for_user
+from .presenters import page, uploaded
 
 
 # --- projects -------------------------------------------------------------------------------
 
 def _project_form(request, data=None):
-    latest = [f.latest().pk for f in frameworks_for(request.user) if f.latest()]
-    return ProjectForm(
-        data, organisations=organisations_for(request.user, Role.RESEARCHER),
-        versions=FrameworkVersion.objects.filter(pk__in=latest).select_related("framework"),
-    )
+    return ProjectForm(data, organisations=organisations_for(request.user, Role.RESEARCHER),
+                       versions=latest_versions(frameworks_for(request.user)))
 
 
 @login_required
@@ -69,20 +45,14 @@ def index(request):
             else:
                 messages.success(request, f"The project “{project.name}” is ready. Add its transcripts.")
                 return redirect("qualitative:project", pk=project.pk)
-    projects = projects_for(request.user).annotate(n_sources=Count("sources", distinct=True))
-    roles = dict(request.user.coding_memberships.values_list("project_id", "role"))
     return render(request, "qualitative/index.html", {
-        "projects": [(p, roles.get(p.pk)) for p in projects], "form": form or _project_form(request),
+        "projects": selectors.projects_with_roles(request.user), "form": form or _project_form(request),
     }, status=400 if form is not None else 200)
-
-
-def _sources_with_counts(project, layer):
-    return project.sources.annotate(mine=Count("codings", filter=Q(codings__coder=layer)))
 
 
 def _project_page(request, project, member, layer, form=None, status=200):
     return page(request, "qualitative/project.html", project, member, "project", {
-        "sources": _sources_with_counts(project, layer),
+        "sources": selectors.sources_with_counts(project, layer),
         "members": project.members.select_related("user"),
         "form": form, "member_form": form or MemberForm(),
         "codes": project.codes.count(), "memos": project.memos.count(),
@@ -91,13 +61,13 @@ def _project_page(request, project, member, layer, form=None, status=200):
 
 @login_required
 def project(request, pk):
-    return _project_page(request, *project_for(request, pk))
+    return _project_page(request, *get_workbench_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
 def add_member(request, pk):
-    project, member, layer = project_for(request, pk, lead=True)
+    project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     form = MemberForm(request.POST)
     if form.is_valid():
         try:
@@ -114,7 +84,7 @@ def add_member(request, pk):
 @login_required
 @require_POST
 def remove_member(request, pk, member_pk):
-    project, member, _ = project_for(request, pk, lead=True)
+    project, member, _ = get_workbench_for_user(request.user, pk, lead=True)
     removed = project.members.filter(pk=member_pk).select_related("user").first()
     if removed is None:
         raise Http404("No such member.")
@@ -134,15 +104,15 @@ def remove_member(request, pk, member_pk):
 
 def _sources_page(request, project, member, layer, form=None, status=200):
     return page(request, "qualitative/sources.html", project, member, "sources", {
-        "sources": _sources_with_counts(project, layer), "form": form or UploadForm(),
+        "sources": selectors.sources_with_counts(project, layer), "form": form or UploadForm(),
     }, status=status)
 
 
 @login_required
 def sources(request, pk):
     if request.method != "POST":
-        return _sources_page(request, *project_for(request, pk))
-    project, member, layer = project_for(request, pk, lead=True)
+        return _sources_page(request, *get_workbench_for_user(request.user, pk))
+    project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -176,14 +146,14 @@ def _source_page(request, project, member, layer, source, attributes_form=None, 
 
 @login_required
 def source(request, pk, source_pk):
-    project, member, layer = project_for(request, pk)
+    project, member, layer = get_workbench_for_user(request.user, pk)
     return _source_page(request, project, member, layer, get_source(project, source_pk))
 
 
 @login_required
 @require_POST
 def source_attributes(request, pk, source_pk):
-    project, member, layer = project_for(request, pk, lead=True)
+    project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     source = get_source(project, source_pk)
     form = SourceAttributesForm(request.POST, attributes=source.attributes)
     if form.is_valid():
@@ -200,7 +170,7 @@ def source_attributes(request, pk, source_pk):
 @login_required
 @require_POST
 def revise_source(request, pk, source_pk):
-    project, member, layer = project_for(request, pk, lead=True)
+    project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     source = get_source(project, source_pk)
     form = ReviseForm(request.POST, request.FILES)
     if form.is_valid():
@@ -218,7 +188,7 @@ def revise_source(request, pk, source_pk):
 
 @login_required
 def delete_source(request, pk, source_pk):
-    project, member, _ = project_for(request, pk, lead=True)
+    project, member, _ = get_workbench_for_user(request.user, pk, lead=True)
     source = get_source(project, source_pk)
     if request.method == "POST":
         actions.delete_source(source)
@@ -242,14 +212,14 @@ def _speakers_page(request, project, member, bound=None, status=200):
 
 @login_required
 def speakers(request, pk):
-    project, member, _ = project_for(request, pk)
+    project, member, _ = get_workbench_for_user(request.user, pk)
     return _speakers_page(request, project, member)
 
 
 @login_required
 @require_POST
 def speaker(request, pk, speaker_pk):
-    project, member, _ = project_for(request, pk, lead=True)
+    project, member, _ = get_workbench_for_user(request.user, pk, lead=True)
     found = get_speaker(project, speaker_pk)
     form = SpeakerForm(request.POST, prefix=f"speaker-{found.pk}")
     if form.is_valid():

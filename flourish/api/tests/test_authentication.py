@@ -100,3 +100,40 @@ def test_a_session_cookie_is_not_enough_without_a_token(client, leader):
     client.force_login(leader)
 
     assert_unauthorised(call(client, "get", "/api/self-assessments"))
+
+
+def test_using_a_token_again_within_the_hour_writes_nothing_and_after_it_records_the_use(client, leader):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token, raw = ApiToken.issue(leader, "script")
+    call(client, "get", "/api/frameworks", Authorization=f"Bearer {raw}")
+    token.refresh_from_db()
+    first = token.last_used
+    with CaptureQueriesContext(connection) as queries:
+        assert call(client, "get", "/api/frameworks", Authorization=f"Bearer {raw}").status_code == 200
+    assert [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")] == []
+    token.refresh_from_db()
+    assert token.last_used == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used=first - timedelta(hours=1, seconds=1))
+    call(client, "get", "/api/frameworks", Authorization=f"Bearer {raw}")
+    token.refresh_from_db()
+    assert token.last_used > first - timedelta(hours=1)
+
+
+def test_the_framework_list_costs_the_same_queries_however_many_frameworks_there_are(
+        client, leader, django_assert_max_num_queries):
+    from flourish.frameworks.models import Framework
+
+    _, raw = ApiToken.issue(leader, "script")
+    base = Framework.objects.get(slug="vaggers-anderson").versions.first()
+    for n in range(5):
+        extra = Framework.objects.create(slug=f"extra-{n}", name=f"Extra {n}")
+        extra.versions.create(version=1, document=base.document, content_hash=f"{n}")
+    # the token; recording its use (a savepoint, the update, its release); the frameworks with
+    # their latest versions — five, with one framework or six
+    with django_assert_max_num_queries(5):
+        response = call(client, "get", "/api/frameworks", Authorization=f"Bearer {raw}")
+    assert len(response.json()) == 6

@@ -1,15 +1,9 @@
 """Set-up promises: production refuses to start without a secret, `check --deploy` is
-clean in production mode, the demo is idempotent, pages are served."""
+clean in production mode, pages are served. (The demo's tests are in flourish/demo/tests.)"""
 
 import os
 import subprocess
 import sys
-
-from django.core.management import call_command
-
-from flourish.accounts.models import Membership, Organisation, TeamMember, User
-from flourish.core import demo
-from flourish.selfassess.models import SelfAssessment
 
 
 def run(args, **env):
@@ -43,30 +37,6 @@ def test_check_deploy_passes_without_warnings_in_production_mode():
                  ALLOWED_HOSTS="flourish.example.org", EMAIL_HOST="smtp.example.org")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
-
-
-def test_the_demo_is_idempotent_and_prints_how_to_sign_in(db, capsys):
-    call_command("demo")
-    first = capsys.readouterr().out
-    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count(),
-              TeamMember.objects.count(), SelfAssessment.objects.count())
-    call_command("demo")
-    assert counts == (Organisation.objects.count(), User.objects.count(), Membership.objects.count(),
-                      TeamMember.objects.count(), SelfAssessment.objects.count())
-    assert demo.PASSWORD in first and "leader@demo.flourish.test" in first
-    professions = set(TeamMember.objects.values_list("profession", flat=True))
-    assert {"Health visiting", "Midwifery", "Social work", "Early years education",
-            "Family support", "Partner charity"} <= professions
-
-
-def test_the_demo_leader_can_sign_in_and_see_a_completed_profile(db, client):
-    call_command("demo")
-    response = client.post("/account/sign-in/", {"username": "leader@demo.flourish.test",
-                                                 "password": demo.PASSWORD})
-    assert response.status_code == 302
-    latest = SelfAssessment.objects.filter(leader__email="leader@demo.flourish.test").order_by("-completed").first()
-    html = client.get(f"/self-assessment/{latest.pk}/").content.decode()
-    assert "Your profile" in html and "Change" in html
 
 
 def test_the_home_page_and_health_check_are_served(client, db):

@@ -111,9 +111,24 @@ def test_the_list_shows_only_your_own_entries(outsider, model_version, entries):
     assert titles(other.get("/development/journal/")) == ["Olu's thoughts"]
 
 
-def test_sharing_with_an_action_learning_set(leader, model_version, entries):
-    assert not entries_shared_with_set(7).exists()
-    actions.share_with_set(entries[1], 7)
-    assert list(entries_shared_with_set(7)) == [entries[1]]
+def test_sharing_with_an_action_learning_set(leader, facilitator, model_version, entries):
+    from flourish.sets.models import LearningSet
+
+    riverside = LearningSet.objects.create(name="Riverside leaders", facilitator=facilitator,
+                                           organisation=entries[1].organisation, framework_version=model_version)
+    assert not entries_shared_with_set(riverside).exists()
+    actions.share_with_set(entries[1], riverside)
+    assert list(entries_shared_with_set(riverside)) == [entries[1]]
     actions.share_with_set(entries[1], None)
-    assert not entries_shared_with_set(7).exists()
+    assert not entries_shared_with_set(riverside).exists()
+
+
+def test_deleting_the_set_stops_the_sharing_and_keeps_the_entry(leader, facilitator, model_version, entries):
+    from flourish.sets.models import LearningSet
+
+    riverside = LearningSet.objects.create(name="Riverside leaders", facilitator=facilitator,
+                                           organisation=entries[1].organisation, framework_version=model_version)
+    actions.share_with_set(entries[1], riverside)
+    riverside.delete()
+    entries[1].refresh_from_db()
+    assert entries[1].shared_set is None

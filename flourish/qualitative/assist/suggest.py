@@ -1,6 +1,7 @@
 """Assisted coding in a project: suggestions written on the project's assistant layer, and
-what people do with them. Callers have already authorised the user (`permissions`):
-running suggestions is for leads, accepting and rejecting for members.
+what people do with them. This module reads and scores; the writes are in
+`actions_assist`. Callers have already authorised the user (`permissions`): running
+suggestions is for leads, accepting and rejecting for members.
 
 Conventions:
 
@@ -8,18 +9,18 @@ Conventions:
   layer except the assistant's. Units are those of agreement (`analysis.source_units`: a
   turn's words after its "Name:" label, or a sentence of them). A unit is **uncoded** when no coding on a human layer overlaps it by at least
   one code point (the overlap rule of agreement). Only uncoded units get suggestions.
-- **A run** (`suggest`) embeds the uncoded units of the chosen sources and writes one
+- **A run** (`find_suggestions` reads and scores, `actions_assist.suggest` writes) embeds the uncoded units of the chosen sources and writes one
   coding per suggestion on ``project.assistant()``, with ``score`` and ``method``
   ("similarity" or "classifier"; see `scoring`). It replaces the assistant's previous
   open suggestions in those sources, in one transaction, except two kinds that stay as
   the assistant's record, so its agreement with people stays honest:
   suggestions on units that people have coded since (what it said before they coded),
   and rejected suggestions (which are not suggested again).
-- **Suggestions are never applied on their own.** Accepting one (`accept`) copies it to
+- **Suggestions are never applied on their own.** Accepting one (`actions_assist.accept`) copies it to
   the accepting member's own layer with ``method="accepted"``, so the project can tell
   coding that came from a suggestion (and leave it out when it wants the assistant's
   agreement with independent human coding). The suggestion stays on the assistant layer.
-- **Rejecting** (`reject`) marks the suggestion as rejected for the whole project
+- **Rejecting** (`actions_assist.reject`) marks the suggestion as rejected for the whole project
   (``method`` gains ``:rejected``, e.g. ``similarity:rejected``) and keeps it on the
   assistant layer: deleting it would make the assistant look better than it was. A
   rejected suggestion is hidden from everyone and not made again by later runs.
@@ -34,12 +35,10 @@ import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 
 from .. import actions, analysis
-from ..models import Adjudication, CoderKind, Coding, text_hash
+from ..models import Adjudication, CoderKind, Coding
 from . import embedding, scoring
 from .embedding import ASSIST_HELP, AssistUnavailable  # noqa: F401  (for views)
 
@@ -126,11 +125,14 @@ def training_data(project, kind: str, codes) -> tuple[list[str], np.ndarray]:
     return texts, np.array(labels, dtype=bool).reshape(len(labels), len(codes))
 
 
-def suggest(project, user, unit_kind: str | None = None, sources=None, *,
-            similarity_threshold: float = scoring.SIMILARITY_THRESHOLD,
-            probability_threshold: float = scoring.PROBABILITY_THRESHOLD, limit: int = scoring.LIMIT) -> Run:
-    """Suggest codes for the uncoded units of `sources` (default: all the project's) and
-    write them on the assistant layer. Raises AssistUnavailable without the extra."""
+def find_suggestions(project, unit_kind: str | None = None, sources=None, *,
+                     similarity_threshold: float = scoring.SIMILARITY_THRESHOLD,
+                     probability_threshold: float = scoring.PROBABILITY_THRESHOLD,
+                     limit: int = scoring.LIMIT) -> tuple[Run, list, list, list, list]:
+    """Score the uncoded units of `sources` (default: all the project's) against the codebook,
+    reading only: (run, sources, units, codes, suggestions), which `actions_assist.suggest`
+    writes. The model runs here, outside any transaction, so it holds no locks. Raises
+    AssistUnavailable without the extra."""
     if not available():
         raise AssistUnavailable(ASSIST_HELP)
     kind = analysis.unit_kind_of(project, unit_kind)
@@ -145,7 +147,6 @@ def suggest(project, user, unit_kind: str | None = None, sources=None, *,
     units = [(source, s, e) for source in sources for s, e in unit_spans(source, kind)
              if not _overlaps(coverage[source.pk], s, e)]
     run.units = len(units)
-    # The slow part (the model) runs before the transaction, so it holds no locks.
     found = []
     if units:
         code_texts = _code_texts(codes)
@@ -161,35 +162,7 @@ def suggest(project, user, unit_kind: str | None = None, sources=None, *,
         found = scoring.suggest(embedding.embed([src.text[s:e] for src, s, e in units]), groups,
                                 training=training, similarity_threshold=similarity_threshold,
                                 probability_threshold=probability_threshold, limit=limit)
-    with transaction.atomic():
-        run.made, run.kept = _replace(project, user, sources, units, codes, found)
-    return run
-
-
-def _replace(project, user, sources, units, codes, found) -> tuple[int, int]:
-    assistant = project.assistant()
-    coverage = _human_coverage(sources)  # again, inside the transaction
-    previous = Coding.objects.filter(coder=assistant, source__in=sources)
-    stale, kept = [], set()
-    for pk, source_id, code_id, start, end, method in previous.values_list(
-            "pk", "source_id", "code_id", "start", "end", "method"):
-        if method.endswith(REJECTED) or _overlaps(coverage[source_id], start, end):
-            kept.add((source_id, code_id, start, end))
-        else:
-            stale.append(pk)
-    for i in range(0, len(stale), 500):  # in batches: SQLite limits the parameters of one query
-        Coding.objects.filter(pk__in=stale[i:i + 500]).delete()
-    new = []
-    for suggestion in found:
-        source, start, end = units[suggestion.unit]
-        code = codes[suggestion.code]
-        if (source.pk, code.pk, start, end) in kept or _overlaps(coverage[source.pk], start, end):
-            continue
-        new.append(Coding(source=source, code=code, coder=assistant, start=start, end=end,
-                          text_hash=text_hash(source.text[start:end]), score=round(suggestion.score, 4),
-                          method=suggestion.method, created_by=user))
-    Coding.objects.bulk_create(new, batch_size=500)
-    return len(new), len(kept)
+    return run, sources, units, codes, found
 
 
 # --- what people do with suggestions --------------------------------------------------------
@@ -202,39 +175,3 @@ def open_suggestions(project, user):
     return (Coding.objects.filter(coder__project=project, coder__kind=CoderKind.ASSISTANT, method__in=OPEN_METHODS)
             .exclude(Exists(own)).select_related("source", "code")
             .order_by("source__name", "source_id", "start", "-score", "code__order", "pk"))
-
-
-def get_suggestion(project, pk) -> Coding:
-    """An open suggestion of this project, or 404."""
-    try:
-        return Coding.objects.select_related("source", "code", "coder").get(
-            pk=pk, coder__project=project, coder__kind=CoderKind.ASSISTANT, method__in=OPEN_METHODS)
-    except (Coding.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such suggestion.") from None
-
-
-def _check_current(suggestion) -> None:
-    if not suggestion.is_current:
-        raise actions.NotAllowed(f"{suggestion.source.name} has changed since this suggestion was made. "
-                                 "Ask for suggestions again.")
-
-
-@transaction.atomic
-def accept(suggestion, user) -> list[Coding]:
-    """Copy the suggestion to the user's own layer (``method="accepted"``)."""
-    if suggestion.coder.kind != CoderKind.ASSISTANT or suggestion.method not in OPEN_METHODS:
-        raise actions.NotAllowed("That is not an open suggestion.")
-    _check_current(suggestion)
-    layer = actions.person_layer(suggestion.source.project, user)
-    return actions.apply_codes(layer, suggestion.source, suggestion.start, suggestion.end, [suggestion.code],
-                               user=user, method=ACCEPTED)
-
-
-@transaction.atomic
-def reject(suggestion, user) -> Coding:
-    """Mark the suggestion rejected; it stays on the assistant layer (see the module notes)."""
-    if suggestion.coder.kind != CoderKind.ASSISTANT or suggestion.method not in OPEN_METHODS:
-        raise actions.NotAllowed("That is not an open suggestion.")
-    suggestion.method = f"{suggestion.method}{REJECTED}"
-    suggestion.save(update_fields=["method"])
-    return suggestion

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 
 from .helpers import make_project
 
@@ -37,7 +37,7 @@ def coded_project(mei, tomasz, model_version):
     par = project.sources.get(name="par-session-1.txt")
     code = {pid: project.codes.get(process_id=pid) for pid in (BR, TS, AA)}
     rota = actions.add_code(project, mei, "Duty rota")
-    m, t = actions.person_layer(project, mei), actions.person_layer(project, tomasz)
+    m, t = selectors.person_layer(project, mei), selectors.person_layer(project, tomasz)
     actions.apply_codes(m, interview, *ANN_2, [code[BR], code[TS]], user=mei)
     actions.apply_codes(m, interview, *ANN_4_FIRST, [code[BR]], user=mei)
     actions.apply_codes(m, par, *BEA, [code[AA]], user=mei)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 from flourish.qualitative.models import Code, Coder, CoderKind, Coding, MemberRole, Source, Speaker, text_hash
 
 from .helpers import INTERVIEW, make_project
@@ -106,7 +106,7 @@ def test_emergent_codes_and_sub_codes_can_be_added_but_framework_codes_stay(rese
 def test_coding_keeps_code_point_positions_and_a_hash_of_the_text(researcher, model_version):
     project = make_project(researcher, framework_version=model_version)
     source = project.sources.get(name="interview-ann.txt")
-    layer = actions.person_layer(project, researcher)
+    layer = selectors.person_layer(project, researcher)
     start = source.text.index("proper coffee")
     end = source.text.index("😀") + 1
     coding, = actions.apply_codes(layer, source, start, end, [project.codes.first()], researcher)
@@ -117,7 +117,7 @@ def test_coding_keeps_code_point_positions_and_a_hash_of_the_text(researcher, mo
 def test_coding_refuses_empty_or_out_of_range_selections(researcher, model_version):
     project = make_project(researcher, framework_version=model_version)
     source = project.sources.first()
-    layer = actions.person_layer(project, researcher)
+    layer = selectors.person_layer(project, researcher)
     code = project.codes.first()
     for start, end in ((5, 5), (-1, 3), (0, len(source.text) + 1)):
         with pytest.raises(actions.NotAllowed, match="choose some text"):
@@ -133,7 +133,7 @@ def test_coding_refuses_empty_or_out_of_range_selections(researcher, model_versi
 def test_turn_coding_sets_exactly_the_ticked_codes(researcher, model_version):
     project = make_project(researcher, framework_version=model_version)
     source = project.sources.get(name="interview-ann.txt")
-    layer = actions.person_layer(project, researcher)
+    layer = selectors.person_layer(project, researcher)
     first, second, third = project.codes.all()[:3]
     actions.set_turn_codes(layer, source, 3, [first, second], researcher)
     actions.set_turn_codes(layer, source, 3, [second, third], researcher)
@@ -150,7 +150,7 @@ def test_turn_coding_sets_exactly_the_ticked_codes(researcher, model_version):
 def test_a_revised_source_reports_codings_whose_text_changed(researcher, model_version):
     project = make_project(researcher, framework_version=model_version)
     source = project.sources.get(name="interview-ann.txt")
-    layer = actions.person_layer(project, researcher)
+    layer = selectors.person_layer(project, researcher)
     code = project.codes.first()
     kept, = actions.set_turn_codes(layer, source, 1, [code])
     moved, = actions.set_turn_codes(layer, source, 3, [code])
@@ -175,7 +175,7 @@ def test_memos_attach_to_one_target(researcher, model_version):
 
 def test_choosing_to_compare_is_recorded_once(researcher, model_version):
     project = make_project(researcher, framework_version=model_version)
-    layer = actions.person_layer(project, researcher)
+    layer = selectors.person_layer(project, researcher)
     first = actions.choose_to_compare(layer).compared_at
     assert first is not None and actions.choose_to_compare(layer).compared_at == first
     assert Coder.objects.get(pk=layer.pk).compared_at == first

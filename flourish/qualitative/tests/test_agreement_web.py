@@ -9,19 +9,23 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from flourish.qualitative import actions
-from flourish.qualitative.models import Adjudication, Coding
+from flourish.qualitative import actions, selectors
+from flourish.qualitative.models import Adjudication, Coder, Coding
 
 from .analysis_helpers import ANN_2, BR, TS, coded_project, tables, text, url
 
 
 @pytest.fixture
 def project(researcher, second_researcher, model_version):
-    return coded_project(researcher, second_researcher, model_version)
+    """Mei's and Tomasz's coded project; both have chosen to compare (see the blind-coding test)."""
+    project = coded_project(researcher, second_researcher, model_version)
+    for user in (researcher, second_researcher):
+        actions.choose_to_compare(selectors.person_layer(project, user))
+    return project
 
 
 def layer_ids(project, *users):
-    return [str(actions.person_layer(project, u).pk) for u in users]
+    return [str(selectors.person_layer(project, u).pk) for u in users]
 
 
 def test_the_agreement_page_shows_each_codes_figures_grouped_by_process(client, project, second_researcher):
@@ -46,11 +50,19 @@ def test_the_agreement_page_shows_each_codes_figures_grouped_by_process(client, 
     assert "Missing here: Tomasz Nowak on par-session-1.txt." in page
 
 
-def test_opening_the_agreement_page_records_that_the_member_chose_to_compare(client, project, second_researcher):
-    layer = actions.person_layer(project, second_researcher)
-    assert layer.compared_at is None
+def test_a_blind_coder_is_asked_first_and_only_choosing_to_compare_by_post_records_it(
+        client, project, second_researcher):
+    layer = selectors.person_layer(project, second_researcher)
+    Coder.objects.filter(pk=layer.pk).update(compared_at=None)
     client.force_login(second_researcher)
-    client.get(url("agreement", project))
+    for name in ("agreement", "adjudication"):
+        asked = text(client.get(url(name, project)))
+        assert "You are coding blind" in asked and "Krippendorff" not in asked and "We meet every" not in asked
+    assert "We meet every" not in client.get(url("agreement_download", project, "json")).content.decode()
+    layer.refresh_from_db()
+    assert layer.compared_at is None  # reading the pages wrote nothing
+    response = client.post(url("compare", project), {"next": url("agreement", project)})
+    assert response.status_code == 302 and response["Location"] == url("agreement", project)
     layer.refresh_from_db()
     assert layer.compared_at is not None
     assert f"Tomasz Nowak first chose to compare on {timezone.localtime(layer.compared_at):%-d %B %Y}" in text(
@@ -172,3 +184,11 @@ def test_people_outside_the_project_cannot_adjudicate(client, project, outsider)
 def test_signed_out_visitors_are_sent_to_sign_in(client, project):
     response = client.get(url("agreement", project))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_choosing_to_compare_never_sends_the_member_outside_the_project(client, project, second_researcher):
+    client.force_login(second_researcher)
+    for elsewhere in ("https://evil.example/coding/", "/account/", "//evil.example/"):
+        response = client.post(url("compare", project), {"next": elsewhere})
+        assert response["Location"] == url("agreement", project)
+    assert client.get(url("compare", project)).status_code == 405

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from flourish.qualitative import actions, analysis
+from flourish.qualitative import actions, analysis, selectors
 from flourish.qualitative.actions import NotAllowed
 from flourish.qualitative.core import agreement as core
 
@@ -70,7 +70,7 @@ def test_turn_agreement_between_mei_and_tomasz_is_what_we_worked_out_by_hand(pro
 
 def test_the_figures_match_the_pure_module_on_the_same_spans(project, researcher, second_researcher):
     interview, par = project.sources.get(name="interview-ann.txt"), project.sources.get(name="par-session-1.txt")
-    mei, tomasz = (actions.person_layer(project, u) for u in (researcher, second_researcher))
+    mei, tomasz = (selectors.person_layer(project, u) for u in (researcher, second_researcher))
     codes = list(project.codes.all())
     units = [core.Unit(interview.pk, *span) for span in INTERVIEW_TURNS] + [core.Unit(par.pk, *s) for s in PAR_TURNS]
     br, ts, aa = (project.codes.get(process_id=p).pk for p in (BR, TS, "alternative-approaches"))

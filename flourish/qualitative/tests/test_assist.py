@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flourish.qualitative import actions, analysis
+from flourish.qualitative import actions, actions_assist, analysis, selectors
 from flourish.qualitative.assist import embedding, scoring
 from flourish.qualitative.assist import suggest as assist
 from flourish.qualitative.models import CoderKind, Coding
@@ -55,7 +55,7 @@ def test_the_embedding_is_offline_normalised_and_deterministic(model):
 
 
 def test_trying_something_new_is_suggested_as_an_alternative_approach(project, researcher):
-    run = assist.suggest(project, researcher, "turn")
+    run = actions_assist.suggest(project, researcher, "turn")
     clinic = [s for s in _suggestions(project, "par-session-1.txt")
               if "joint clinic as an experiment" in s.text]
     assert clinic, "the joint-clinic turn got no suggestion"
@@ -70,11 +70,11 @@ def test_trying_something_new_is_suggested_as_an_alternative_approach(project, r
 def test_suggestions_land_only_on_the_assistant_layer_and_only_for_uncoded_units(
         project, researcher, second_researcher):
     interview = project.sources.get(name="interview-ann.txt")
-    tomasz = actions.person_layer(project, second_researcher)
-    actions.code_turn(tomasz, interview, 3, [code(project, second_researcher, "building-relationships")])
+    tomasz = selectors.person_layer(project, second_researcher)
+    actions.add_code_to_turn(tomasz, interview, 3, [code(project, second_researcher, "building-relationships")])
     coded = actions.turn_span(interview, 3)
     before = list(_human_codings(project).values_list("pk", flat=True))
-    run = assist.suggest(project, researcher, "turn")
+    run = actions_assist.suggest(project, researcher, "turn")
     assert run.units == 7 and run.made > 0
     assert list(_human_codings(project).values_list("pk", flat=True)) == before  # people's layers untouched
     made = _suggestions(project)
@@ -84,10 +84,10 @@ def test_suggestions_land_only_on_the_assistant_layer_and_only_for_uncoded_units
 
 
 def test_accepting_copies_to_your_own_layer_and_the_suggestion_stays(project, researcher, second_researcher):
-    assist.suggest(project, researcher, "turn")
+    actions_assist.suggest(project, researcher, "turn")
     suggestion = next(s for s in _suggestions(project) if "joint clinic" in s.text)
-    copied = assist.accept(suggestion, researcher)
-    mine = actions.person_layer(project, researcher)
+    copied = actions_assist.accept(suggestion, researcher)
+    mine = selectors.person_layer(project, researcher)
     assert [(c.coder, c.code, c.start, c.end, c.method) for c in copied] == [
         (mine, suggestion.code, suggestion.start, suggestion.end, "accepted")]
     assert Coding.objects.filter(pk=suggestion.pk, coder__kind=CoderKind.ASSISTANT).exists()
@@ -97,19 +97,19 @@ def test_accepting_copies_to_your_own_layer_and_the_suggestion_stays(project, re
 
 
 def test_rejecting_keeps_the_record_and_a_new_run_does_not_suggest_it_again(project, researcher):
-    assist.suggest(project, researcher, "turn")
+    actions_assist.suggest(project, researcher, "turn")
     made = _suggestions(project)
     par = [s for s in made if s.source.name == "par-session-1.txt"]
     rejected = par[0]
     accepted = next(s for s in par if s.start != rejected.start)
     method = rejected.method
-    assist.reject(rejected, researcher)
-    assist.accept(accepted, researcher)
+    actions_assist.reject(rejected, researcher)
+    actions_assist.accept(accepted, researcher)
     assert rejected not in assist.open_suggestions(project, researcher)
     with pytest.raises(actions.NotAllowed):
-        assist.accept(Coding.objects.get(pk=rejected.pk), researcher)
+        actions_assist.accept(Coding.objects.get(pk=rejected.pk), researcher)
 
-    run = assist.suggest(project, researcher, "turn")
+    run = actions_assist.suggest(project, researcher, "turn")
     after = _suggestions(project)
     assert Coding.objects.get(pk=rejected.pk).method == f"{method}:rejected"
     assert Coding.objects.filter(pk=accepted.pk).exists()  # a unit people coded since: kept as said
@@ -118,7 +118,7 @@ def test_rejecting_keeps_the_record_and_a_new_run_does_not_suggest_it_again(proj
     assert run.kept >= 2
 
     # The assistant's agreement is reported like a person's, its rejected suggestion included.
-    mei = actions.person_layer(project, researcher)
+    mei = selectors.person_layer(project, researcher)
     report = analysis.project_agreement(project, coders=[project.assistant(), mei], sources=[rejected.source],
                                         bootstrap_samples=0)
     row = next(r for r in report["per_code"] if r["code_id"] == rejected.code_id)
@@ -128,9 +128,9 @@ def test_rejecting_keeps_the_record_and_a_new_run_does_not_suggest_it_again(proj
 
 
 def test_a_run_on_sentences_replaces_the_open_turn_suggestions(project, researcher):
-    assist.suggest(project, researcher, "turn")
+    actions_assist.suggest(project, researcher, "turn")
     turn_ids = {s.pk for s in _suggestions(project)}
-    run = assist.suggest(project, researcher, "sentence", similarity_threshold=0.25)
+    run = actions_assist.suggest(project, researcher, "sentence", similarity_threshold=0.25)
     assert run.unit_kind == "sentence" and run.units == 10
     assert not turn_ids & {s.pk for s in _suggestions(project)}
 
@@ -148,7 +148,7 @@ def _training_source(project, user):
     consensus = project.consensus()
     aa, br = code(project, user, "alternative-approaches"), code(project, user, "building-relationships")
     for index in range(24):
-        actions.code_turn(consensus, source, index, [aa if index < 12 else br])
+        actions.add_code_to_turn(consensus, source, index, [aa if index < 12 else br])
     return aa, br
 
 
@@ -158,7 +158,7 @@ def test_the_classifier_takes_over_after_enough_consensus_codings(project, resea
     assert labels.shape[0] == 24 and labels.sum() == 24
     assert scoring.trainable(labels).sum() == 2  # the other codes have no positives
 
-    run = assist.suggest(project, researcher, "turn", similarity_threshold=0.2, limit=5)
+    run = actions_assist.suggest(project, researcher, "turn", similarity_threshold=0.2, limit=5)
     assert run.classifier_codes == [c for c in project.codes.all() if c in (aa, br)]
     made = _suggestions(project)
     assert _suggestions(project, "training.txt") == []  # coded by the consensus: not uncoded
@@ -172,7 +172,7 @@ def test_without_the_extra_it_says_how_to_enable_it(project, researcher, monkeyp
     monkeypatch.setattr(embedding, "available", lambda: False)
     assert not assist.available()
     with pytest.raises(assist.AssistUnavailable, match="make assist") as error:
-        assist.suggest(project, researcher)
+        actions_assist.suggest(project, researcher)
     assert "torch==2.13.0" in str(error.value) and "offline" in str(error.value)
     assert _suggestions(project) == []
 
@@ -180,10 +180,10 @@ def test_without_the_extra_it_says_how_to_enable_it(project, researcher, monkeyp
 def test_only_this_projects_sources_and_an_empty_codebook_is_refused(project, researcher, model_version):
     other = make_project(researcher, name="Another study")
     with pytest.raises(actions.NotAllowed, match="another project"):
-        assist.suggest(project, researcher, sources=list(other.sources.all()))
+        actions_assist.suggest(project, researcher, sources=list(other.sources.all()))
     empty = actions.create_project(researcher, project.organisation, "No codes yet")
     with pytest.raises(actions.NotAllowed, match="no codes"):
-        assist.suggest(empty, researcher)
+        actions_assist.suggest(empty, researcher)
 
 
 @settings(max_examples=200, deadline=None)

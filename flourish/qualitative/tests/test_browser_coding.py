@@ -5,7 +5,7 @@ desktop and on a 360 px phone."""
 import pytest
 from playwright.sync_api import expect
 
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 from flourish.qualitative.models import Coding
 from flourish.testing import personas
 from flourish.testing.browser import assert_accessible, assert_fits_width, sign_in
@@ -112,8 +112,8 @@ def test_the_coding_pages_pass_axe_on_a_desktop_and_a_phone(page, phone, researc
                                                             model_version):
     project, source = emoji_project(researcher, second_researcher, model_version)
     code = project.codes.order_by("order").first()
-    layer = actions.person_layer(project, researcher)
-    coding = actions.code_turn(layer, source, 0, [code])[0]
+    layer = selectors.person_layer(project, researcher)
+    coding = actions.add_code_to_turn(layer, source, 0, [code])[0]
     memo = actions.add_memo(project, researcher, "Turn-taking matters here.", coding)
     actions.add_code(project, researcher, "Shared premises", parent=code)
     base = f"/coding/{project.pk}/"

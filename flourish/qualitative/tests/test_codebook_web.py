@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.html import escape
 
-from flourish.qualitative import actions, codebook
+from flourish.qualitative import actions, codebook, selectors
 from flourish.qualitative.models import Code, Memo
 
 from .helpers import make_project
@@ -80,7 +80,7 @@ def test_the_lead_edits_a_framework_code_which_keeps_its_process_and_cannot_be_d
 def test_an_emergent_code_is_deleted_unless_it_has_codings(client, researcher):
     project = make_project(researcher)
     spare, used = actions.add_code(project, researcher, "Spare"), actions.add_code(project, researcher, "Used")
-    actions.code_turn(actions.person_layer(project, researcher), project.sources.first(), 0, [used])
+    actions.add_code_to_turn(selectors.person_layer(project, researcher), project.sources.first(), 0, [used])
     client.force_login(researcher)
     assert client.post(reverse("qualitative:delete_code", args=[project.pk, spare.pk])).status_code == 302
     assert not Code.objects.filter(pk=spare.pk).exists()
@@ -108,7 +108,7 @@ def test_a_coder_edits_only_the_emergent_codes_they_added(client, researcher, se
 def test_memos_on_the_project_a_code_a_source_and_my_coding(client, researcher, second_researcher, model_version):
     project = make_project(researcher, second_researcher, model_version)
     code, source = project.codes.first(), project.sources.first()
-    coding = actions.code_turn(actions.person_layer(project, researcher), source, 1, [code])[0]
+    coding = actions.add_code_to_turn(selectors.person_layer(project, researcher), source, 1, [code])[0]
     url = reverse("qualitative:memos", args=[project.pk])
     client.force_login(researcher)
     for query, text in (("", "The whole study"), (f"?code={code.pk}", "About the code"),

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from flourish.accounts.models import Role
-from flourish.qualitative import actions, exchange
+from flourish.qualitative import actions, exchange, selectors
 from flourish.qualitative.models import Coding, Project
 from flourish.testing import personas
 
@@ -36,9 +36,9 @@ def coded(researcher, second_researcher, model_version):
     systems = project.codes.get(process_id="thinking-systematically")
     for source in project.sources.all():
         for index in range(len(source.turns)):
-            actions.code_turn(actions.person_layer(project, researcher), source, index,
+            actions.add_code_to_turn(selectors.person_layer(project, researcher), source, index,
                               [relations] if index % 2 else [systems])
-            actions.code_turn(actions.person_layer(project, second_researcher), source, index,
+            actions.add_code_to_turn(selectors.person_layer(project, second_researcher), source, index,
                               [relations] if index % 3 else [systems])
     actions.add_memo(project, researcher, "A memo", target=relations)
     return project

@@ -4,7 +4,7 @@ and blind coding (a coder never sees another layer here)."""
 import pytest
 from django.urls import reverse
 
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 from flourish.qualitative.models import Coding, text_hash
 
 from .helpers import make_project
@@ -24,7 +24,7 @@ def coding_page(client, project, source):
 
 
 def save_turn(client, project, source, number, codes):
-    return client.post(reverse("qualitative:code_turn", args=[project.pk, source.pk, number]),
+    return client.post(reverse("qualitative:set_turn_codes", args=[project.pk, source.pk, number]),
                        {"codes": [c.pk for c in codes]})
 
 
@@ -145,7 +145,7 @@ def test_a_selection_needs_a_code(client, project, researcher):
 def test_my_codings_are_listed_with_their_quote_a_memo_link_and_can_be_removed(client, project, researcher):
     source = project.sources.get(name="emoji.txt")
     code = project.codes.first()
-    coding = actions.apply_codes(actions.person_layer(project, researcher), source, 0, 11, [code])[0]
+    coding = actions.apply_codes(selectors.person_layer(project, researcher), source, 0, 11, [code])[0]
     client.force_login(researcher)
     page = coding_page(client, project, source)
     mine = page.split('id="my-codings"')[1]
@@ -160,8 +160,8 @@ def test_a_coder_does_not_see_the_other_coders_codings_on_the_coding_page(client
                                                                           second_researcher):
     source = project.sources.get(name="interview-ann.txt")
     code = project.codes.first()
-    meis = actions.person_layer(project, researcher)
-    actions.code_turn(meis, source, 1, [code])
+    meis = selectors.person_layer(project, researcher)
+    actions.add_code_to_turn(meis, source, 1, [code])
     selection = actions.apply_codes(meis, source, source.text.index("proper coffee"),
                                     source.text.index("proper coffee") + 13, [code])[0]
     client.force_login(second_researcher)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flourish.core import demo as core_demo
+from flourish.demo import organisation as demo_organisation
 from flourish.qualitative import demo
 from flourish.qualitative.models import CoderKind, Coding, Project
 
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_project_has_two_interviews_and_a_par_session_coded_by_two_people():
-    core_demo.create()
+    demo_organisation.create()
     project = Project.objects.get(name=demo.NAME)
     assert sorted((s.name, s.stage) for s in project.sources.all()) == [
         ("interview-joseph.txt", "interview"), ("interview-lena.txt", "interview"),
@@ -27,7 +27,7 @@ def test_the_demo_project_has_two_interviews_and_a_par_session_coded_by_two_peop
 
 
 def test_running_the_demo_again_changes_nothing():
-    core_demo.create()
+    demo_organisation.create()
     before = Coding.objects.count(), Project.objects.count()
-    core_demo.create()
+    demo_organisation.create()
     assert (Coding.objects.count(), Project.objects.count()) == before

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flourish.qualitative import actions, exchange
+from flourish.qualitative import actions, exchange, selectors, actions_exchange
 from flourish.qualitative.actions import NotAllowed
 from flourish.qualitative.core import refiqda as qda
 from flourish.qualitative.core.sources import normalise_newlines
@@ -40,7 +40,7 @@ def snapshot(project):
 def coded_project(researcher, second_researcher, model_version):
     project = make_project(researcher, second_researcher, model_version)
     interview, par = project.sources.order_by("name")
-    mei, tomasz = actions.person_layer(project, researcher), actions.person_layer(project, second_researcher)
+    mei, tomasz = selectors.person_layer(project, researcher), selectors.person_layer(project, second_researcher)
     systems = project.codes.get(process_id="thinking-systematically")
     relations = project.codes.get(process_id="building-relationships")
     emergent = actions.add_code(project, researcher, "Coffee", parent=relations, definition="Informal repair.",
@@ -50,8 +50,8 @@ def coded_project(researcher, second_researcher, model_version):
     end = interview.text.index("😀") + 1
     made = actions.apply_codes(mei, interview, start, end, [relations, emergent], user=researcher)
     actions.apply_codes(tomasz, interview, start, end - 5, [relations], user=second_researcher)
-    actions.code_turn(mei, par, 1, [systems], user=researcher)
-    actions.code_turn(project.consensus(), par, 1, [systems])
+    actions.add_code_to_turn(mei, par, 1, [systems], user=researcher)
+    actions.add_code_to_turn(project.consensus(), par, 1, [systems])
     actions.apply_codes(project.assistant(), interview, 0, 11, [systems], score=0.7, method="similarity")
     actions.add_memo(project, researcher, "Why this study", name="Aims")
     actions.add_memo(project, researcher, "About coffee", target=emergent)
@@ -67,7 +67,7 @@ def test_round_trip_keeps_everything(researcher, second_researcher, model_versio
     notes = []
     data = exchange.export_qdpx(project, notes)
     assert notes == []
-    copy, report = exchange.import_qdpx(data, project.organisation, researcher, "Copy")
+    copy, report = actions_exchange.import_qdpx(data, project.organisation, researcher, "Copy")
     assert report.skipped == [] and report.warnings == []
     assert report.counts == {"sources": 2, "codes": project.codes.count(), "codings": 6, "memos": 4, "coders": 4}
     assert snapshot(copy) == snapshot(project)
@@ -75,7 +75,7 @@ def test_round_trip_keeps_everything(researcher, second_researcher, model_versio
     kinds = {c.name: c.kind for c in copy.coders.all()}
     assert kinds == {"Mei Chen": CoderKind.PERSON, "Tomasz Nowak": CoderKind.IMPORTED,
                      "Consensus": CoderKind.CONSENSUS, "Assistant": CoderKind.ASSISTANT}
-    assert actions.person_layer(copy, researcher).guid == actions.person_layer(project, researcher).guid
+    assert selectors.person_layer(copy, researcher).guid == selectors.person_layer(project, researcher).guid
     assert copy.memos.get(name="Aims").author == researcher  # Mei's own memo stays hers
     assert copy.memos.get(text="On the source").author is None  # Tomasz is not in the new project
     assert {s.name: s.speakers() for s in copy.sources.all()} == {s.name: s.speakers() for s in project.sources.all()}
@@ -83,7 +83,7 @@ def test_round_trip_keeps_everything(researcher, second_researcher, model_versio
     assert {s.format for s in copy.sources.all()} == {"txt"}
     # the codebook alone, into another project
     other = actions.create_project(researcher, project.organisation, "Other")
-    made, report = exchange.import_qdc(exchange.export_qdc(project), other, researcher)
+    made, report = actions_exchange.import_qdc(exchange.export_qdc(project), other, researcher)
     assert report.skipped == []
     assert snapshot(other)["codes"] == snapshot(project)["codes"]
     assert [c.guid for c in made] == list(other.codes.order_by("order").values_list("guid", flat=True))
@@ -120,7 +120,7 @@ def test_changed_source_left_out_of_export_and_said_so(researcher, second_resear
     notes = []
     data = exchange.export_qdpx(project, notes)
     assert "4 coding(s) were left out" in notes[0] and "is on a coding that was left out" in notes[1]
-    copy, report = exchange.import_qdpx(data, project.organisation, researcher, "Copy")
+    copy, report = actions_exchange.import_qdpx(data, project.organisation, researcher, "Copy")
     assert Coding.objects.filter(source__project=copy).count() == 2
     assert copy.memos.get(text="On the coding ☕").target is None
 
@@ -129,7 +129,7 @@ def test_control_characters_replaced_on_export(researcher):
     project = make_project(researcher)
     actions.add_memo(project, researcher, "bell \x07 here")
     notes = []
-    copy, _ = exchange.import_qdpx(exchange.export_qdpx(project, notes), project.organisation, researcher, "Copy")
+    copy, _ = actions_exchange.import_qdpx(exchange.export_qdpx(project, notes), project.organisation, researcher, "Copy")
     assert copy.memos.get().text == "bell \ufffd here" and "replaced" in notes[0]
 
 
@@ -139,8 +139,8 @@ def test_text_starting_with_a_byte_order_mark(researcher):
     source, = actions.import_sources(project, researcher, [("b.txt", "\ufeff\ufeffAnn: hello".encode())])
     assert source.text == "\ufeffAnn: hello"
     code = actions.add_code(project, researcher, "Greeting")
-    actions.apply_codes(actions.person_layer(project, researcher), source, 6, 11, [code])
-    copy, report = exchange.import_qdpx(exchange.export_qdpx(project), project.organisation, researcher, "Copy")
+    actions.apply_codes(selectors.person_layer(project, researcher), source, 6, 11, [code])
+    copy, report = actions_exchange.import_qdpx(exchange.export_qdpx(project), project.organisation, researcher, "Copy")
     assert report.skipped == [] and snapshot(copy)["codings"] == snapshot(project)["codings"]
     assert copy.sources.get().text == source.text
 
@@ -182,7 +182,7 @@ def test_property_round_trip_through_the_database(researcher, second_researcher,
         codes = list(project.codes.all()[:2])
         codes.append(actions.add_code(project, researcher, "Emergent", parent=codes[0], definition=definition,
                                       inclusion=inclusion, examples=[e.replace("\n", " ") for e in examples]))
-        layers = [actions.person_layer(project, researcher), actions.person_layer(project, second_researcher),
+        layers = [selectors.person_layer(project, researcher), selectors.person_layer(project, second_researcher),
                   project.consensus(), project.assistant()]
         made = []
         for a, b, layer, k in selections:
@@ -191,7 +191,7 @@ def test_property_round_trip_through_the_database(researcher, second_researcher,
                 made += actions.apply_codes(layers[layer], source, a, b, [codes[k + (layer % 2)]])
         if memo.strip():
             actions.add_memo(project, researcher, memo, target=made[0] if made else codes[2])
-        copy, report = exchange.import_qdpx(exchange.export_qdpx(project), org, researcher, f"C{next(_counter)}")
+        copy, report = actions_exchange.import_qdpx(exchange.export_qdpx(project), org, researcher, f"C{next(_counter)}")
         assert report.skipped == []
         before, after = snapshot(project), snapshot(copy)
         assert after == before
@@ -224,7 +224,7 @@ def test_property_other_tools_crlf_positions_land_on_the_same_words(researcher, 
             expected[guid] = words
             spans.add((norm(a), norm(b)))
     data = _qdpx({"Other.qde": _other_project("".join(sels)), "sources/t.txt": raw.encode("utf-8")})
-    project, report = exchange.import_qdpx(data, researcher.memberships.first().organisation, researcher,
+    project, report = actions_exchange.import_qdpx(data, researcher.memberships.first().organisation, researcher,
                                            f"X{next(_counter)}")
     try:
         assert project.sources.get().text == expected_text
@@ -326,7 +326,7 @@ def test_another_tools_file_imports_with_codings_on_the_right_text(researcher, m
     users = '<User guid="eeeeeeee-0000-4000-8000-000000000002" name="MEI CHEN"/>'
     data = _qdpx({"Study Export.qde": _other_project(sels, word, users), "sources/t.txt": raw.encode("utf-8"),
                   "sources/fg.docx": _docx("Cal: Joint clinic.", "Dee: Yes.")})
-    project, report = exchange.import_qdpx(data, researcher.memberships.first().organisation, researcher, "")
+    project, report = actions_exchange.import_qdpx(data, researcher.memberships.first().organisation, researcher, "")
     assert project.name == "From another tool"
     interview = project.sources.get(name="Interview Ann")
     assert interview.text == text and interview.attributes == {"site": "North"}
@@ -360,7 +360,7 @@ def test_codings_without_coder_and_duplicates(researcher):
     anon = _selection("bbbbbbbb-0000-4000-8000-000000000003", 0, 3).replace(
         ' creatingUser="{EEEEEEEE-0000-4000-8000-000000000001}"', "")
     data = _qdpx({"p.qde": _other_project(sel + twin + anon), "t.txt": b"Ann: hi"})
-    project, report = exchange.import_qdpx(data, researcher.memberships.first().organisation, researcher, "Dup")
+    project, report = actions_exchange.import_qdpx(data, researcher.memberships.first().organisation, researcher, "Dup")
     assert [s.ref[-2:] for s in report.skipped] == ["02"] and "already has this code" in report.skipped[0].reason
     assert sorted(Coding.objects.filter(source__project=project).values_list("coder__name", flat=True)) == [
         "Rae Other", "Unattributed"]
@@ -383,7 +383,7 @@ def test_unreadable_files_save_nothing(researcher, data, message):
         data = _qdpx({"project.qde": b"<Project name='x'><Sources>", "t.txt": b"x"})
     org = researcher.memberships.first().organisation
     with pytest.raises(NotAllowed, match=message) as error:
-        exchange.import_qdpx(data, org, researcher, "Broken")
+        actions_exchange.import_qdpx(data, org, researcher, "Broken")
     assert str(error.value).startswith("The file could not be read")
     assert not Project.objects.exists() and not Source.objects.exists()
 
@@ -396,9 +396,9 @@ def test_a_failure_part_way_saves_nothing(researcher, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(exchange, "_memos", boom)
+    monkeypatch.setattr(actions_exchange, "_memos", boom)
     with pytest.raises(RuntimeError):
-        exchange.import_qdpx(data, org, researcher, "Half")
+        actions_exchange.import_qdpx(data, org, researcher, "Half")
     assert not any(m.objects.exists() for m in (Project, Source, Code, Coder, Coding, Memo))
 
 
@@ -406,9 +406,9 @@ def test_a_taken_or_too_long_name_is_refused(researcher):
     project = make_project(researcher)
     data = exchange.export_qdpx(project)
     with pytest.raises(NotAllowed, match="already has a project called"):
-        exchange.import_qdpx(data, project.organisation, researcher, project.name)
+        actions_exchange.import_qdpx(data, project.organisation, researcher, project.name)
     with pytest.raises(NotAllowed, match="at most 200"):
-        exchange.import_qdpx(data, project.organisation, researcher, "x" * 201)
+        actions_exchange.import_qdpx(data, project.organisation, researcher, "x" * 201)
     assert Project.objects.count() == 1
 
 
@@ -429,7 +429,7 @@ Flourish process: building-relationships</Description></Code></Code>
             isCodable="true"/>
     </Codes></CodeBook>""".encode()
     project.codes.filter(process_id="interaction").update(process_id="")
-    made, report = exchange.import_qdc(qdc, project, researcher)
+    made, report = actions_exchange.import_qdc(qdc, project, researcher)
     assert [c.name for c in made] == ["Funding", relations.name, "Interaction"]
     assert [s.ref for s in report.skipped] == ["Renamed elsewhere"]
     funding = made[0]
@@ -443,9 +443,9 @@ Flourish process: building-relationships</Description></Code></Code>
 def test_codebook_import_errors_say_what_is_wrong(researcher):
     project = make_project(researcher)
     with pytest.raises(NotAllowed, match="could not be read: the file is empty"):
-        exchange.import_qdc(b"", project, researcher)
+        actions_exchange.import_qdc(b"", project, researcher)
     with pytest.raises(NotAllowed, match="no codes"):
-        exchange.import_qdc(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>', project, researcher)
+        actions_exchange.import_qdc(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>', project, researcher)
     assert not project.codes.exists()
 
 
@@ -453,11 +453,11 @@ def test_binary_or_oversize_sources_left_out_with_their_codings(researcher, monk
     sel = _selection("bbbbbbbb-0000-4000-8000-000000000001", 0, 3)
     org = researcher.memberships.first().organisation
     data = _qdpx({"p.qde": _other_project(sel), "t.txt": b"Ann\x00 hi"})
-    project, report = exchange.import_qdpx(data, org, researcher, "Binary")
+    project, report = actions_exchange.import_qdpx(data, org, researcher, "Binary")
     assert not project.sources.exists() and not Coding.objects.exists()
     assert [(s.kind, s.reason) for s in report.skipped] == [
         ("source", "the text contains NUL characters (is it a binary file?)"), ("coding", "its source was left out")]
-    monkeypatch.setattr(exchange, "SOURCE_LIMIT", 5)
-    project, report = exchange.import_qdpx(_qdpx({"p.qde": _other_project(sel), "t.txt": b"Ann: hi"}), org,
+    monkeypatch.setattr(actions_exchange, "SOURCE_LIMIT", 5)
+    project, report = actions_exchange.import_qdpx(_qdpx({"p.qde": _other_project(sel), "t.txt": b"Ann: hi"}), org,
                                            researcher, "Large")
     assert not project.sources.exists() and "larger than 5 bytes" in report.skipped[0].reason

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from flourish.qualitative import actions, exchange
+from flourish.qualitative import actions, exchange, selectors
 from flourish.qualitative.models import Coding, Project
 from flourish.testing import personas
 from flourish.testing.browser import assert_accessible, sign_in
@@ -23,8 +23,8 @@ def project(researcher, second_researcher, model_version):
     project = make_project(researcher, second_researcher, model_version)
     source = project.sources.get(name="interview-ann.txt")
     relations = project.codes.get(process_id="building-relationships")
-    actions.code_turn(actions.person_layer(project, researcher), source, 3, [relations])
-    actions.code_turn(actions.person_layer(project, second_researcher), source, 1, [relations])
+    actions.add_code_to_turn(selectors.person_layer(project, researcher), source, 3, [relations])
+    actions.add_code_to_turn(selectors.person_layer(project, second_researcher), source, 1, [relations])
     return project
 
 
@@ -65,7 +65,7 @@ def test_a_blind_coder_gets_the_codebook_but_not_everyones_codings(client, proje
     assert "once you have chosen to compare" in html and "Add a codebook" not in html
     assert client.get(urls(project)["qdc"]).status_code == 200
     assert client.get(urls(project)["qdpx"]).status_code == 404
-    actions.choose_to_compare(actions.person_layer(project, second_researcher))
+    actions.choose_to_compare(selectors.person_layer(project, second_researcher))
     assert client.get(urls(project)["qdpx"]).status_code == 200
 
 

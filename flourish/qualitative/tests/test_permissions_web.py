@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flourish.accounts.models import Membership, Role
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 from flourish.qualitative.models import Code, Coding, Memo, Project, ProjectMember, Source, Speaker
 from flourish.testing import personas
 
@@ -24,8 +24,8 @@ def project(researcher, second_researcher, model_version):
     project = make_project(researcher, second_researcher, model_version)
     source = project.sources.get(name="interview-ann.txt")
     code = project.codes.first()
-    actions.code_turn(actions.person_layer(project, researcher), source, 1, [code])
-    tomasz = actions.code_turn(actions.person_layer(project, second_researcher), source, 3, [code])[0]
+    actions.add_code_to_turn(selectors.person_layer(project, researcher), source, 1, [code])
+    tomasz = actions.add_code_to_turn(selectors.person_layer(project, second_researcher), source, 3, [code])[0]
     actions.add_memo(project, second_researcher, "Tomasz's note", tomasz)
     return project
 
@@ -63,7 +63,7 @@ def member_posts(project):
     return [
         (reverse("qualitative:codebook", args=[i["pk"]]), {"name": "Sneaky code", "colour": ""}),
         (reverse("qualitative:memos", args=[i["pk"]]), {"text": "Sneaky memo"}),
-        (reverse("qualitative:code_turn", args=[i["pk"], i["source"], 2]), {"codes": [i["code"]]}),
+        (reverse("qualitative:set_turn_codes", args=[i["pk"], i["source"], 2]), {"codes": [i["code"]]}),
         (reverse("qualitative:apply_codes", args=[i["pk"], i["source"]]),
          {"selection-start": 0, "selection-end": 5, "selection-codes": [i["code"]]}),
     ]
@@ -173,7 +173,7 @@ def test_saving_a_turn_or_a_selection_only_ever_touches_my_own_layer(client, pro
     source = project.sources.get(name="interview-ann.txt")
     meis = list(Coding.objects.filter(coder__user=researcher).values_list("pk", "code", "start", "end"))
     client.force_login(second_researcher)
-    client.post(reverse("qualitative:code_turn", args=[project.pk, source.pk, 2]), {"codes": []})  # Mei coded it
+    client.post(reverse("qualitative:set_turn_codes", args=[project.pk, source.pk, 2]), {"codes": []})  # Mei coded it
     start = INTERVIEW.index("We meet")
     client.post(reverse("qualitative:apply_codes", args=[project.pk, source.pk]), {
         "selection-start": start, "selection-end": start + 7, "selection-codes": [project.codes.last().pk]})
@@ -190,7 +190,7 @@ def test_a_project_id_of_another_project_does_not_reach_its_sources_codes_or_cod
                 reverse("qualitative:code", args=[project.pk, other_code.pk]),
                 reverse("qualitative:memos", args=[project.pk]) + f"?source={other_source.pk}"]:
         assert client.get(url).status_code == 404, url
-    mine = actions.code_turn(actions.person_layer(other, researcher), other_source, 0, [other_code])[0]
+    mine = actions.add_code_to_turn(selectors.person_layer(other, researcher), other_source, 0, [other_code])[0]
     response = client.post(reverse("qualitative:remove_coding", args=[project.pk, mine.pk]))
     assert response.status_code == 404 and Coding.objects.filter(pk=mine.pk).exists()
 
@@ -210,8 +210,8 @@ def test_no_id_lets_a_coder_reach_anothers_coding_or_memo(client, project, resea
     meis = lambda: sorted(Coding.objects.filter(coder__user__email="mei@riverside.test").values_list("pk", "start"))  # noqa: E731
     mei_memo = actions.add_memo(project, researcher, "Mei's own")
     source, code = project.sources.get(name="interview-ann.txt"), project.codes.first()
-    tomasz = actions.person_layer(project, second_researcher)
-    own_coding = actions.code_turn(tomasz, source, 3, [code])[0]  # (again, if an example removed it)
+    tomasz = selectors.person_layer(project, second_researcher)
+    own_coding = actions.add_code_to_turn(tomasz, source, 3, [code])[0]  # (again, if an example removed it)
     own_memo = Memo.objects.filter(author=second_researcher).first() or actions.add_memo(
         project, second_researcher, "Tomasz's note", own_coding)
     before, own_codings, own_memos = meis(), {own_coding.pk}, {own_memo.pk}

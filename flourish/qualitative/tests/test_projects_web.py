@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 from flourish.qualitative.models import Coding, MemberRole, Project, ProjectMember
 from flourish.testing import personas
 
@@ -78,11 +78,11 @@ def test_the_project_page_shows_sources_with_their_stage_and_counts_only_my_codi
         client, researcher, second_researcher, model_version):
     project = make_project(researcher, second_researcher, model_version)
     interview = project.sources.get(name="interview-ann.txt")
-    tomasz = actions.person_layer(project, second_researcher)
+    tomasz = selectors.person_layer(project, second_researcher)
     code = project.codes.first()
-    actions.code_turn(tomasz, interview, 1, [code])
-    actions.code_turn(tomasz, interview, 3, [code])
-    actions.code_turn(actions.person_layer(project, researcher), interview, 1, [code])
+    actions.add_code_to_turn(tomasz, interview, 1, [code])
+    actions.add_code_to_turn(tomasz, interview, 3, [code])
+    actions.add_code_to_turn(selectors.person_layer(project, researcher), interview, 1, [code])
     client.force_login(researcher)
     response = client.get(reverse("qualitative:project", args=[project.pk]))
     text = response.content.decode()
@@ -116,8 +116,8 @@ def test_only_researchers_of_the_organisation_can_be_added(client, researcher, l
 
 def test_the_lead_removes_a_coder_whose_codings_stay(client, researcher, second_researcher):
     project = make_project(researcher, second_researcher)
-    layer = actions.person_layer(project, second_researcher)
-    actions.code_turn(layer, project.sources.first(), 0, [actions.add_code(project, researcher, "Trust")])
+    layer = selectors.person_layer(project, second_researcher)
+    actions.add_code_to_turn(layer, project.sources.first(), 0, [actions.add_code(project, researcher, "Trust")])
     member = project.members.get(user=second_researcher)
     client.force_login(researcher)
     response = client.post(reverse("qualitative:remove_member", args=[project.pk, member.pk]))

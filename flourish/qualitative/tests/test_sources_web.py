@@ -4,7 +4,7 @@ attributes and speakers' attributes, revising and deleting them."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from flourish.qualitative import actions
+from flourish.qualitative import actions, selectors
 from flourish.qualitative.models import Coding, Source, Speaker, text_hash
 
 from .helpers import INTERVIEW, make_project
@@ -119,9 +119,9 @@ def test_revising_a_transcript_lists_my_codings_whose_words_changed(client, rese
     project = make_project(researcher, second_researcher, model_version)
     source = project.sources.get(name="interview-ann.txt")
     code = project.codes.first()
-    mine = actions.code_turn(actions.person_layer(project, researcher), source, 3, [code])[0]
-    kept = actions.code_turn(actions.person_layer(project, researcher), source, 1, [code])[0]
-    actions.code_turn(actions.person_layer(project, second_researcher), source, 3, [code])
+    mine = actions.add_code_to_turn(selectors.person_layer(project, researcher), source, 3, [code])[0]
+    kept = actions.add_code_to_turn(selectors.person_layer(project, researcher), source, 1, [code])[0]
+    actions.add_code_to_turn(selectors.person_layer(project, second_researcher), source, 3, [code])
     revised = INTERVIEW.replace("proper coffee", "proper cup of tea")
     client.force_login(researcher)
     response = client.post(reverse("qualitative:revise_source", args=[project.pk, source.pk]),
@@ -154,7 +154,7 @@ def test_a_revision_that_cannot_be_read_changes_nothing(client, researcher):
 def test_the_lead_deletes_a_source_after_confirming(client, researcher, model_version):
     project = make_project(researcher, framework_version=model_version)
     source = project.sources.get(name="interview-ann.txt")
-    actions.code_turn(actions.person_layer(project, researcher), source, 1, [project.codes.first()])
+    actions.add_code_to_turn(selectors.person_layer(project, researcher), source, 1, [project.codes.first()])
     url = reverse("qualitative:delete_source", args=[project.pk, source.pk])
     client.force_login(researcher)
     page = client.get(url)

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from flourish.qualitative import actions, adjudication, quotations
+from flourish.qualitative import actions, quotations, selectors, actions_adjudication
 
 from .analysis_helpers import coded_project, tables, text, url
 
@@ -72,24 +72,30 @@ def test_sentences_can_be_chosen_as_the_unit(client, project, researcher):
 
 
 def test_looking_at_someone_elses_layer_counts_as_choosing_to_compare(client, project, researcher, second_researcher):
-    own = actions.person_layer(project, second_researcher)
+    own = selectors.person_layer(project, second_researcher)
     client.force_login(second_researcher)
     assert "Synthesis: Tomasz Nowak" in text(client.get(url("synthesis", project)))
     own.refresh_from_db()
     assert own.compared_at is None
-    meis = actions.person_layer(project, researcher)
-    assert "Synthesis: Mei Chen" in text(client.get(url("synthesis", project), {"layer": meis.pk}))
+    meis = selectors.person_layer(project, researcher)
+    asked = text(client.get(url("synthesis", project), {"layer": meis.pk}))
+    assert "You are coding blind" in asked and "Synthesis: Mei Chen" not in asked
+    own.refresh_from_db()
+    assert own.compared_at is None  # asking wrote nothing
+    there = url("synthesis", project) + f"?layer={meis.pk}"
+    assert client.post(url("compare", project), {"next": there})["Location"] == there
+    assert "Synthesis: Mei Chen" in text(client.get(there))
     own.refresh_from_db()
     assert own.compared_at is not None
 
 
 def test_the_consensus_is_shown_by_default_once_it_has_codings_and_the_member_has_compared(
         client, project, researcher, second_researcher):
-    adjudication.accept_agreements(project, researcher, ["Mei Chen", "Tomasz Nowak"], "turn")
+    actions_adjudication.accept_agreements(project, researcher, ["Mei Chen", "Tomasz Nowak"], "turn")
     client.force_login(second_researcher)
     # Tomasz is still coding blind: his own layer, and he stays blind
     assert "Synthesis: Tomasz Nowak" in text(client.get(url("synthesis", project)))
-    actions.choose_to_compare(actions.person_layer(project, second_researcher))
+    actions.choose_to_compare(selectors.person_layer(project, second_researcher))
     page = text(client.get(url("synthesis", project)))
     assert "Synthesis: Consensus" in page and "2 codings cover" in page
 
@@ -168,7 +174,7 @@ def test_an_export_can_be_limited_to_some_codes(client, project, researcher):
 
 
 def test_a_changed_transcript_marks_the_quotation_as_needing_a_check(project, researcher):
-    layer = actions.person_layer(project, researcher)
+    layer = selectors.person_layer(project, researcher)
     layer.codings.filter(start=47).update(text_hash="0" * 64)
     [bea] = [q for q in quotations.quotations(project, layer) if q["start"] == 47]
     assert quotations.attribution(bea).endswith("needs a check: the transcript has changed")
@@ -192,7 +198,7 @@ def test_a_layer_of_another_project_or_an_unknown_format_is_not_found(
     from .helpers import make_project
 
     other = make_project(second_researcher, framework_version=model_version, name="Tomasz's own study")
-    theirs = actions.person_layer(other, second_researcher)
+    theirs = selectors.person_layer(other, second_researcher)
     client.force_login(researcher)
     assert client.get(url("synthesis", project), {"layer": theirs.pk}).status_code == 404
     assert client.get(url("model_check", project), {"unit": "paragraph"}).status_code == 404

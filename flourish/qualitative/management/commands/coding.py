@@ -31,7 +31,7 @@ from django.db.models import Count
 from flourish import audit
 from flourish.accounts.models import Membership, Organisation, Role, User
 from flourish.core.management_utils import fail, write_output
-from flourish.qualitative import exchange
+from flourish.qualitative import actions_exchange, exchange
 from flourish.qualitative.actions import NotAllowed
 from flourish.qualitative.models import Coding, Project
 
@@ -170,12 +170,12 @@ class Command(BaseCommand):
             if kind == "qdc":
                 target = self._project(project, organisation)
                 lead = self._lead(user, target.organisation) if user else None
-                made, report = exchange.import_qdc(data, target, lead)
+                made, report = actions_exchange.import_qdc(data, target, lead)
                 self.stdout.write(f"Added {len(made)} code(s) to {target.name} (id {target.pk}).")
                 audit.record(None, "import", target, file=path.name[:200], kind="qdc")
             else:
                 org = self._organisation(organisation)
-                created, report = exchange.import_qdpx(data, org, self._lead(user, org), project)
+                created, report = actions_exchange.import_qdpx(data, org, self._lead(user, org), project)
                 self.stdout.write(f"Imported {created.name} (id {created.pk}) into {org}: {report.summary()}.")
                 audit.record(None, "import", created, file=path.name[:200], kind="qdpx")
         except NotAllowed as problem:
@@ -213,6 +213,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(_finite(result), indent=2, ensure_ascii=False, allow_nan=False))
 
     def handle_suggest(self, project, unit=None, threshold=None, organisation=None, **options):
+        from flourish.qualitative import actions_assist
         from flourish.qualitative.assist import suggest as assist
 
         found = self._project(project, organisation)
@@ -220,7 +221,7 @@ class Command(BaseCommand):
             fail(f"--threshold {threshold}: give a similarity between 0 and 1.")
         extra = {} if threshold is None else {"similarity_threshold": threshold}
         try:
-            run = assist.suggest(found, None, unit, **extra)
+            run = actions_assist.suggest(found, None, unit, **extra)
         except assist.AssistUnavailable as problem:
             fail(str(problem))
         except NotAllowed as problem:

@@ -1,4 +1,4 @@
-"""Adjudication: a lead researcher settles disagreements, and the result is written to the
+"""The writes of adjudication: a lead researcher settles disagreements, and the result is written to the
 project's consensus layer. The coders' own layers are never changed.
 
 - `decide` records whether a code applies to one unit (an `Adjudication`) and makes the

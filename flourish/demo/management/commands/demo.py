@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from flourish.core import demo
+from flourish.demo import organisation as demo
 
 
 class Command(BaseCommand):

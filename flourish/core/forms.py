@@ -1,0 +1,25 @@
+"""Form parts every app shares."""
+
+from django import forms
+
+
+class SingleChoiceField(forms.ModelChoiceField):
+    """A required choice of one row (an organisation, a framework) with no empty option.
+
+    When the queryset it is given holds exactly one row there is nothing to ask: the field
+    becomes a hidden input holding that row, so templates just include ``core/field.html``
+    and never count the queryset themselves (one query here, not two in the template)."""
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(queryset=None, empty_label=None, label=label, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        if queryset is None:
+            return
+        rows = list(self.queryset[:2])
+        if len(rows) == 1:
+            self.widget = forms.HiddenInput()
+            self.initial = rows[0].pk
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)

@@ -1,0 +1,13 @@
+"""Queries about frameworks that other apps' pages and the API share."""
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from .models import Framework, FrameworkVersion
+
+
+def latest_versions(frameworks: QuerySet[Framework]) -> QuerySet[FrameworkVersion]:
+    """The latest version of each of ``frameworks`` (those with none are left out), with its
+    framework, in one query however many frameworks there are."""
+    newest = FrameworkVersion.objects.filter(framework=OuterRef("framework")).order_by("-version")
+    return (FrameworkVersion.objects.filter(framework__in=frameworks, version=Subquery(newest.values("version")[:1]))
+            .select_related("framework"))

@@ -1,0 +1,29 @@
+"""Reads that views, the command line and other modules share (no writes here)."""
+
+from django.db.models import Count, Q
+
+from .models import Coder
+from .permissions import projects_for
+
+
+def person_layer(project, user) -> Coder:
+    """The user's own coding layer in ``project`` (made when they joined, `actions.add_member`)."""
+    return project.coders.get(user=user)
+
+
+def sources_with_counts(project, layer):
+    """The project's sources, each with ``mine``: how many codings the layer has on it."""
+    return project.sources.annotate(mine=Count("codings", filter=Q(codings__coder=layer)))
+
+
+def codes_with_counts(project, layer):
+    """The codes, each with ``n_mine`` (the layer's codings with it) and ``n_memos``. Only
+    the user's own codings are counted: the others' stay unseen (blind coding)."""
+    return project.codes.annotate(n_mine=Count("codings", filter=Q(codings__coder=layer), distinct=True),
+                                  n_memos=Count("memos", distinct=True))
+
+
+def projects_with_roles(user) -> list[tuple]:
+    """(project with ``n_sources``, the user's role in it) for each project the user may open."""
+    roles = dict(user.coding_memberships.values_list("project_id", "role"))
+    return [(p, roles.get(p.pk)) for p in projects_for(user).annotate(n_sources=Count("sources", distinct=True))]
