@@ -5,7 +5,6 @@ command line. Refusals raise NotAllowed with a message for the admin.
 """
 
 from django.db import transaction
-from django.db.models import Q
 
 from flourish.accounts.models import Membership, Organisation, Role, User
 from flourish.audit.actions import record

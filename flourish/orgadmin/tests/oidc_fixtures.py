@@ -24,6 +24,7 @@ ACCOUNTS = {
     "amara": {"email": "Amara@Riverside.test", "email_verified": True, "given_name": "Amara", "family_name": "Okafor"},
     "unverified": {"email": "ursula@riverside.test", "email_verified": False},
     "elsewhere": {"email": "eve@elsewhere.test", "email_verified": True},
+    "rhys": {"email": "rhys@meadow.test", "email_verified": True, "given_name": "Rhys", "family_name": "Morgan"},
 }
 
 
