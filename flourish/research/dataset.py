@@ -112,13 +112,14 @@ def build(organisations=None) -> Dataset:
     assessments = SelfAssessment.objects.filter(research_consent=True, completed__isnull=False).select_related(
         "framework_version__framework", "cycle"
     )
+    # A closed cycle's answers carry their cycle and group labels, not their rater.
     responses = Response.objects.filter(
-        research_consent=True, submitted_at__isnull=False, rater__revoked_at__isnull=True,
-        rater__cycle__research_consent=True, rater__cycle__status=Status.CLOSED,
-    ).select_related("rater__cycle__framework_version__framework")
+        research_consent=True, submitted_at__isnull=False,
+        cycle__research_consent=True, cycle__status=Status.CLOSED,
+    ).select_related("cycle__framework_version__framework")
     if organisations is not None:
         assessments = assessments.filter(organisation__in=organisations)
-        responses = responses.filter(rater__cycle__organisation__in=organisations)
+        responses = responses.filter(cycle__organisation__in=organisations)
 
     versions = {}
     rows = []
@@ -143,12 +144,11 @@ def build(organisations=None) -> Dataset:
         }
         rows.append(row)
     for response in responses:
-        rater = response.rater
-        cycle = rater.cycle
+        cycle = response.cycle
         rows.append({
             "leader": leader_pseudonym(cycle.leader_id), "cycle": cycle_pseudonym(cycle.pk),
-            "year": cycle.closes_on.year, "source": "other", "profession": rater.profession,
-            "relationship": rater.relationship, **base(cycle.framework_version),
+            "year": cycle.closes_on.year, "source": "other", "profession": response.profession,
+            "relationship": response.relationship, **base(cycle.framework_version),
             "_order": pseudonym("row-other", response.pk), "_answers": response.answers,
         })
 

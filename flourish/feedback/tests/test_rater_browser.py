@@ -11,13 +11,14 @@ from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 from flourish.testing.browser import assert_accessible, assert_fits_width
 
-from .helpers import fresh_rate_limits  # noqa: F401 (an autouse fixture)
+from .helpers import without_list_approval, fresh_rate_limits  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def cycle(leader, organisation, model_version):
+    without_list_approval(organisation)
     cycle = actions.create_cycle(
         leader, organisation, model_version, "Spring feedback", timezone.localdate() + timedelta(days=14)
     )
