@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from flourish.selfassess.presenters import only_choices
+
 from . import actions, importing, presenters
 from .forms import CycleForm, RaterForm, ReturnListForm, ShareForm, UploadForm
 from .permissions import (
@@ -47,7 +49,9 @@ def create(request):
         else:
             messages.success(request, "The feedback round is set up. Now add the people to ask.")
             return redirect("feedback:detail", pk=cycle.pk)
-    return render(request, "feedback/create.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "feedback/create.html", {
+        "form": form, "only": only_choices(form, ["organisation", "leader"]),
+    }, status=400 if form.errors else 200)
 
 
 def _detail_context(request, cycle, **extra):

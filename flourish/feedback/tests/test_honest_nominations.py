@@ -121,7 +121,8 @@ def test_the_approver_adds_people_and_the_additions_are_approved_by_adding_them(
         "bea@nhs.test", "ola@school.test"}
 
 
-def test_the_report_method_says_who_approved_the_list(leader, facilitator, model_version):
+def test_the_report_method_says_who_approved_the_list_and_what_is_protected(client, leader, facilitator,
+                                                                          model_version):
     from .helpers import add_raters, new_cycle
 
     cycle = new_cycle(leader, model_version, approver=facilitator)
@@ -132,6 +133,10 @@ def test_the_report_method_says_who_approved_the_list(leader, facilitator, model
         answer(rater)
     cycle = actions.close(cycle)
     assert cycle.report["approval"]["approved"] and cycle.report["approval"]["by"] == "Gareth Lloyd"
+    client.force_login(leader)
+    method = client.get(f"/feedback/{cycle.pk}/report/").content.decode().split('id="method"')[1]
+    assert "The list of people asked was approved by Gareth Lloyd" in method
+    assert "What is and is not protected" in method and "Not protected: who was asked" in method
 
 
 @pytest.mark.parametrize("written, same", [
