@@ -42,6 +42,15 @@ class User(AbstractUser):
     def display_name(self):
         return self.get_full_name() or self.email
 
+    def addresses(self) -> list[str]:
+        """Every email address on the account: each email field the model has, so a field
+        added later is covered by the checks that use this (a leader may not ask
+        themselves for feedback)."""
+        return [
+            value for f in self._meta.concrete_fields
+            if isinstance(f, models.EmailField) and (value := getattr(self, f.attname))
+        ]
+
 
 class Organisation(models.Model):
     """A Children's Centre, Family Hub, care team or programme: the owner of stored data."""
@@ -51,6 +60,13 @@ class Organisation(models.Model):
     # A line manager's ratings may be shown apart from other raters only where the
     # organisation allows it (and the line manager was told so when invited).
     show_line_manager_separately = models.BooleanField(default=False)
+    # On for every new organisation: a second person (a facilitator or organisation admin)
+    # sees every name a leader asks, before and after the invitations go, so a leader
+    # cannot fill a round with their own addresses (issue 10, attack 1).
+    rater_lists_need_approval = models.BooleanField(
+        "rater lists need approval", default=True,
+        help_text="Each leader's list of people to ask, and every later addition, goes to an approver first.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -19,6 +19,10 @@ def organisations_for(user, role: str | None = None) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
 
 
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
 def has_role(user, organisation, role: str) -> bool:
     return user.is_authenticated and Membership.objects.filter(
         user=user, organisation=organisation, role=role

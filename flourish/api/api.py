@@ -244,7 +244,7 @@ def get_cycle_report(request, pk: int):
     from django.http import HttpResponse
 
     from flourish.feedback.permissions import get_cycle_for_reader
-    from flourish.feedback.report_views import not_released_message, report_json_text
+    from flourish.feedback.presenters import not_released_message, report_json_text
 
     cycle = get_cycle_for_reader(request.user, pk)
     if not cycle.is_released:

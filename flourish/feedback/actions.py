@@ -1,22 +1,26 @@
 """Writes for 360° cycles. Each public function is one transaction and refuses, with a
 message, anything the cycle's state does not allow."""
 
+import random
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from flourish.accounts.models import Membership, Organisation, Role, User
 from flourish.core.actions import NotAllowed
 from flourish.jobs import mail as jobs_mail
 from flourish.jobs import selectors as jobs_selectors
+from flourish.lib import live
 from flourish.selfassess import actions as self_actions
+from flourish.selfassess.models import SelfAssessment
 
-from . import reporting
+from . import nominations, reporting
 from .models import Cycle, Rater, RaterLink, Relationship, Response, Status
-
 
 
 def _lock(cycle) -> Cycle:
@@ -24,10 +28,24 @@ def _lock(cycle) -> Cycle:
     return Cycle.objects.select_for_update().get(pk=cycle.pk)
 
 
+def may_approve(user, organisation) -> bool:
+    """A facilitator or an organisation admin of the cycle's organisation."""
+    return user.memberships.filter(organisation=organisation, role__in=[Role.FACILITATOR, Role.ADMIN]).exists()
+
+
 @transaction.atomic
 def create_cycle(leader, organisation, framework_version, title, closes_on, approver=None) -> Cycle:
     if closes_on <= timezone.localdate():
         raise NotAllowed("The closing date must be in the future.")
+    if approver is None and organisation.rater_lists_need_approval:
+        raise NotAllowed(f"{organisation.name} asks for every list of people to be approved: "
+                         "choose a facilitator or organisation admin to approve it.")
+    if approver is not None:
+        if approver.pk == leader.pk:
+            raise NotAllowed("The leader cannot approve their own list of people to ask.")
+        if not may_approve(approver, organisation):
+            raise NotAllowed(f"{approver.display_name} is not a facilitator or organisation admin "
+                             f"at {organisation.name}.")
     own = self_actions.start(leader, organisation, framework_version)
     return Cycle.objects.create(
         leader=leader, organisation=organisation, framework_version=framework_version,
@@ -48,32 +66,50 @@ def _check_rater_fields(cycle, name, email, profession, relationship):
     return problems
 
 
+def _address_problems(cycle, email) -> list[str]:
+    """The leader's own addresses, and a second address for the same mailbox, are refused
+    (compared as `nominations.mailbox` normalises them)."""
+    if nominations.mailbox(email) in {nominations.mailbox(a) for a in cycle.leader.addresses()}:
+        return [f"{email} is an address of {cycle.leader.display_name}, the leader receiving the feedback: "
+                "feedback must come from other people"]
+    on_list = {nominations.mailbox(e): e for e in cycle.raters.values_list("email", flat=True) if e}
+    same = nominations.same_mailbox_as(email, on_list)
+    if same is not None:
+        return [f"{email} is already on the list" + ("" if same == email else f" (as {same})")]
+    return []
+
+
 @transaction.atomic
-def nominate(cycle, *, name, email, profession, employer="", relationship, line_manager_informed=False) -> Rater:
+def nominate(cycle, *, name, email, profession, employer="", relationship, by=None) -> Rater:
+    """Add a person to ask. With an approver on the cycle, everyone the leader (or an
+    organisation admin) adds waits for the approver — also after the invitations went;
+    people the approver adds themselves are approved by adding them."""
     cycle = _lock(cycle)
     if cycle.is_closed:
         raise NotAllowed("This cycle is closed; no one else can be asked.")
     email = email.strip().lower()
     problems = _check_rater_fields(cycle, name, email, profession, relationship)
-    if cycle.raters.filter(email=email).exists():
-        problems.append(f"{email} is already on the list")
+    if email:
+        problems += _address_problems(cycle, email)
     if problems:
         message = "; ".join(problems)
         raise NotAllowed(message[0].upper() + message[1:] + ".")
+    by_approver = by is not None and by.pk == cycle.approver_id
     rater = Rater.objects.create(
         cycle=cycle, name=name.strip(), email=email, profession=profession, employer=employer.strip(),
-        relationship=relationship,
-        line_manager_informed=line_manager_informed and relationship == Relationship.LINE_MANAGER,
+        relationship=relationship, awaiting_approval=cycle.approver_id is not None and not by_approver,
     )
-    if cycle.is_open:
+    if cycle.is_open and not rater.awaiting_approval:
         _invite(rater)
+    elif cycle.is_open:
+        _ask_approver(cycle, additions=True)
     return rater
 
 
 @transaction.atomic
-def nominate_many(cycle, rows: list[dict]) -> list[Rater]:
+def nominate_many(cycle, rows: list[dict], by=None) -> list[Rater]:
     """All-or-nothing: any problem in any row and nobody is added (the caller reports it)."""
-    return [nominate(cycle, **row) for row in rows]
+    return [nominate(cycle, by=by, **row) for row in rows]
 
 
 @transaction.atomic
@@ -85,32 +121,75 @@ def revoke(rater) -> Rater:
     return rater
 
 
+def _ask_approver(cycle, additions=False):
+    url = settings.SITE_URL + reverse("feedback:approve", args=[cycle.pk])
+    _queue_mail(
+        "feedback.approval_request", f"cycle:{cycle.pk}", cycle.approver.email,
+        f"Please approve {'new people on ' if additions else ''}the feedback list for {cycle.leader.display_name}",
+        "feedback/email/approval_request.txt", {"cycle": cycle, "url": url, "additions": additions},
+    )
+
+
 @transaction.atomic
 def request_approval(cycle) -> Cycle:
     cycle = _lock(cycle)
     if cycle.status != Status.DRAFT or cycle.approver is None:
-        raise NotAllowed("Only a cycle being set up, with a facilitator to approve it, can be sent for approval.")
+        raise NotAllowed("Only a cycle being set up, with someone to approve it, can be sent for approval.")
     if not cycle.raters.filter(revoked_at__isnull=True).exists():
         raise NotAllowed("Add the people you want feedback from first.")
     cycle.status = Status.AWAITING_APPROVAL
-    cycle.save(update_fields=["status"])
-    url = settings.SITE_URL + reverse("feedback:approve", args=[cycle.pk])
-    _queue_mail(
-        "feedback.approval_request", f"cycle:{cycle.pk}",
-        cycle.approver.email, f"Please approve the feedback list for {cycle.leader.display_name}",
-        "feedback/email/approval_request.txt", {"cycle": cycle, "url": url},
-    )
+    cycle.approval_comment = ""
+    cycle.save(update_fields=["status", "approval_comment"])
+    _ask_approver(cycle)
+    return cycle
+
+
+def pending_raters(cycle):
+    return cycle.raters.filter(revoked_at__isnull=True, awaiting_approval=True)
+
+
+def _check_approver(cycle, approver):
+    if cycle.approver_id != approver.pk:
+        raise NotAllowed("This list is not waiting for your approval.")
+    waiting = cycle.status == Status.AWAITING_APPROVAL or (cycle.is_open and pending_raters(cycle).exists())
+    if not waiting:
+        raise NotAllowed("This list is not waiting for your approval.")
+
+
+@transaction.atomic
+def approve(cycle, approver) -> Cycle:
+    """Approve the list (the invitations go), or, on an open cycle, the people added since."""
+    cycle = _lock(cycle)
+    _check_approver(cycle, approver)
+    pending = list(pending_raters(cycle))
+    Rater.objects.filter(pk__in=[r.pk for r in pending]).update(awaiting_approval=False)
+    cycle.approval_comment = ""
+    if cycle.status == Status.AWAITING_APPROVAL:
+        cycle.approved_at = timezone.now()
+        cycle.save(update_fields=["approved_at", "approval_comment"])
+        return _open(cycle)
+    cycle.save(update_fields=["approval_comment"])
+    for rater in Rater.objects.filter(pk__in=[r.pk for r in pending]):
+        _invite(rater)
     return cycle
 
 
 @transaction.atomic
-def approve(cycle, facilitator) -> Cycle:
+def return_list(cycle, approver, comment: str) -> Cycle:
+    """Send the list back with a comment: a list being set up goes back to the leader to
+    change; on an open cycle the people waiting for approval are not asked."""
     cycle = _lock(cycle)
-    if cycle.status != Status.AWAITING_APPROVAL or cycle.approver_id != facilitator.pk:
-        raise NotAllowed("This list is not waiting for your approval.")
-    cycle.approved_at = timezone.now()
-    cycle.save(update_fields=["approved_at"])
-    return _open(cycle)
+    _check_approver(cycle, approver)
+    comment = (comment or "").strip()
+    if not comment:
+        raise NotAllowed("Say what the leader should change.")
+    cycle.approval_comment = comment[:2000]
+    if cycle.status == Status.AWAITING_APPROVAL:
+        cycle.status = Status.DRAFT
+    else:
+        pending_raters(cycle).update(revoked_at=timezone.now(), awaiting_approval=False)
+    cycle.save(update_fields=["status", "approval_comment"])
+    return cycle
 
 
 @transaction.atomic
@@ -118,8 +197,8 @@ def send_invitations(cycle) -> Cycle:
     cycle = _lock(cycle)
     if cycle.status != Status.DRAFT:
         raise NotAllowed("Invitations for this cycle have already gone, or it is waiting for approval.")
-    if cycle.approver is not None:
-        raise NotAllowed("This cycle needs the facilitator's approval before invitations go.")
+    if cycle.approver is not None or cycle.organisation.rater_lists_need_approval:
+        raise NotAllowed("This cycle needs its list approved before invitations go: send it for approval.")
     if not cycle.raters.filter(revoked_at__isnull=True).exists():
         raise NotAllowed("Add the people you want feedback from first.")
     return _open(cycle)
@@ -129,7 +208,7 @@ def _open(cycle) -> Cycle:
     cycle.status = Status.OPEN
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["status", "opened_at"])
-    for rater in cycle.raters.filter(revoked_at__isnull=True, invited_at__isnull=True):
+    for rater in cycle.raters.filter(revoked_at__isnull=True, invited_at__isnull=True, awaiting_approval=False):
         _invite(rater)
     return cycle
 
@@ -200,8 +279,9 @@ def waiting_raters(cycle):
 
 @transaction.atomic
 def remind(cycle) -> int:
-    """Remind everyone invited who has not submitted. Returns how many were reminded
-    (the leader sees the number, never the names)."""
+    """Remind everyone invited who has not submitted. Returns how many were reminded, for
+    the scheduler's log: the leader is never shown it (a count of people who have not
+    answered would tell them, with one person asked, whether that person answered)."""
     cycle = _lock(cycle)
     if not cycle.is_open:
         raise NotAllowed("Reminders go only while the cycle is open.")
@@ -222,6 +302,18 @@ def _rater_can_answer(rater):
         raise NotAllowed("This feedback has closed.")
 
 
+def _answers_of(rater) -> Response:
+    answers, _ = Response.objects.get_or_create(rater=rater, defaults={
+        "cycle": rater.cycle, "profession": rater.profession, "relationship": rater.relationship,
+    })
+    return answers
+
+
+def asks_line_manager_consent(rater) -> bool:
+    """Only a line manager, and only where the organisation shows line managers apart."""
+    return rater.relationship == Relationship.LINE_MANAGER and rater.cycle.organisation.show_line_manager_separately
+
+
 @transaction.atomic
 def save_page(rater, process_id: str, answers: dict, comment: str | None) -> Response:
     """Save one process's answers as a draft. Saving the same page twice gives the same
@@ -238,40 +330,100 @@ def save_page(rater, process_id: str, answers: dict, comment: str | None) -> Res
             raise NotAllowed(f"Unknown question {item_id!r}.")
         if value is not None and value not in (1, 2, 3, 4, 5):
             raise NotAllowed("Each answer must be 1 to 5, or not able to observe.")
-    response, _ = Response.objects.get_or_create(rater=rater)
-    response.answers.update(answers)
+    rater_answers = _answers_of(rater)
+    rater_answers.answers.update(answers)
     if comment is not None:
         comment = comment.strip()[:2000]
         if comment:
-            response.comments[process_id] = comment
+            rater_answers.comments[process_id] = comment
         else:
-            response.comments.pop(process_id, None)
-    response.save()
-    return response
+            rater_answers.comments.pop(process_id, None)
+    rater_answers.save(update_fields=["answers", "comments"])
+    return rater_answers
 
 
 @transaction.atomic
-def submit(rater) -> Response:
-    """Count the response. Idempotent: submitting again keeps one response."""
+def submit(rater, line_manager_consented: bool = False) -> Response:
+    """Count the answers. Idempotent: submitting again keeps one set of answers (and
+    updates the line manager's choice, which they may change until close)."""
     # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     rater = Rater.objects.select_for_update().select_related("cycle").get(pk=rater.pk)
     _rater_can_answer(rater)
-    response, _ = Response.objects.get_or_create(rater=rater)
-    if response.submitted_at is None:
-        response.submitted_at = timezone.now()
-        response.save(update_fields=["submitted_at", "updated"])
-    return response
+    cycle = _lock(rater.cycle)
+    rater_answers = _answers_of(rater)
+    rater_answers.line_manager_consented = bool(line_manager_consented) and asks_line_manager_consent(rater)
+    first_time = rater_answers.submitted_at is None
+    if first_time:
+        rater_answers.submitted_at = timezone.localdate()
+    rater_answers.save(update_fields=["submitted_at", "line_manager_consented"])
+    if first_time:
+        _update_live_milestone(cycle, rater.profession)
+    return rater_answers
+
+
+def _update_live_milestone(cycle, group):
+    """At an answer — and only then — decide whether its group's milestone goes up
+    (`flourish.lib.live`)."""
+    if group in cycle.live_milestones:
+        return
+    asked = cycle.raters.filter(profession=group, invited_at__isnull=False)
+    if live.milestone_reached(
+        asked_ever=asked.count(),
+        still_asked=asked.filter(revoked_at__isnull=True).count(),
+        # Answers from withdrawn links still count here, so a withdrawal moves nothing.
+        answered=Response.objects.filter(cycle=cycle, profession=group, submitted_at__isnull=False).count(),
+        k=cycle.min_group_size,
+    ):
+        cycle.live_milestones = [*cycle.live_milestones, group]
+        cycle.save(update_fields=["live_milestones"])
+
+
+@transaction.atomic
+def withdraw_answers(rater) -> None:
+    """A rater deletes their own answers (drafts too) from their link, before close."""
+    rater = Rater.objects.select_for_update().select_related("cycle").get(pk=rater.pk)
+    _rater_can_answer(rater)
+    deleted, _ = Response.objects.filter(rater=rater).delete()
+    if not deleted:
+        raise NotAllowed("There are no answers from this link to delete.")
 
 
 # --- closing and the report --------------------------------------------------------
 
 
+def _sever(cycle) -> None:
+    """Cut every link between answers and named raters, once the report is built.
+
+    Deleted: drafts never sent and answers from withdrawn links (they never count).
+    Kept: the counted answers, stored again in a random order (row numbers would
+    otherwise follow the order people first answered) with `rater` empty, so only their
+    group labels remain. Raters keep their names and invitation dates (the leader's
+    record of whom they asked) but not their reminder dates, which said who had not
+    answered by then. The answers, not the names, are what the report and the research
+    export need."""
+    kept = Response.objects.filter(cycle=cycle, submitted_at__isnull=False).filter(
+        Q(rater__isnull=True) | Q(rater__revoked_at__isnull=True)
+    )
+    rows = [
+        Response(
+            cycle=cycle, profession=r.profession, relationship=r.relationship, answers=r.answers,
+            comments=r.comments, submitted_at=r.submitted_at, research_consent=r.research_consent,
+            line_manager_consented=r.line_manager_consented,
+        )
+        for r in kept
+    ]
+    Response.objects.filter(cycle=cycle).delete()
+    random.SystemRandom().shuffle(rows)
+    Response.objects.bulk_create(rows)
+    cycle.raters.update(reminded_at=None)
+
+
 @transaction.atomic
 def close(cycle) -> Cycle:
     """Close the cycle and, if at least k others responded, release its report: built
-    once, stored, never rebuilt. Later answers are refused by `_rater_can_answer`.
-    (The leader's "Close" button uses `close_in_background`: the same, with the report
-    built by a worker.)"""
+    once, stored, never rebuilt. Later answers are refused by `_rater_can_answer`. Then
+    the answers are severed from their raters (`_sever`). (The leader's "Close" button
+    uses `close_in_background`: the same, with the report built by a worker.)"""
     cycle = _mark_closed(cycle)
     return release_report(cycle)
 
@@ -329,7 +481,42 @@ def release_report(cycle) -> Cycle:
         cycle.report = reporting.build(cycle)
         cycle.released_at = cycle.closed_at
         cycle.save(update_fields=["report", "released_at"])
+    _sever(cycle)
     return cycle
+
+
+@transaction.atomic
+def import_closed_cycle(*, leader_email: str, organisation_name: str, version, title: str,
+                        own_answers: dict | None, others: list[tuple[str, str, dict, dict]],
+                        groups: list[str]) -> Cycle:
+    """A completed cycle from another source (checked by `importing.parse_responses`):
+    created open with its answers — which never had named raters — and closed through
+    `close`, so it is released and stored exactly like any other cycle."""
+    organisation, _ = Organisation.objects.get_or_create(name=organisation_name)
+    leader = User.objects.filter(email__iexact=leader_email).first()
+    if leader is None:
+        leader = User.objects.create_user(leader_email)  # no password: they reset it to sign in
+    Membership.objects.get_or_create(user=leader, organisation=organisation, role=Role.LEADER)
+    today = timezone.localdate()
+    own = None
+    if own_answers is not None:
+        own = SelfAssessment.objects.create(
+            organisation=organisation, leader=leader, framework_version=version, answers=own_answers,
+            completed=timezone.now(),
+        )
+    cycle = Cycle.objects.create(
+        organisation=organisation, leader=leader, framework_version=version, title=title, closes_on=today,
+        status=Status.OPEN, opened_at=timezone.now(), professional_groups=groups, self_assessment=own,
+        imported=True,
+    )
+    Response.objects.bulk_create([
+        Response(cycle=cycle, profession=group, relationship=relationship, answers=answers, comments=comments,
+                 submitted_at=today)
+        for group, relationship, answers, comments in others
+    ])
+    if not reporting.enough_responses(cycle):
+        raise NotAllowed(f"fewer than {cycle.min_group_size} other respondents; the report could never be released")
+    return close(cycle)
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from flourish.accounts.models import Membership, Role, User
 
+from .permissions import approvers_in
+
 from .models import Relationship
 
 
@@ -18,9 +20,10 @@ class CycleForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
     leader = forms.ModelChoiceField(queryset=None, empty_label=None, label="Leader receiving feedback")
     approver = forms.ModelChoiceField(
-        queryset=None, required=False, label="Facilitator to approve the list (optional)",
-        help_text="If you choose one, invitations go only after they approve the list of people.",
-        empty_label="No approval needed",
+        queryset=None, required=False, label="Who approves the list of people to ask",
+        help_text="A facilitator or organisation admin. Invitations go only after they approve the list, "
+                  "and anyone added later waits for them too.",
+        empty_label="No approval (only where the organisation allows it)",
     )
 
     def __init__(self, *args, organisations, leaders, **kwargs):
@@ -28,9 +31,7 @@ class CycleForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["leader"].queryset = leaders
         self.fields["leader"].label_from_instance = lambda u: f"{u.display_name} ({u.email})"
-        self.fields["approver"].queryset = User.objects.filter(
-            memberships__role=Role.FACILITATOR, memberships__organisation__in=organisations
-        ).distinct()
+        self.fields["approver"].queryset = approvers_in(organisations)
         self.fields["approver"].label_from_instance = lambda u: u.display_name
         self.initial.setdefault("closes_on", timezone.localdate() + timedelta(days=21))
 
@@ -47,6 +48,11 @@ class CycleForm(forms.Form):
             user=leader, organisation=organisation, role=Role.LEADER
         ).exists():
             self.add_error("leader", f"{leader.display_name} is not a leader at {organisation}")
+        approver = data.get("approver")
+        if organisation and organisation.rater_lists_need_approval and approver is None:
+            self.add_error("approver", f"{organisation} asks for every list to be approved: choose who approves it")
+        if approver and leader and approver.pk == leader.pk:
+            self.add_error("approver", "Choose someone other than the leader to approve the list")
         return data
 
 
@@ -56,16 +62,18 @@ class RaterForm(forms.Form):
     profession = forms.ChoiceField(label="Professional group")
     employer = forms.CharField(max_length=200, required=False, label="Employing organisation",
                                help_text="For example, the NHS trust, council, school or charity.")
-    relationship = forms.ChoiceField(label="Relationship to you", choices=Relationship.choices)
-    line_manager_informed = forms.BooleanField(
-        required=False, label="Tell them their ratings may be shown separately (line managers only)",
-    )
+    relationship = forms.ChoiceField(label="Relationship to the leader", choices=Relationship.choices)
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profession"].choices = [(g, g) for g in cycle.professional_groups]
-        if not cycle.organisation.show_line_manager_separately:
-            del self.fields["line_manager_informed"]
+
+
+class ReturnListForm(forms.Form):
+    comment = forms.CharField(
+        label="What should the leader change?", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the leader should change"},
+    )
 
 
 class UploadForm(forms.Form):

@@ -19,15 +19,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 
-from flourish.accounts.models import Membership, Organisation, Role, User
+from flourish.accounts.models import Organisation
 from flourish.frameworks.models import Framework
-from flourish.selfassess.models import SelfAssessment
 
-from . import reporting
-from .models import DEFAULT_GROUPS, Cycle, Rater, Relationship, Response, Status
+from . import actions
+from .models import DEFAULT_GROUPS, Cycle, Rater, Relationship
 
 MAX_PROBLEMS = 50
 MAX_NOMINATIONS = 500
@@ -189,10 +187,6 @@ def _relationship_problem(value: str) -> str:
     return f"{value!r} is not a relationship; use one of: " + ", ".join(Relationship.values)
 
 
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0", ""}
-
-
 def _field_limit(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
@@ -200,7 +194,7 @@ def _field_limit(model, name: str) -> int:
 # --- 1. bulk nomination ----------------------------------------------------------------
 
 NOMINATION_COLUMNS = ["name", "email", "group", "employer", "relationship"]
-NOMINATION_OPTIONAL = ["line_manager_informed"]
+NOMINATION_OPTIONAL: list[str] = []
 
 
 def nominations_template() -> str:
@@ -208,7 +202,7 @@ def nominations_template() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(NOMINATION_COLUMNS + NOMINATION_OPTIONAL)
-    writer.writerow(["Ann Example", "ann@example.org", DEFAULT_GROUPS[0], "City NHS Trust", "peer", "no"])
+    writer.writerow(["Ann Example", "ann@example.org", DEFAULT_GROUPS[0], "City NHS Trust", "peer"])
     return out.getvalue()
 
 
@@ -216,7 +210,7 @@ def parse_nominations(data: bytes, cycle) -> list[dict]:
     """Read a CSV of people to ask for feedback on `cycle`.
 
     Returns one dict per row, keyword arguments for `actions.nominate` (name, email,
-    profession, employer, relationship, line_manager_informed), or raises ImportProblems
+    profession, employer, relationship), or raises ImportProblems
     listing every problem by row and column."""
     problems = _Problems()
     table = _read_table(_decode(data), problems)
@@ -279,15 +273,9 @@ def parse_nominations(data: bytes, cycle) -> list[dict]:
         elif relationship is None:
             problems.add(f"{where}, column relationship: {_relationship_problem(value['relationship'])}")
 
-        informed_text = value.get("line_manager_informed", "").casefold()
-        if informed_text not in _YES | _NO:
-            problems.add(f"{where}, column line_manager_informed: "
-                         f"{value['line_manager_informed']!r} is not yes or no")
-
         rows.append({
             "name": name, "email": email, "profession": group, "employer": employer,
             "relationship": relationship,
-            "line_manager_informed": informed_text in _YES and relationship == Relationship.LINE_MANAGER,
         })
     problems.raise_if_any()
     return rows
@@ -487,8 +475,10 @@ def import_responses(data: bytes, *, leader_email: str, organisation_name: str, 
                      title: str | None = None) -> Cycle:
     """Create a closed cycle, with its report released, from a file of completed responses.
 
-    One transaction: the organisation and the leader (with a leader membership) are
-    created if they do not exist. Raises ImportProblems, saving nothing, on any problem."""
+    The file is read and checked here; the writes are one transaction in
+    `actions.import_closed_cycle` (the organisation and the leader, with a leader
+    membership, are created if they do not exist; the cycle closes through the real
+    `actions.close`). Raises ImportProblems, saving nothing, on any problem."""
     leader_email = (leader_email or "").strip().lower()
     organisation_name = (organisation_name or "").strip()
     setup = []
@@ -508,38 +498,12 @@ def import_responses(data: bytes, *, leader_email: str, organisation_name: str, 
     version = _framework(framework_slug, organisation_name).latest()
     parsed = parse_responses(data, version)
 
-    with transaction.atomic():
-        organisation, _ = Organisation.objects.get_or_create(name=organisation_name)
-        leader = User.objects.filter(email__iexact=leader_email).first()
-        if leader is None:
-            leader = User.objects.create_user(leader_email)  # no password: they reset it to sign in
-        Membership.objects.get_or_create(user=leader, organisation=organisation, role=Role.LEADER)
-
-        now = timezone.now()
-        own = None
-        if parsed.own is not None:
-            own = SelfAssessment.objects.create(
-                organisation=organisation, leader=leader, framework_version=version,
-                answers=parsed.own.answers, completed=now,
-            )
-        cycle = Cycle.objects.create(
-            organisation=organisation, leader=leader, framework_version=version, title=title,
-            closes_on=timezone.localdate(), status=Status.CLOSED, closed_at=now,
-            professional_groups=parsed.groups(), self_assessment=own, imported=True,
+    try:
+        return actions.import_closed_cycle(
+            leader_email=leader_email, organisation_name=organisation_name, version=version, title=title,
+            own_answers=parsed.own.answers if parsed.own is not None else None,
+            others=[(r.group, r.relationship, r.answers, r.comments) for r in parsed.others],
+            groups=parsed.groups(),
         )
-        for respondent in parsed.others:
-            rater = Rater.objects.create(
-                cycle=cycle, name=respondent.label, email="", profession=respondent.group,
-                relationship=respondent.relationship,
-            )
-            Response.objects.create(
-                rater=rater, answers=respondent.answers, comments=respondent.comments, submitted_at=now,
-            )
-        # As actions.close: built once through the disclosure rules, stored, never rebuilt.
-        if not reporting.enough_responses(cycle):
-            raise ImportProblems([f"fewer than {cycle.min_group_size} other respondents; "
-                                  "the report could never be released"])
-        cycle.report = reporting.build(cycle)
-        cycle.released_at = cycle.closed_at
-        cycle.save(update_fields=["report", "released_at"])
-    return cycle
+    except actions.NotAllowed as problem:
+        raise ImportProblems([str(problem)]) from None

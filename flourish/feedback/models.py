@@ -70,6 +70,8 @@ class Cycle(models.Model):
         related_name="cycles_to_approve",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The approver's note when they send the list back to the leader.
+    approval_comment = models.TextField(blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(null=True, blank=True)
@@ -83,6 +85,9 @@ class Cycle(models.Model):
     # The leader's revocable opt-in to de-identified research use of this cycle (their
     # self part, and raters' answers about them where the raters also opted in).
     research_consent = models.BooleanField(default=False)
+    # Professional groups whose live milestone ("at least k have answered") has been
+    # reached, decided by flourish/lib/live.py at each answer and never taken back.
+    live_milestones = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -122,9 +127,9 @@ class Rater(models.Model):
     profession = models.CharField("professional group", max_length=100)
     employer = models.CharField("employing organisation", max_length=200, blank=True)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
-    line_manager_informed = models.BooleanField(
-        default=False, help_text="Told when invited that a line manager's ratings may be shown separately."
-    )
+    # With a cycle that has an approver, a person added stays uninvited until the approver
+    # agrees, however late they are added.
+    awaiting_approval = models.BooleanField(default=False)
     invited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -159,15 +164,41 @@ class RaterLink(models.Model):
 
 class Response(models.Model):
     """A rater's answers. Saved page by page as a draft; counted once submitted. Never
-    shown on its own anywhere: only through the cycle's released report."""
+    shown on its own anywhere: only through the cycle's released report.
 
-    rater = models.OneToOneField(Rater, on_delete=models.CASCADE, related_name="response")
+    While the cycle is open the answers are linked to their rater, so the rater can carry
+    on, change or withdraw them from their link. When it closes (`actions.close`) the link
+    is severed for good: unsubmitted drafts and answers from withdrawn links are deleted,
+    and the rest are stored again in a random order with `rater` empty, keeping only what
+    the report and the research export need (the group labels and the line manager's own
+    choice). From then on no table joins a name or email to an answer.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="responses")
+    rater = models.OneToOneField(
+        Rater, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
+    profession = models.CharField("professional group", max_length=100)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
     answers = models.JSONField(default=dict, blank=True)
     comments = models.JSONField(default=dict, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    # The day only: a time to the second, next to invitation and reminder times, could
+    # point at the person.
+    submitted_at = models.DateField("submitted on", null=True, blank=True)
     # The rater's own, revocable opt-in to de-identified research use of these answers.
     research_consent = models.BooleanField(default=False)
+    # A line manager's own agreement, given on their questionnaire, that their ratings may
+    # be shown apart from other raters' (where the organisation allows it at all).
+    line_manager_consented = models.BooleanField(default=False)
+
+    def save(self, *args, **kwargs):
+        # Answers are created from their rater while the cycle is open; the group labels
+        # are copied then, so the report never needs the rater.
+        if self.rater_id is not None and self.cycle_id is None:
+            self.cycle_id = self.rater.cycle_id
+            self.profession = self.profession or self.rater.profession
+            self.relationship = self.relationship or self.rater.relationship
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return f"Response #{self.pk}"

@@ -7,7 +7,7 @@ fonts (DejaVu Sans, then Arial): no web fonts and nothing fetched from the netwo
 
 from django.template.loader import render_to_string
 
-from .report_views import report_context
+from .presenters import report_context
 
 
 def render_print_html(cycle) -> str:

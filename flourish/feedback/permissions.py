@@ -4,16 +4,54 @@ outsiders cannot tell whether a cycle exists.
 - managing a cycle (raters, invitations, closing): its leader, or an admin of its organisation;
 - reading its report: its leader, or someone the leader explicitly shared it with —
   never an organisation admin as such;
-- approving its rater list: the facilitator named as approver.
+- approving its rater list (and adding or removing people on it): the approver named
+  on the cycle;
+- sharing its report: its leader only (not an organisation admin who manages it);
+- starting a cycle: a leader for themselves, in an organisation where they lead; an
+  organisation admin for any leader of their organisation.
 """
 
 from django.db.models import Q
 from django.http import Http404
 
-from flourish.accounts.models import Role
+from flourish.accounts.models import Role, User
 from flourish.accounts.permissions import organisations_for
 
-from .models import Cycle, Rater, RaterLink, hash_token
+from .models import Cycle, Rater, RaterLink, Status, hash_token
+
+
+def organisations_to_start_in(user):
+    """Where the user may start a cycle: where they lead, or where they are an admin."""
+    return organisations_for(user).filter(
+        Q(pk__in=organisations_for(user, Role.LEADER)) | Q(pk__in=organisations_for(user, Role.ADMIN))
+    )
+
+
+def leaders_to_start_for(user):
+    """Whom the user may start a cycle for: themselves if they lead somewhere, and every
+    leader of an organisation they administer."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(pk=user.pk, memberships__role=Role.LEADER)
+        | Q(memberships__role=Role.LEADER, memberships__organisation__in=organisations_for(user, Role.ADMIN))
+    ).distinct()
+
+
+def approvers_in(organisations):
+    """Who may approve a rater list: facilitators and organisation admins."""
+    return User.objects.filter(
+        memberships__role__in=[Role.FACILITATOR, Role.ADMIN], memberships__organisation__in=organisations
+    ).distinct()
+
+
+def cycles_to_approve(user):
+    if not user.is_authenticated:
+        return Cycle.objects.none()
+    return Cycle.objects.filter(approver=user).filter(
+        Q(status=Status.AWAITING_APPROVAL)
+        | Q(status=Status.OPEN, raters__awaiting_approval=True, raters__revoked_at__isnull=True)
+    ).distinct().select_related("leader")
 
 
 def manageable_cycles(user):
@@ -51,7 +89,22 @@ def get_cycle_for_reader(user, pk) -> Cycle:
 def get_cycle_for_approver(user, pk) -> Cycle:
     if not user.is_authenticated:
         raise Http404("No such cycle.")
-    return _get(Cycle.objects.filter(approver=user), pk)
+    return _get(Cycle.objects.filter(approver=user).select_related("leader", "organisation"), pk)
+
+
+def get_cycle_for_sharer(user, pk) -> Cycle:
+    """Only the leader may share their own report (an admin who manages the cycle gets 404)."""
+    if not user.is_authenticated:
+        raise Http404("No such cycle.")
+    return _get(manageable_cycles(user).filter(leader=user), pk)
+
+
+def get_rater_for_approver(user, cycle_pk, rater_pk) -> Rater:
+    cycle = get_cycle_for_approver(user, cycle_pk)
+    try:
+        return cycle.raters.get(pk=rater_pk)
+    except (Rater.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such rater.") from None
 
 
 def get_rater_for_manager(user, cycle_pk, rater_pk) -> Rater:

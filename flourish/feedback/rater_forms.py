@@ -40,10 +40,31 @@ class RaterPageForm(ProcessAnswersForm):
         return self.cleaned_data.get("comment") or ""
 
     @staticmethod
-    def initial_for(response, process: dict) -> dict:
-        if response is None:
+    def initial_for(rater_answers, process: dict) -> dict:
+        if rater_answers is None:
             return {}
-        initial = ProcessAnswersForm.initial_from(response.answers, {}, process)
-        if process["id"] in response.comments:
-            initial["comment"] = response.comments[process["id"]]
+        initial = ProcessAnswersForm.initial_from(rater_answers.answers, {}, process)
+        if process["id"] in rater_answers.comments:
+            initial["comment"] = rater_answers.comments[process["id"]]
         return initial
+
+
+class SubmitForm(forms.Form):
+    """Sending the answers; a line manager (where the organisation shows line managers
+    apart) also chooses here whether their ratings may be shown on their own."""
+
+    line_manager_consented = forms.BooleanField(
+        required=False,
+        label="Yes, my ratings may be shown separately as the line manager’s",
+        help_text="If you leave this unticked, your answers are pooled with everyone else’s, like any "
+                  "other rater’s. If you tick it, the leader may see your ratings on their own, and "
+                  "so know they are yours.",
+    )
+
+    def __init__(self, *args, ask_line_manager: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_line_manager:
+            del self.fields["line_manager_consented"]
+
+    def consented(self) -> bool:
+        return bool(self.cleaned_data.get("line_manager_consented"))

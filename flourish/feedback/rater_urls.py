@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:token>/process/<int:step>/", rater_views.step, name="step"),
     path("<str:token>/review/", rater_views.review, name="review"),
     path("<str:token>/thank-you/", rater_views.thanks, name="thanks"),
+    path("<str:token>/delete-my-answers/", rater_views.withdraw, name="withdraw"),
 ]

@@ -10,28 +10,27 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.exceptions import Ratelimited
 
 from . import actions
-from .models import Response
 from .permissions import get_rater_for_token
+from .presenters import answers_of
 from .ratelimits import limit_rater_links
-from .rater_forms import COMMENT_MAX, RaterPageForm
+from .rater_forms import COMMENT_MAX, RaterPageForm, SubmitForm
 
 
-
-def _response_of(rater):
-    return Response.objects.filter(rater=rater).first()
-
-
-def _submitted(response) -> bool:
-    return response is not None and response.submitted_at is not None
+def _submitted(rater_answers) -> bool:
+    return rater_answers is not None and rater_answers.submitted_at is not None
 
 
-def _closed_page(request, rater, response, token):
+def _closed_page(request, rater, rater_answers, token):
     """None if the rater may answer now; otherwise the page to show instead."""
     cycle = rater.cycle
     if rater.revoked_at is not None:
         return render(request, "feedback/rate/withdrawn.html", status=410)
-    if cycle.is_closed or cycle.is_past_closing_date or not cycle.is_open:
-        submitted = _submitted(response)
+    if cycle.is_closed:
+        # After close the answers are no longer linked to this link (nor to anyone), so
+        # the page cannot say whether this person answered, and does not.
+        return render(request, "feedback/rate/closed.html", {"severed": True, "token": token}, status=410)
+    if cycle.is_past_closing_date or not cycle.is_open:
+        submitted = _submitted(rater_answers)
         return render(request, "feedback/rate/closed.html", {"submitted": submitted, "token": token},
                       status=200 if submitted else 410)
     return None
@@ -44,19 +43,19 @@ def rater_page(view):
     @limit_rater_links
     def limited(request, token, **kwargs):
         rater = get_rater_for_token(token)
-        response = _response_of(rater)
-        stop = _closed_page(request, rater, response, token)
+        rater_answers = answers_of(rater)
+        stop = _closed_page(request, rater, rater_answers, token)
         if stop is not None:
             return stop
         try:
-            return view(request, token=token, rater=rater, response=response, **kwargs)
+            return view(request, token=token, rater=rater, rater_answers=rater_answers, **kwargs)
         except actions.NotAllowed as problem:
             # The state changed while the page was open (closed, withdrawn) or the
             # request was not one the questionnaire can make.
             rater.refresh_from_db()
             rater.cycle.refresh_from_db()
-            response = _response_of(rater)
-            stop = _closed_page(request, rater, response, token)
+            rater_answers = answers_of(rater)
+            stop = _closed_page(request, rater, rater_answers, token)
             if stop is not None:
                 return stop
             return render(request, "feedback/rate/problem.html", {"message": str(problem), "token": token},
@@ -76,29 +75,31 @@ def rater_page(view):
     return wrapper
 
 
-def _first_unanswered_step(version, response) -> int | None:
-    answers = response.answers if response is not None else {}
+def _first_unanswered_step(version, rater_answers) -> int | None:
+    answers = rater_answers.answers if rater_answers is not None else {}
     for number, process in enumerate(version.processes, start=1):
         if any(item["id"] not in answers for item in process["items"]):
             return number
     return None
 
 
-def _common(token, rater, response) -> dict:
+def _common(token, rater, rater_answers) -> dict:
     cycle = rater.cycle
     return {
         "token": token, "cycle": cycle, "leader_name": cycle.leader.display_name,
-        "organisation_name": cycle.organisation.name, "submitted": _submitted(response),
+        "organisation_name": cycle.organisation.name, "submitted": _submitted(rater_answers),
+        "has_answers": rater_answers is not None,
+        "asks_line_manager_consent": actions.asks_line_manager_consent(rater),
     }
 
 
 @rater_page
-def start(request, token, rater, response):
+def start(request, token, rater, rater_answers):
     version = rater.cycle.framework_version
-    started = response is not None and bool(response.answers or response.comments)
-    next_step = _first_unanswered_step(version, response)
+    started = rater_answers is not None and bool(rater_answers.answers or rater_answers.comments)
+    next_step = _first_unanswered_step(version, rater_answers)
     return render(request, "feedback/rate/start.html", {
-        **_common(token, rater, response),
+        **_common(token, rater, rater_answers),
         "rater": rater,
         "minutes": actions.questionnaire_minutes(version),
         "questions": version.item_count,
@@ -117,7 +118,7 @@ def _process_at(version, step: int) -> dict:
 
 
 @rater_page
-def step(request, token, rater, response, step):
+def step(request, token, rater, rater_answers, step):
     version = rater.cycle.framework_version
     process = _process_at(version, step)
     scale = version.document["scale"]
@@ -127,24 +128,25 @@ def step(request, token, rater, response, step):
         if form.is_valid() and (later or form.require_all()):
             actions.save_page(rater, process["id"], form.answers(), form.comment())
             if later:
-                return render(request, "feedback/rate/saved.html", _common(token, rater, response))
+                return render(request, "feedback/rate/saved.html", _common(token, rater, rater_answers))
             if step < len(version.processes):
                 return redirect("rate:step", token=token, step=step + 1)
             return redirect("rate:review", token=token)
     else:
-        form = RaterPageForm(initial=RaterPageForm.initial_for(response, process), process=process, scale=scale)
+        form = RaterPageForm(initial=RaterPageForm.initial_for(rater_answers, process), process=process,
+                             scale=scale)
     return render(request, "feedback/rate/step.html", {
-        **_common(token, rater, response),
+        **_common(token, rater, rater_answers),
         "process": process, "form": form, "step": step, "steps": len(version.processes),
         "not_observed": scale["not_observed"], "comment_max": COMMENT_MAX,
     }, status=400 if form.errors else 200)
 
 
-def _sections(version, response):
+def _sections(version, rater_answers):
     labels = version.scale_labels()
     not_observed = version.document["scale"]["not_observed"]
-    answers = response.answers if response is not None else {}
-    comments = response.comments if response is not None else {}
+    answers = rater_answers.answers if rater_answers is not None else {}
+    comments = rater_answers.comments if rater_answers is not None else {}
     sections = []
     for number, process in enumerate(version.processes, start=1):
         rows = []
@@ -163,25 +165,38 @@ def _sections(version, response):
 
 
 @rater_page
-def review(request, token, rater, response):
+def review(request, token, rater, rater_answers):
     version = rater.cycle.framework_version
-    missing_step = _first_unanswered_step(version, response)
+    missing_step = _first_unanswered_step(version, rater_answers)
     error = None
+    asks = actions.asks_line_manager_consent(rater)
+    form = SubmitForm(request.POST if request.method == "POST" else None, ask_line_manager=asks, initial={
+        "line_manager_consented": bool(rater_answers and rater_answers.line_manager_consented),
+    })
     if request.method == "POST":
         if missing_step is not None:
             error = "Answer every question before you send your feedback. You can choose “not able to observe”."
-        else:
-            actions.submit(rater)
+        elif form.is_valid():
+            actions.submit(rater, line_manager_consented=form.consented())
             return redirect("rate:thanks", token=token)
     return render(request, "feedback/rate/review.html", {
-        **_common(token, rater, response),
-        "sections": _sections(version, response), "error": error, "missing_step": missing_step,
-        "last_step": len(version.processes),
-    }, status=400 if error else 200)
+        **_common(token, rater, rater_answers),
+        "sections": _sections(version, rater_answers), "error": error, "missing_step": missing_step,
+        "last_step": len(version.processes), "form": form,
+    }, status=400 if error or form.errors else 200)
 
 
 @rater_page
-def thanks(request, token, rater, response):
-    if not _submitted(response):
+def thanks(request, token, rater, rater_answers):
+    if not _submitted(rater_answers):
         return redirect("rate:start", token=token)
-    return render(request, "feedback/rate/thanks.html", _common(token, rater, response))
+    return render(request, "feedback/rate/thanks.html", _common(token, rater, rater_answers))
+
+
+@rater_page
+def withdraw(request, token, rater, rater_answers):
+    """Delete my answers: a confirmation page, then the deletion (before close only)."""
+    if request.method == "POST":
+        actions.withdraw_answers(rater)
+        return render(request, "feedback/rate/withdrawn_answers.html", _common(token, rater, None))
+    return render(request, "feedback/rate/withdraw.html", _common(token, rater, rater_answers))

@@ -5,86 +5,15 @@ through the disclosure rules): nothing here reads responses. Only the pinned fra
 version is read besides, for the items' wording and the model's citation.
 """
 
-import json
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
 from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.template.loader import render_to_string
 
-from . import charts
 from .permissions import get_cycle_for_reader
-
-RADAR = "radar"
-
-
-def report_json_text(report: dict) -> str:
-    """The report dict as JSON, keys sorted so the output is the same on every database."""
-    return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def not_released_message(cycle) -> str:
-    return (
-        f"The report on {cycle.title!r} is not released yet. A report opens only after the cycle "
-        f"closes, and only if at least {cycle.min_group_size} people other than the leader responded."
-    )
-
-
-def _citation(document: dict) -> dict:
-    citation = document.get("citation") or {}
-    return {"text": citation.get("text", ""), "url": citation.get("url") or (
-        f"https://doi.org/{citation['doi']}" if citation.get("doi") else ""
-    ), "doi": citation.get("doi", "")}
-
-
-def report_context(cycle, *, view: str = "bars") -> dict:
-    """Everything the report templates show, from `cycle.report` (and the pinned
-    framework version's item wording and citation)."""
-    report = cycle.report
-    document = cycle.framework_version.document
-    item_text = {i["id"]: i.get("other", i["id"]) for p in document["processes"] for i in p["items"]}
-    change = report.get("change") or {}
-    changes = change.get("processes") or {}
-    processes = []
-    for number, process in enumerate(report["processes"], start=1):
-        rows = charts.figure_rows(process)
-        columns, items = charts.item_rows(process, item_text)
-        processes.append({
-            "number": number,
-            "p": process,
-            "rows": rows,
-            "chart": charts.bars(rows) if rows else None,
-            "item_columns": columns,
-            "items": items,
-            "priority": charts.is_priority(process),
-            # Explicit keys (None where the report has no figure) for the templates.
-            "self": process.get("self"),
-            "others": process.get("others"),
-            "gap": process.get("gap"),
-            "importance": process.get("importance"),
-            "reach": process.get("reach"),
-            "change_self": (changes.get(process["id"]) or {}).get("self"),
-            "change_others": (changes.get(process["id"]) or {}).get("others"),
-            "comments": (report.get("comments") or {}).get(process["id"], []),
-        })
-    closed = report["cycle"].get("closed")
-    return {
-        "report": report,
-        "closed": datetime.fromisoformat(closed) if closed else None,
-        "rules": report["rules"],
-        "summary": charts.summary(report),
-        "processes": processes,
-        "change": change or None,
-        "radar": charts.radar(report) if view == RADAR else None,
-        "view": view,
-        "citation": _citation(document),
-        "priority_importance": charts.PRIORITY_IMPORTANCE,
-        "priority_below": charts.PRIORITY_BELOW,
-    }
-
+from .presenters import RADAR, not_released_message, report_context, report_json_text
 
 @login_required
 def report_page(request, pk):

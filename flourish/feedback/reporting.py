@@ -5,6 +5,8 @@ dict that `build()` returns, after the disclosure rules in `flourish.lib.report`
 been applied. Nothing else reads individual responses.
 """
 
+from django.db.models import Q
+
 from flourish.lib import report as pure
 
 from .models import Cycle, Response, Status
@@ -34,18 +36,18 @@ def respondents_of(cycle) -> list[pure.Respondent]:
     own = cycle.self_assessment
     if own is not None and own.is_complete:
         respondents.append(pure.Respondent(role=pure.SELF, profession="", relationship="", answers=own.answers))
-    responses = Response.objects.filter(
-        rater__cycle=cycle, rater__revoked_at__isnull=True, submitted_at__isnull=False
-    ).select_related("rater")
-    for response in responses:
-        rater = response.rater
+    # Only the answers and their group labels: never the rater (closed cycles have none).
+    counted = Response.objects.filter(cycle=cycle, submitted_at__isnull=False).filter(
+        Q(rater__isnull=True) | Q(rater__revoked_at__isnull=True)
+    ).order_by("pk")
+    for rater_answers in counted:
         respondents.append(pure.Respondent(
             role=pure.OTHER,
-            profession=rater.profession,
-            relationship=rater.relationship,
-            answers=response.answers,
-            comments=response.comments,
-            line_manager_consented=rater.line_manager_informed,
+            profession=rater_answers.profession,
+            relationship=rater_answers.relationship,
+            answers=rater_answers.answers,
+            comments=rater_answers.comments,
+            line_manager_consented=rater_answers.line_manager_consented,
         ))
     return respondents
 
@@ -93,6 +95,15 @@ def _change_since(current: dict, previous_cycle) -> dict | None:
     }
 
 
+def approval_of(cycle) -> dict:
+    """For the method section: whether a second person approved the list of people asked
+    (and everyone added later), and who."""
+    if cycle.approver_id is None or cycle.approved_at is None:
+        return {"approved": False, "by": None, "on": None, "imported": cycle.imported}
+    return {"approved": True, "by": cycle.approver.display_name, "on": cycle.approved_at.date().isoformat(),
+            "imported": cycle.imported}
+
+
 def build(cycle) -> dict:
     version = cycle.framework_version
     own = cycle.self_assessment
@@ -113,6 +124,7 @@ def build(cycle) -> dict:
             "closes_on": cycle.closes_on.isoformat(),
             "closed": cycle.closed_at.isoformat() if cycle.closed_at else None,
         },
+        "approval": approval_of(cycle),
         "framework": {"slug": version.slug, "version": version.version, "name": version.document["name"]},
         **body,
     }

@@ -1,6 +1,8 @@
 """What other apps may read of 360° feedback (sets, research): released figures and the
 consented answers, never the models directly."""
 
+from django.db.models import Q
+
 from .models import Cycle, Response, Status
 
 
@@ -24,14 +26,16 @@ def cycles_led_by(user):
 
 
 def closed_responses(organisations=None):
-    """Every submitted response of a closed cycle whose rater was not withdrawn, with its
-    cycle (consented or not: the research export needs the refusers to audit against)."""
-    responses = Response.objects.filter(
-        submitted_at__isnull=False, rater__revoked_at__isnull=True, rater__cycle__status=Status.CLOSED,
-    ).select_related("rater__cycle__framework_version__framework", "rater__cycle__organisation")
+    """Every counted response of a closed cycle, with its cycle (consented or not: the
+    research export needs the refusers to audit against). Closing severs answers from
+    raters (`actions._sever`), so a response carries its own cycle and group labels; the
+    rater filter only matters in the moment between closing and severing."""
+    responses = Response.objects.filter(submitted_at__isnull=False, cycle__status=Status.CLOSED).filter(
+        Q(rater__isnull=True) | Q(rater__revoked_at__isnull=True)
+    ).select_related("cycle__framework_version__framework", "cycle__organisation")
     if organisations is not None:
-        responses = responses.filter(rater__cycle__organisation__in=organisations)
-    return responses.order_by("rater__cycle_id", "pk")
+        responses = responses.filter(cycle__organisation__in=organisations)
+    return responses.order_by("cycle_id", "pk")
 
 
 def report_inputs(cycle):

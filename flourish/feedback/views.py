@@ -1,38 +1,29 @@
-"""The leader's (and organisation admin's) pages for running a 360° cycle."""
+"""The leader's (and organisation admin's) pages for running a 360° cycle, and the
+approver's page for its list of people to ask."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from flourish.accounts.models import Role, User
-from flourish.accounts.permissions import organisations_for
-from flourish.frameworks.actions import default_framework_slug
-from flourish.frameworks.models import Framework
 from flourish.jobs import selectors as jobs_selectors
+from flourish.selfassess.presenters import only_choices
 
-from . import actions, dashboard, importing
+from . import actions, importing, presenters
 from . import jobs as feedback_jobs
-from .forms import CycleForm, RaterForm, ShareForm, UploadForm
+from .forms import CycleForm, RaterForm, ReturnListForm, ShareForm, UploadForm
 from .permissions import (
-    get_cycle_for_approver, get_cycle_for_manager, get_rater_for_manager, manageable_cycles,
-    readable_reports,
+    cycles_to_approve, get_cycle_for_approver, get_cycle_for_manager, get_cycle_for_sharer,
+    get_rater_for_approver, get_rater_for_manager, leaders_to_start_for, manageable_cycles,
+    organisations_to_start_in, readable_reports,
 )
 
 
 def _cycle_form(request, data=None):
     user = request.user
-    admin_of = organisations_for(user, Role.ADMIN)
-    organisations = organisations_for(user).filter(
-        Q(pk__in=organisations_for(user, Role.LEADER)) | Q(pk__in=admin_of)
-    )
-    leaders = User.objects.filter(
-        Q(pk=user.pk, memberships__role=Role.LEADER)
-        | Q(memberships__role=Role.LEADER, memberships__organisation__in=admin_of)
-    ).distinct()
-    return CycleForm(data, organisations=organisations, leaders=leaders, initial={"leader": user.pk})
+    return CycleForm(data, organisations=organisations_to_start_in(user), leaders=leaders_to_start_for(user),
+                     initial={"leader": user.pk})
 
 
 @login_required
@@ -40,8 +31,8 @@ def index(request):
     return render(request, "feedback/index.html", {
         "cycles": manageable_cycles(request.user),
         "shared": readable_reports(request.user).exclude(leader=request.user),
-        "to_approve": request.user.cycles_to_approve.filter(status="awaiting approval"),
-        "can_start": _cycle_form(request).fields["leader"].queryset.exists(),
+        "to_approve": cycles_to_approve(request.user),
+        "can_start": leaders_to_start_for(request.user).exists(),
     })
 
 
@@ -50,22 +41,24 @@ def create(request):
     form = _cycle_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        version = Framework.objects.get(slug=default_framework_slug()).latest()
-        cycle = actions.create_cycle(
-            data["leader"], data["organisation"], version, data["title"], data["closes_on"], data["approver"]
-        )
-        messages.success(request, "The feedback round is set up. Now add the people to ask.")
-        return redirect("feedback:detail", pk=cycle.pk)
-    return render(request, "feedback/create.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            cycle = actions.create_cycle(
+                data["leader"], data["organisation"], presenters.default_framework_version(), data["title"],
+                data["closes_on"], data["approver"],
+            )
+        except actions.NotAllowed as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "The feedback round is set up. Now add the people to ask.")
+            return redirect("feedback:detail", pk=cycle.pk)
+    return render(request, "feedback/create.html", {
+        "form": form, "only": only_choices(form, ["organisation", "leader"]),
+    }, status=400 if form.errors else 200)
 
 
 def _detail_context(request, cycle, **extra):
     return {
-        "cycle": cycle,
-        "raters": jobs_selectors.with_delivery(cycle.raters.all(), [actions.INVITATION], actions.rater_key),
-        "undelivered": actions.delivery_problem(cycle),
-        "counts": dashboard.response_counts(cycle),
-        "is_leader": cycle.leader_id == request.user.pk,
+        **presenters.cycle_page(cycle, request.user),
         "rater_form": RaterForm(cycle=cycle),
         "upload_form": UploadForm(),
         "share_form": ShareForm(),
@@ -80,15 +73,21 @@ def detail(request, pk):
     return render(request, "feedback/detail.html", _detail_context(request, cycle))
 
 
-def _run(request, cycle, action, done_message):
-    """Call an action; a refusal becomes a message on the cycle page."""
+def _run(request, cycle, action, done_message, back="feedback:detail"):
+    """Call an action; a refusal becomes a message on the cycle page (or `back`)."""
     try:
         result = action()
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))
     else:
         messages.success(request, done_message(result) if callable(done_message) else done_message)
-    return redirect("feedback:detail", pk=cycle.pk)
+    return redirect(back, pk=cycle.pk)
+
+
+def _added_message(rater):
+    if rater.awaiting_approval:
+        return f"{rater.name} is on the list, waiting for {rater.cycle.approver.display_name}'s approval."
+    return f"{rater.name} is on the list."
 
 
 @login_required
@@ -99,17 +98,17 @@ def add_rater(request, pk):
     if not form.is_valid():
         return render(request, "feedback/detail.html",
                       _detail_context(request, cycle, rater_form=form), status=400)
-    return _run(request, cycle, lambda: actions.nominate(cycle, **form.cleaned_data),
-                lambda rater: f"{rater.name} is on the list.")
+    return _run(request, cycle, lambda: actions.nominate(cycle, by=request.user, **form.cleaned_data),
+                _added_message)
 
 
 @login_required
 def upload_raters(request, pk):
     cycle = get_cycle_for_manager(request.user, pk)
     if request.method == "GET" and request.GET.get("template"):
-        response = HttpResponse(importing.nominations_template(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="people-to-ask.csv"'
-        return response
+        template = HttpResponse(importing.nominations_template(), content_type="text/csv; charset=utf-8")
+        template["Content-Disposition"] = 'attachment; filename="people-to-ask.csv"'
+        return template
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > feedback_jobs.IMPORT_IN_BACKGROUND:
@@ -119,13 +118,14 @@ def upload_raters(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             rows = importing.parse_nominations(form.cleaned_data["file"].read(), cycle)
-            added = actions.nominate_many(cycle, rows)
+            added = actions.nominate_many(cycle, rows, by=request.user)
         except importing.ImportProblems as error:
             problems = error.problems
         except actions.NotAllowed as error:
             problems = [str(error)]
         else:
-            messages.success(request, f"{len(added)} people added to the list.")
+            waiting = " They wait for approval." if added and added[0].awaiting_approval else ""
+            messages.success(request, f"{len(added)} people added to the list.{waiting}")
             return redirect("feedback:detail", pk=cycle.pk)
     return render(request, "feedback/detail.html",
                   _detail_context(request, cycle, upload_form=form, upload_problems=problems),
@@ -145,7 +145,16 @@ def revoke_rater(request, pk, rater_pk):
 def send_for_approval(request, pk):
     cycle = get_cycle_for_manager(request.user, pk)
     return _run(request, cycle, lambda: actions.request_approval(cycle),
-                "The list has gone to the facilitator for approval.")
+                "The list has gone for approval.")
+
+
+def _approval_context(request, cycle, **extra):
+    return {
+        **presenters.approval_page(cycle),
+        "rater_form": RaterForm(cycle=cycle),
+        "return_form": ReturnListForm(),
+        **extra,
+    }
 
 
 @login_required
@@ -156,12 +165,42 @@ def approve(request, pk):
             actions.approve(cycle, request.user)
         except actions.NotAllowed as problem:
             messages.error(request, str(problem))
-        else:
-            messages.success(request, "Approved. The invitations are on their way.")
+            return redirect("feedback:approve", pk=cycle.pk)
+        messages.success(request, "Approved. The invitations are on their way.")
         return redirect("feedback:list")
-    return render(request, "feedback/approve.html", {
-        "cycle": cycle, "raters": cycle.raters.filter(revoked_at__isnull=True),
-    })
+    return render(request, "feedback/approve.html", _approval_context(request, cycle))
+
+
+@login_required
+@require_POST
+def return_list(request, pk):
+    cycle = get_cycle_for_approver(request.user, pk)
+    form = ReturnListForm(request.POST)
+    if not form.is_valid():
+        return render(request, "feedback/approve.html", _approval_context(request, cycle, return_form=form),
+                      status=400)
+    return _run(request, cycle, lambda: actions.return_list(cycle, request.user, form.cleaned_data["comment"]),
+                f"Sent back to {cycle.leader.display_name} with your comment.", back="feedback:approve")
+
+
+@login_required
+@require_POST
+def approver_add_rater(request, pk):
+    cycle = get_cycle_for_approver(request.user, pk)
+    form = RaterForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        return render(request, "feedback/approve.html", _approval_context(request, cycle, rater_form=form),
+                      status=400)
+    return _run(request, cycle, lambda: actions.nominate(cycle, by=request.user, **form.cleaned_data),
+                lambda rater: f"{rater.name} is on the list.", back="feedback:approve")
+
+
+@login_required
+@require_POST
+def approver_remove_rater(request, pk, rater_pk):
+    rater = get_rater_for_approver(request.user, pk, rater_pk)
+    return _run(request, rater.cycle, lambda: actions.revoke(rater),
+                f"{rater.name} is off the list.", back="feedback:approve")
 
 
 @login_required
@@ -183,8 +222,9 @@ def resend(request, pk):
 @require_POST
 def remind(request, pk):
     cycle = get_cycle_for_manager(request.user, pk)
+    # No number: how many were reminded is how many have not answered.
     return _run(request, cycle, lambda: actions.remind(cycle),
-                lambda n: f"Reminders are on their way to {n} people who have not answered yet.")
+                "Reminders are on their way to everyone asked who has not answered yet.")
 
 
 @login_required
@@ -204,10 +244,7 @@ def close(request, pk):
 @login_required
 @require_POST
 def share(request, pk):
-    cycle = get_cycle_for_manager(request.user, pk)
-    if cycle.leader_id != request.user.pk:
-        messages.error(request, "Only the leader can share their report.")
-        return redirect("feedback:detail", pk=cycle.pk)
+    cycle = get_cycle_for_sharer(request.user, pk)
     form = ShareForm(request.POST)
     if not form.is_valid():
         return render(request, "feedback/detail.html",

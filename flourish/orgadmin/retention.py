@@ -62,7 +62,7 @@ def _raters_to_deidentify(organisation, now, periods):
 def _comments_to_remove(organisation, now, periods):
     cutoff = now - timedelta(days=periods.retain_comments_days)
     cycles = _closed_before(organisation, cutoff)
-    responses = Response.objects.filter(rater__cycle__in=cycles).exclude(comments={})
+    responses = Response.objects.filter(cycle__in=cycles).exclude(comments={})
     reports = [c for c in cycles.exclude(report__isnull=True) if c.report.get("comments")]
     return responses, reports
 

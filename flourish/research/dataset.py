@@ -148,7 +148,7 @@ def build(organisations=None, reader=None) -> Dataset:
         }
         rows.append(row)
     for response, profession, relationship in selection.rows:
-        cycle = response.rater.cycle
+        cycle = response.cycle
         rows.append({
             "leader": leader_pseudonym(cycle.leader_id), "cycle": cycle_pseudonym(cycle.pk),
             "year": cycle.closes_on.year, "source": "other", "profession": profession,

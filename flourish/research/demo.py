@@ -98,11 +98,13 @@ def create(organisation, researcher) -> int:
             for r in range(RATERS_PER_CYCLE)
         ])
         Response.objects.bulk_create([
-            Response(rater=rater, answers=simulate_answers(version, rng, leader_effect), comments={},
+            # A closed cycle's answers are not linked to their raters (see feedback Response).
+            Response(cycle=cycle, profession=rater.profession, relationship=rater.relationship,
+                     answers=simulate_answers(version, rng, leader_effect), comments={},
                      submitted_at=closed_at - timedelta(days=5), research_consent=bool(rng.random() < 0.9))
             for rater in raters
         ])
     return Response.objects.filter(
-        rater__cycle__organisation=organisation, rater__cycle__research_consent=True,
+        cycle__organisation=organisation, cycle__research_consent=True,
         research_consent=True, submitted_at__isnull=False,
     ).count()

@@ -98,17 +98,16 @@ def _cycles(organisations):
     by_cycle: dict[int, list] = {}
     cycles = {}
     for response in closed_responses(organisations):
-        cycle = response.rater.cycle
+        cycle = response.cycle
         cycles[cycle.pk] = cycle
         by_cycle.setdefault(cycle.pk, []).append(response)
     return [(cycles[pk], by_cycle[pk]) for pk in sorted(by_cycle)]
 
 
 def _respondent(response) -> pure.Respondent:
-    rater = response.rater
     return pure.Respondent(
-        role=pure.OTHER, profession=rater.profession, relationship=rater.relationship,
-        answers=response.answers or {}, line_manager_consented=rater.line_manager_informed,
+        role=pure.OTHER, profession=response.profession, relationship=response.relationship,
+        answers=response.answers or {}, line_manager_consented=response.line_manager_consented,
     )
 
 
@@ -137,7 +136,7 @@ def select_rows(organisations, reader=None) -> Selection:
             if exposed(equations, rules.k, known=known, allowed=allowed, first_only=True):
                 selection.left_out_audit += 1
                 continue
-        cells = coarsen([(r.rater.profession, r.rater.relationship) for r in consenting], rules.k)
+        cells = coarsen([(r.profession, r.relationship) for r in consenting], rules.k)
         if cells is None:
             selection.left_out_small += 1
             continue

@@ -5,28 +5,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from flourish.accounts.permissions import leader_organisations
-from flourish.frameworks.models import FrameworkVersion
-from flourish.frameworks.permissions import frameworks_for
 
-from . import actions, profile
+from . import actions, presenters, profile
 from .forms import FocusForm, ProcessAnswersForm, StartForm
 from .permissions import get_self_assessment_for_user, self_assessments_for
 
 
 def _start_form(request, data=None):
-    latest = [f.latest().pk for f in frameworks_for(request.user) if f.latest()]
     return StartForm(
         data,
         organisations=leader_organisations(request.user),
-        versions=FrameworkVersion.objects.filter(pk__in=latest).select_related("framework"),
+        versions=presenters.latest_versions_for(request.user),
     )
 
 
 @login_required
 def index(request):
+    form = _start_form(request)
     return render(request, "selfassess/index.html", {
         "assessments": self_assessments_for(request.user),
-        "form": _start_form(request),
+        "form": form, "only": presenters.only_choices(form, ["organisation", "framework"]),
         "is_leader": leader_organisations(request.user).exists(),
     })
 
@@ -38,6 +36,7 @@ def start(request):
     if not form.is_valid():
         return render(request, "selfassess/index.html", {
             "assessments": self_assessments_for(request.user), "form": form,
+            "only": presenters.only_choices(form, ["organisation", "framework"]),
             "is_leader": leader_organisations(request.user).exists(),
         }, status=400)
     assessment = actions.start(

@@ -28,10 +28,21 @@ def fresh_rate_limits():
 
 
 def new_cycle(leader, version, *, approver=None, days=14, title="Spring feedback"):
+    """A cycle on `leader`. Without an approver, the leader's organisation is one that lets
+    leaders send invitations without approval (tests about other things); the approval
+    rule has its own tests, which pass an approver."""
     organisation = leader.memberships.first().organisation
+    if approver is None:
+        without_list_approval(organisation)
     return actions.create_cycle(
         leader, organisation, version, title, timezone.localdate() + timedelta(days=days), approver
     )
+
+
+def without_list_approval(organisation):
+    organisation.rater_lists_need_approval = False
+    organisation.save(update_fields=["rater_lists_need_approval"])
+    return organisation
 
 
 def add_raters(cycle, raters=RATERS):
@@ -59,7 +70,7 @@ def complete_self(cycle, value=3):
 
 
 def responses_of(cycle):
-    return Response.objects.filter(rater__cycle=cycle)
+    return Response.objects.filter(cycle=cycle)
 
 
 def raters_of(cycle):

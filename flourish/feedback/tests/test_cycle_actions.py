@@ -60,7 +60,12 @@ def test_invitations_email_a_personal_link_stored_only_as_a_hash(cycle):
     assert len(token) >= 40
     assert not RaterLink.objects.filter(token_hash=token).exists()
     assert RaterLink.objects.filter(token_hash=hash_token(token)).exists()
-    assert "anonymous" in message.body and "minutes" in message.body
+    assert "minutes" in message.body
+    # The promise says exactly what the product guarantees (issue 10): no more "nobody
+    # sees whether you have answered", which the live counts used to break.
+    assert "nothing they do can tell them whether you answered" in message.body
+    assert "kept without your name" in message.body
+    assert "Nobody sees whether you have answered" not in message.body
 
 
 def test_with_an_approver_invitations_wait_for_approval(leader, facilitator, model_version):

@@ -15,11 +15,14 @@ from flourish.feedback.importing import (
 )
 from flourish.feedback.models import Rater
 
+from .helpers import without_list_approval
+
 HEADER = "name,email,group,employer,relationship"
 
 
 @pytest.fixture
 def cycle(leader, organisation, model_version):
+    without_list_approval(organisation)
     return actions.create_cycle(
         leader, organisation, model_version, "Spring feedback", timezone.localdate() + timedelta(days=14)
     )
@@ -49,11 +52,11 @@ def test_a_good_file_gives_rows_ready_for_nominate(cycle):
     rows = parse_nominations(GOOD.encode(), cycle)
     assert rows == [
         {"name": "Ann Shaw", "email": "ann@x.org", "profession": "Health", "employer": "City NHS Trust",
-         "relationship": "peer", "line_manager_informed": False},
+         "relationship": "peer"},
         {"name": "Bea Cole", "email": "bea@x.org", "profession": "Social care", "employer": "Council",
-         "relationship": "line manager", "line_manager_informed": False},
+         "relationship": "line manager"},
         {"name": "Cal Dunn", "email": "cal@x.org", "profession": "Education and early years", "employer": "",
-         "relationship": "team member", "line_manager_informed": False},
+         "relationship": "team member"},
     ]
 
 
@@ -74,16 +77,10 @@ def test_semicolon_separated_files_from_spreadsheets_are_read(cycle):
     assert parse_nominations(data.encode(), cycle)[0]["name"] == "Ann Shaw"
 
 
-def test_line_manager_informed_is_optional_yes_or_no_and_only_for_a_line_manager(cycle):
-    data = lines(
-        "Ann Shaw,ann@x.org,Health,Trust,line manager,yes",
-        "Bea Cole,bea@x.org,Health,Trust,peer,Yes",
-        "Cal Dunn,cal@x.org,Health,Trust,line manager,no",
-        "Dee Fox,dee@x.org,Health,Trust,line manager,",
-        header=HEADER + ",line_manager_informed",
-    )
-    rows = parse_nominations(data.encode(), cycle)
-    assert [r["line_manager_informed"] for r in rows] == [True, False, False, False]
+def test_a_leader_can_no_longer_say_a_line_manager_agreed_to_be_shown_apart(cycle):
+    """Only the line manager can agree, on their own questionnaire (issue 10, item 8)."""
+    data = lines("Ann Shaw,ann@x.org,Health,Trust,line manager,yes", header=HEADER + ",line_manager_informed")
+    assert problems_of(data, cycle)[0] == "unknown column(s): line_manager_informed"
 
 
 def test_blank_lines_are_skipped_but_rows_keep_their_spreadsheet_numbers(cycle):
@@ -94,10 +91,10 @@ def test_blank_lines_are_skipped_but_rows_keep_their_spreadsheet_numbers(cycle):
 def test_the_template_is_a_valid_file_with_one_example_row(cycle):
     template = nominations_template()
     header, example = list(csv.reader(io.StringIO(template)))
-    assert header == ["name", "email", "group", "employer", "relationship", "line_manager_informed"]
+    assert header == ["name", "email", "group", "employer", "relationship"]
     assert parse_nominations(template.encode(), cycle) == [{
         "name": example[0], "email": example[1], "profession": example[2], "employer": example[3],
-        "relationship": "peer", "line_manager_informed": False,
+        "relationship": "peer",
     }]
 
 
@@ -184,11 +181,6 @@ def test_a_value_beyond_the_header_columns_is_named(cycle):
 ])
 def test_each_bad_value_is_named_by_row_and_column(cycle, row, message):
     assert problems_of(lines(row), cycle) == [message]
-
-
-def test_line_manager_informed_must_be_yes_or_no(cycle):
-    data = lines("Ann Shaw,ann@x.org,Health,Trust,line manager,maybe", header=HEADER + ",line_manager_informed")
-    assert problems_of(data, cycle) == ["row 2, column line_manager_informed: 'maybe' is not yes or no"]
 
 
 def test_duplicate_emails_in_the_file_name_the_first_row(cycle):

@@ -26,6 +26,7 @@ def test_a_leader_sets_up_a_cycle_and_adds_people(page, leader, facilitator, mod
     expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Closing date").fill("2099-03-31")
+    page.get_by_label("Who approves the list of people to ask").select_option(str(facilitator.pk))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Spring round")).to_be_visible()
     assert_accessible(page)
@@ -34,9 +35,17 @@ def test_a_leader_sets_up_a_cycle_and_adds_people(page, leader, facilitator, mod
     page.get_by_label("Name", exact=True).fill("Hannah Price")
     page.get_by_label("Email address").fill("hannah@nhs.example")
     page.get_by_label("Professional group").select_option("Health")
-    page.get_by_label("Relationship to you").select_option("team member")
+    page.get_by_label("Relationship to the leader").select_option("team member")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_role("cell", name="Hannah Price", exact=False).first).to_be_visible()
+    assert_accessible(page)
+    # Her own address is refused, with a message that says why.
+    page.get_by_text("Add a person").click()
+    page.get_by_label("Name", exact=True).fill("Me again")
+    page.get_by_label("Email address").fill(leader.email)
+    page.get_by_label("Professional group").select_option("Health")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("the leader receiving the feedback", exact=False)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_text("Add many people from a file").click()
@@ -62,6 +71,8 @@ def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(page
     actions.close(closed)
     pending = new_cycle(leader, model_version, title="Needs approval", approver=facilitator)
     add_raters(pending)
+    actions.nominate(pending, name="Sam Friend", email="amara.okafor@gmail.com", profession="Health",
+                     relationship="peer")
     actions.request_approval(pending)
 
     for browser_page in (page, phone):
@@ -73,6 +84,19 @@ def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(page
             if browser_page is phone:
                 assert_fits_width(browser_page)
     expect(page.get_by_text(f"Waiting for {facilitator.display_name} to approve", exact=False)).to_be_visible()
+
+    page.goto(f"/feedback/{running.pk}/")
+    expect(page.get_by_role("heading", name="Answers so far")).to_be_visible()
+    expect(page.get_by_text("never told how many people have answered", exact=False)).to_be_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, facilitator.email, personas.PASSWORD)
+    page.goto(f"/feedback/{pending.pk}/approve/")
+    expect(page.get_by_text("A personal mail address (gmail.com)", exact=False)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send back with this comment").click()  # no comment: an error
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
 
     phone.context.clear_cookies()
     sign_in(phone, facilitator.email, personas.PASSWORD)

@@ -1,5 +1,7 @@
 """The leader's and organisation admin's pages: counts, never who; nobody else gets in."""
 
+from datetime import date
+
 import pytest
 from django.core import mail
 
@@ -15,15 +17,31 @@ def cycle(leader, model_version):
     return new_cycle(leader, model_version)
 
 
-def test_a_leader_sets_up_a_cycle_from_the_form(client, leader, model_version):
+def test_a_leader_sets_up_a_cycle_from_the_form(client, leader, facilitator, model_version):
     client.force_login(leader)
     response = client.post("/feedback/new/", {
         "title": "Autumn round", "closes_on": "2099-01-31",
         "organisation": leader.memberships.first().organisation_id, "leader": leader.pk,
+        "approver": facilitator.pk,
     })
     cycle = Cycle.objects.get(title="Autumn round")
     assert response.status_code == 302 and response.url == f"/feedback/{cycle.pk}/"
     assert cycle.framework_version == model_version and cycle.self_assessment is not None
+    assert cycle.approver == facilitator
+
+
+def test_a_new_organisation_asks_for_an_approver_and_the_leader_cannot_be_it(client, leader, facilitator,
+                                                                           model_version):
+    client.force_login(leader)
+    organisation = leader.memberships.first().organisation
+    assert organisation.rater_lists_need_approval  # on by default
+    form = {"title": "Autumn round", "closes_on": "2099-01-31", "organisation": organisation.pk,
+            "leader": leader.pk}
+    response = client.post("/feedback/new/", form)
+    assert response.status_code == 400 and "asks for every list to be approved" in response.content.decode()
+    assert not Cycle.objects.exists()
+    with pytest.raises(actions.NotAllowed, match="cannot approve their own list"):
+        actions.create_cycle(leader, organisation, model_version, "Mine", date(2099, 1, 31), approver=leader)
 
 
 def test_a_past_closing_date_is_refused_with_a_message(client, leader, model_version):
@@ -41,6 +59,7 @@ def test_an_org_admin_can_open_a_cycle_for_a_leader_but_not_read_the_report(clie
     response = client.post("/feedback/new/", {
         "title": "For Amara", "closes_on": "2099-01-31",
         "organisation": leader.memberships.first().organisation_id, "leader": leader.pk,
+        "approver": org_admin.pk,
     })
     cycle = Cycle.objects.get(title="For Amara")
     assert response.status_code == 302 and cycle.leader == leader
@@ -60,28 +79,26 @@ def test_adding_a_rater_by_form_and_refusing_a_bad_one(client, leader, cycle):
     assert cycle.raters.count() == 1
 
 
-def test_the_leader_sees_counts_by_group_but_never_who_answered(client, leader, cycle):
+def test_the_leader_is_told_no_count_of_answers_and_never_who_answered(client, leader, cycle):
     raters = add_raters(cycle)
     actions.send_invitations(cycle)
     answer(raters[0])
     client.force_login(leader)
     html = client.get(f"/feedback/{cycle.pk}/").content.decode()
-    assert "1 of 8 people have answered" in html
+    assert "1 of 8" not in html and "never told how many people have answered" in html
     # Names are listed (the leader chose them) but nothing marks who has answered.
     assert "Hannah" in html and "answered" not in html.split("People asked")[1].split("</table>")[0]
 
 
-def test_small_groups_are_counted_together_on_the_dashboard(client, leader, cycle):
-    add_raters(cycle)  # Health 3, Social care 3, Education 2
+def test_a_group_with_at_most_k_people_asked_is_never_told(client, leader, cycle):
+    add_raters(cycle)  # Health 3, Social care 3, Education 2; k = 3
     actions.send_invitations(cycle)
     client.force_login(leader)
     html = client.get(f"/feedback/{cycle.pk}/").content.decode()
     table = html.split("Answers by professional group")[1].split("</table>")[0]
-    # Education (2 asked) cannot stand alone, and a pool of 2 could point at people, so
-    # the smallest shown group (Health, 3) is folded in: Social care 3, Other raters 5.
-    assert "Education and early years" not in table and "Health" not in table
-    assert "Social care" in table and "Other raters" in table
-    assert ">5<" in table.split("Other raters")[1]
+    for group in ("Health", "Social care", "Education and early years"):
+        row = table.split(group)[1].split("</tr>")[0]
+        assert "Not told: fewer than 4 asked" in row
 
 
 def test_reminding_and_closing_from_the_page(client, leader, cycle):
@@ -94,7 +111,10 @@ def test_reminding_and_closing_from_the_page(client, leader, cycle):
     mail.outbox.clear()
     response = client.post(f"/feedback/{cycle.pk}/remind/", follow=True)
     run_pending_jobs()
-    assert "Reminders are on their way to 5 people" in response.content.decode() and len(mail.outbox) == 5
+    # The leader is not told how many were reminded: that is how many have not answered.
+    html = response.content.decode()
+    assert "Reminders are on their way to everyone asked who has not answered yet" in html and len(mail.outbox) == 5
+    assert "5 people" not in html
     response = client.post(f"/feedback/{cycle.pk}/close/", follow=True)
     assert "is being prepared" not in response.content.decode()  # the job's own page
     assert response.redirect_chain[-1][0].startswith("/jobs/")

@@ -11,13 +11,16 @@ from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 from flourish.testing.browser import assert_accessible, assert_fits_width
 
-from .helpers import fresh_rate_limits  # noqa: F401 (an autouse fixture)
+from .helpers import without_list_approval, fresh_rate_limits  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def cycle(leader, organisation, model_version):
+    without_list_approval(organisation)
+    organisation.show_line_manager_separately = True
+    organisation.save()
     cycle = actions.create_cycle(
         leader, organisation, model_version, "Spring feedback", timezone.localdate() + timedelta(days=14)
     )
@@ -26,7 +29,7 @@ def cycle(leader, organisation, model_version):
     actions.nominate(cycle, name="Carl Smith", email="carl@council.test", profession="Social care",
                      relationship=Relationship.PARTNER)
     actions.nominate(cycle, name="Lin Hale", email="lin@riverside.test", profession="Family support",
-                     relationship=Relationship.LINE_MANAGER, line_manager_informed=True)
+                     relationship=Relationship.LINE_MANAGER)
     return actions.send_invitations(cycle)
 
 
@@ -43,7 +46,8 @@ def test_a_rater_completes_the_questionnaire_on_a_phone(phone, cycle, leader, mo
 
     phone.goto(f"/r/{token}/")
     expect(phone.get_by_role("heading", level=1)).to_have_text(f"Feedback for {leader.display_name}")
-    expect(phone.get_by_text("your ratings may be shown separately")).to_be_visible()
+    expect(phone.get_by_text("but only if you agree", exact=False)).to_be_visible()
+    expect(phone.get_by_role("heading", name="What is not protected")).to_be_visible()
     check(phone)
     phone.get_by_role("button", name="Start now").click()
 
@@ -88,6 +92,7 @@ def test_a_rater_completes_the_questionnaire_on_a_phone(phone, cycle, leader, mo
     expect(phone.get_by_role("heading", name="Check your answers")).to_be_visible()
     expect(phone.get_by_text("Always makes time to listen.")).to_be_visible()
     check(phone)
+    phone.get_by_label("Yes, my ratings may be shown separately as the line manager’s").check()
     phone.get_by_role("button", name="Send your feedback").click()
 
     expect(phone.get_by_role("heading", name="Thank you for your feedback")).to_be_visible()
@@ -97,11 +102,24 @@ def test_a_rater_completes_the_questionnaire_on_a_phone(phone, cycle, leader, mo
     assert response.answers[processes[0]["items"][0]["id"]] == 2  # chosen by keyboard
     assert response.answers[processes[0]["items"][1]["id"]] is None
     assert len(response.answers) == model_version.item_count
+    assert response.line_manager_consented
 
     # Coming back while open: the answers can still be changed.
     phone.get_by_role("link", name="Change your answers").click()
     expect(phone.get_by_text("You have sent your feedback; you can change it until")).to_be_visible()
     check(phone)
+
+    # Another rater deletes their own draft answers: a confirmation page, then done.
+    deleting = cycle.raters.get(email="bea@nhs.test")
+    deleting_token = RaterLink.issue(deleting)
+    actions.save_page(deleting, processes[0]["id"], {}, "Second thoughts")
+    phone.goto(f"/r/{deleting_token}/delete-my-answers/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Delete your answers?")
+    check(phone)
+    phone.get_by_role("button", name="Yes, delete my answers").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your answers have been deleted")
+    check(phone)
+    assert not Response.objects.filter(rater=deleting).exists()
 
     # Another rater's link is withdrawn.
     withdrawn = cycle.raters.get(email="carl@council.test")
@@ -111,11 +129,12 @@ def test_a_rater_completes_the_questionnaire_on_a_phone(phone, cycle, leader, mo
     expect(phone.get_by_role("heading", level=1)).to_have_text("This link has been withdrawn")
     check(phone)
 
-    # After closing: thanks for the one who sent, "closed" for the one who did not.
+    # After closing, every link gets the same page: answers are no longer linked to anyone.
     not_sent_token = RaterLink.issue(cycle.raters.get(email="bea@nhs.test"))
     actions.close(cycle)
     phone.goto(f"/r/{token}/")
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Thank you, your feedback is in")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("This feedback has closed")
+    expect(phone.get_by_text("no longer linked to you", exact=False)).to_be_visible()
     check(phone)
     phone.goto(f"/r/{not_sent_token}/process/1/")
     expect(phone.get_by_role("heading", level=1)).to_have_text("This feedback has closed")

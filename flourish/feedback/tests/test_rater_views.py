@@ -11,7 +11,7 @@ from flourish import settings as flourish_settings
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 
-from .helpers import fresh_rate_limits  # noqa: F401 (an autouse fixture)
+from .helpers import without_list_approval, fresh_rate_limits  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ RATERS = [
 
 @pytest.fixture
 def cycle(leader, organisation, model_version):
+    without_list_approval(organisation)
     cycle = actions.create_cycle(
         leader, organisation, model_version, "Spring feedback", timezone.localdate() + timedelta(days=14)
     )
@@ -187,26 +188,27 @@ def test_once_the_cycle_closes_late_answers_are_refused_and_the_report_is_unchan
         assert client.post(url("review", tokens[email])).status_code == 302
     late = cycle.raters.get(email="bea@nhs.test")
     answer_everything(client, tokens["bea@nhs.test"], model_version, value=1)  # a draft, not sent
+    draft_before = response_of(late).answers
     closed = actions.close(cycle)
     assert closed.report is not None
     report_before = closed.report
-    draft_before = response_of(late).answers
 
     reply = client.post(url("step", tokens["bea@nhs.test"], 1), page_data(model_version.processes[0], value=5))
     assert reply.status_code == 410
     assert "This feedback has closed" in reply.content.decode()
     assert client.post(url("review", tokens["bea@nhs.test"])).status_code == 410
-    # A rater who had sent theirs cannot change it now either, and is thanked.
+    # A rater who had sent theirs cannot change it now either; the page cannot say
+    # whether they answered, because their answers are no longer linked to them.
     reply = client.post(url("step", tokens["carl@council.test"], 1), page_data(model_version.processes[0], value=1))
-    assert reply.status_code == 200
-    assert "Thank you, your feedback is in" in reply.content.decode()
+    assert reply.status_code == 410
+    assert "no longer linked to you or to this link" in reply.content.decode()
 
     cycle.refresh_from_db()
     assert cycle.report == report_before
-    assert response_of(late).submitted_at is None
-    assert response_of(late).answers == draft_before
-    carl = cycle.raters.get(email="carl@council.test")
-    assert set(response_of(carl).answers.values()) == {4}
+    assert draft_before and response_of(late) is None  # the unsent draft is gone
+    kept = Response.objects.filter(cycle=cycle)
+    assert kept.count() == 3 and not kept.filter(rater__isnull=False).exists()
+    assert all(set(r.answers.values()) == {4} for r in kept)
 
 
 def test_after_the_closing_date_answers_are_refused_even_before_the_cycle_is_closed(client, cycle, rater, token, model_version):
@@ -321,18 +323,21 @@ def test_the_start_page_says_how_long_it_takes_and_how_answers_stay_anonymous(cl
     assert f"averages of at least {cycle.min_group_size} people" in text
     assert f"at least {cycle.min_comments} people have left one" in text
     assert "Nobody is shown who said what" in text
-    assert "never sees who has or has not answered" in text
+    assert "this cannot tell them whether you have answered" in text
+    assert "What is not protected" in text and "knows they asked you" in text
     assert "not able to observe" in text
     assert "That is always fine" in text
     assert "come back with the same link" in text
     assert "line manager" not in text
 
 
-def test_a_line_manager_who_was_told_is_told_again_their_ratings_may_be_shown_separately(client, cycle):
+def test_a_line_manager_is_told_they_will_be_asked_where_the_organisation_allows_it(client, cycle):
+    cycle.organisation.show_line_manager_separately = True
+    cycle.organisation.save()
     manager = actions.nominate(cycle, name="Lin Hale", email="lin@riverside.test", profession="Family support",
-                               relationship=Relationship.LINE_MANAGER, line_manager_informed=True)
+                               relationship=Relationship.LINE_MANAGER)
     text = client.get(url("start", RaterLink.issue(manager))).content.decode()
-    assert "line manager, your ratings may be shown separately" in text
+    assert "but only if you agree" in text
 
 
 def first_blocked(request, limit):

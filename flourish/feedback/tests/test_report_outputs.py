@@ -23,6 +23,8 @@ from flourish.feedback import actions, pdf
 from flourish.feedback.models import Rater, Response
 from flourish.selfassess import actions as self_actions
 
+from .helpers import without_list_approval
+
 # --- building a released cycle --------------------------------------------------------
 
 SMALL_GROUP = "Education and early years"  # two raters: below k, must never be named
@@ -45,7 +47,7 @@ def build_cycle(leader, version, specs, *, title="Spring 360", k=3, comment_k=3,
                 importance=None, via_links=True):
     """A cycle with the given raters' answers, the leader's self part (unless
     self_value is None and importance is None), then closed by `actions.close`."""
-    organisation = leader.memberships.first().organisation
+    organisation = without_list_approval(leader.memberships.first().organisation)
     cycle = actions.create_cycle(leader, organisation, version, title, timezone.localdate() + timedelta(days=14))
     cycle.min_group_size, cycle.min_comments = k, comment_k
     cycle.professional_groups = sorted({s.profession for s in specs} | set(cycle.professional_groups))
@@ -370,7 +372,7 @@ def unreleased(leader, model_version):
 
 @pytest.fixture
 def still_open(leader, model_version):
-    organisation = leader.memberships.first().organisation
+    organisation = without_list_approval(leader.memberships.first().organisation)
     cycle = actions.create_cycle(leader, organisation, model_version, "Open round",
                                  timezone.localdate() + timedelta(days=10))
     rater = actions.nominate(cycle, name="Ann", email="ann@example.org", profession="Health",

@@ -37,13 +37,16 @@ def test_a_rater_opts_in_from_their_link_and_can_withdraw(client, leader, model_
     assert Response.objects.get(rater=raters[0]).research_consent is False
 
 
-def test_the_rater_page_still_works_after_the_cycle_closes(client, leader, model_version):
+def test_after_the_cycle_closes_the_choice_is_final_because_no_answer_is_linked_to_the_rater(
+        client, leader, model_version):
+    """At close the answers are severed from their raters (feedback, issue 10 item 7), so a
+    link can no longer find, or change the research choice of, its answers."""
     cycle, raters = closed_cycle(leader, model_version)
     token = token_for(raters[1])
     assert cycle.is_closed
     assert client.get(rater_page(token)).status_code == 200
     client.post(rater_page(token), {"share": "yes"})
-    assert Response.objects.get(rater=raters[1]).research_consent is True
+    assert not Response.objects.filter(rater=raters[1]).exists()
 
 
 def test_an_unknown_link_is_not_found(client):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from flourish.core.management_utils import fail, write_output
 from flourish.feedback.models import Cycle
-from flourish.feedback.report_views import not_released_message, report_json_text
+from flourish.feedback.presenters import not_released_message, report_json_text
 
 FORMATS = ("json", "pdf", "html")
 
