@@ -124,6 +124,30 @@ def exposed(
     return sorted(set(found), key=lambda s: (len(s), sorted(s)))
 
 
+def _block_of(figures: Sequence[Figure], candidate: Figure, known: set[str]) -> list[Figure]:
+    """The figures linked to the candidate through shared unknown variables (only this
+    block can change when the candidate is added)."""
+    def variables(f: Figure) -> set[tuple[str, str]]:
+        return {(r, v) for r, v, c in f.terms if c and r not in known}
+
+    reach = variables(candidate)
+    rest = [(f, variables(f)) for f in figures]
+    block: list[Figure] = []
+    grew = True
+    while grew:
+        grew = False
+        remaining = []
+        for f, vs in rest:
+            if vs & reach:
+                block.append(f)
+                reach |= vs
+                grew = True
+            else:
+                remaining.append((f, vs))
+        rest = remaining
+    return block
+
+
 def may_release(
     shown: Sequence[Figure], candidate: Figure, k: int, *, known: Iterable[str] = ()
 ) -> bool:
@@ -131,7 +155,8 @@ def may_release(
     about fewer than k respondents follows from all of them together that did not already
     follow from `shown` (figures released before this audit existed cannot be unshown)."""
     known = set(known)
-    if not exposed([*shown, candidate], k, known=known, first_only=True):
+    block = _block_of(shown, candidate, known)
+    if not exposed([*block, candidate], k, known=known, first_only=True):
         return True
-    before = exposed(shown, k, known=known)
-    return all(any(b <= s for b in before) for s in exposed([*shown, candidate], k, known=known))
+    before = exposed(block, k, known=known)
+    return all(any(b <= s for b in before) for s in exposed([*block, candidate], k, known=known))
