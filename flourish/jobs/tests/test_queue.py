@@ -118,8 +118,3 @@ def test_a_job_only_runs_its_registered_kind():
     with pytest.raises(LookupError):
         actions.enqueue("test.nothing", key="x", label="x")
 
-
-def test_the_queue_reports_ready_when_its_store_answers(settings):
-    from flourish.jobs.health import queue_ready
-
-    assert queue_ready() == (True, "database queue")
