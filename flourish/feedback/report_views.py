@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from flourish import audit
+
 from . import charts
 from .permissions import get_cycle_for_reader
 
@@ -88,6 +90,7 @@ def report_context(cycle, *, view: str = "bars") -> dict:
 @login_required
 def report_page(request, pk):
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-viewed", cycle)
     if not cycle.is_released:
         return render(request, "feedback/report_unreleased.html", {"cycle": cycle})
     view = RADAR if request.GET.get("view") == RADAR else "bars"
@@ -108,6 +111,7 @@ def report_pdf(request, pk):
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is asked for
 
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-pdf-downloaded", cycle)
     if not cycle.is_released:
         return HttpResponse(not_released_message(cycle), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(render_pdf(cycle), content_type="application/pdf")
@@ -118,6 +122,7 @@ def report_pdf(request, pk):
 @login_required
 def report_json(request, pk):
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-json-downloaded", cycle)
     if not cycle.is_released:
         return JsonResponse({"message": not_released_message(cycle)}, status=409)
     response = HttpResponse(report_json_text(cycle.report), content_type="application/json")

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
 from flourish.frameworks.models import FrameworkVersion
@@ -266,6 +267,7 @@ def story(request, pk):
 @login_required
 def cohort_view(request, pk):
     learning_set = get_set_for_facilitator(request.user, pk)
+    audit.record(request, "cohort-viewed", learning_set)
     return render(request, "sets/cohort.html", {"set": learning_set, "cohort": actions.release_cohort(learning_set)})
 
 
@@ -274,6 +276,7 @@ def export_record(request, pk, fmt):
     learning_set, member = get_set_for_member(request.user, pk)
     if fmt not in ("md", "pdf"):
         raise Http404("No such format.")
+    audit.record(request, "set-record-exported", learning_set, format=fmt)
     filename = export.filename(learning_set, fmt)
     if fmt == "md":
         response = HttpResponse(export.markdown(learning_set), content_type="text/markdown; charset=utf-8")
