@@ -12,12 +12,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.template.loader import render_to_string
 
+from flourish import audit
+
 from .permissions import get_cycle_for_reader
 from .presenters import RADAR, not_released_message, report_context, report_json_text
 
 @login_required
 def report_page(request, pk):
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-viewed", cycle)
     if not cycle.is_released:
         return render(request, "feedback/report_unreleased.html", {"cycle": cycle})
     view = RADAR if request.GET.get("view") == RADAR else "bars"
@@ -38,6 +41,7 @@ def report_pdf(request, pk):
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is asked for
 
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-pdf-downloaded", cycle)
     if not cycle.is_released:
         return HttpResponse(not_released_message(cycle), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(render_pdf(cycle), content_type="application/pdf")
@@ -62,6 +66,7 @@ def prepare_pdf(request, pk):
 @login_required
 def report_json(request, pk):
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-json-downloaded", cycle)
     if not cycle.is_released:
         return JsonResponse({"message": not_released_message(cycle)}, status=409)
     response = HttpResponse(report_json_text(cycle.report), content_type="application/json")

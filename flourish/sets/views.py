@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
 from flourish.frameworks.models import FrameworkVersion
@@ -249,6 +250,7 @@ def story(request, pk):
 def cohort_view(request, pk):
     """What has been released to the facilitator (a read); releasing is the POST below."""
     learning_set = get_set_for_facilitator(request.user, pk)
+    audit.record(request, "cohort-viewed", learning_set)
     return render(request, "sets/cohort.html", {"set": learning_set, "cohort": cohort.current(learning_set)})
 
 
@@ -257,6 +259,7 @@ def cohort_view(request, pk):
 def cohort_release(request, pk):
     learning_set = get_set_for_facilitator(request.user, pk)
     actions.release_cohort(learning_set)
+    audit.record(request, "cohort-released", learning_set)
     messages.success(request, "The cohort view is released: every figure the anonymity audit allows is up to date.")
     return redirect("sets:cohort", pk=pk)
 
@@ -266,6 +269,7 @@ def export_record(request, pk, fmt):
     learning_set, member = get_set_for_member(request.user, pk)
     if fmt not in ("md", "pdf"):
         raise Http404("No such format.")
+    audit.record(request, "set-record-exported", learning_set, format=fmt)
     filename = export.filename(learning_set, fmt)
     if fmt == "md":
         response = HttpResponse(export.markdown(learning_set), content_type="text/markdown; charset=utf-8")
