@@ -26,7 +26,9 @@ from flourish.core.actions import NotAllowed
 from flourish.development.models import JournalEntry, Plan
 from flourish.feedback.models import Cycle
 from flourish.selfassess.models import SelfAssessment
-from flourish.sets.models import CohortRelease, LearningSet, SetMember
+from flourish.disclosure import actions as ledger
+from flourish.sets.cohort_release import person as cohort_person
+from flourish.sets.models import LearningSet, SetMember
 
 
 @dataclass
@@ -49,10 +51,12 @@ def what_goes(user) -> list[Part]:
     return [p for p in parts if p.count] + [Part(1, "your account and roles")]
 
 
+def _set_subjects(user) -> list[str]:
+    return [f"set:{pk}" for pk in SetMember.objects.filter(user=user).values_list("learning_set_id", flat=True)]
+
+
 def _cohort_releases(user):
-    prefix = f"{user.pk}:"
-    return [r for r in CohortRelease.objects.filter(learning_set__members__user=user).distinct()
-            if any(str(i).startswith(prefix) for i in r.inputs)]
+    return ledger.releases_about(cohort_person(user.pk), _set_subjects(user))
 
 
 def what_remains(user) -> list[Part]:
@@ -89,11 +93,7 @@ def erase(request, user, typed_email: str) -> None:
     if problem:
         raise NotAllowed(problem)
     token = "erased-" + hashlib.sha256(secrets.token_bytes(16)).hexdigest()[:16]
-    prefix = f"{user.pk}:"
-    for release in _cohort_releases(user):
-        release.inputs = sorted(token + i[len(prefix) - 1:] if str(i).startswith(prefix) else i
-                                for i in release.inputs)
-        release.save(update_fields=["inputs"])
+    ledger.replace_respondent(cohort_person(user.pk), token, _set_subjects(user))
     organisations = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     user_id = user.pk
     user.delete()

@@ -14,7 +14,8 @@ from flourish.development.models import JournalEntry
 from flourish.feedback.models import Cycle, Rater, Response
 from flourish.feedback.tests.test_report_outputs import build_cycle, standard_specs
 from flourish.selfassess.models import SelfAssessment
-from flourish.sets.models import CohortRelease, SetMember
+from flourish.disclosure.models import Release
+from flourish.sets.models import SetMember
 from flourish.sets.tests.helpers import join, new_set
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,11 @@ def leader_with_everything(leader, facilitator, organisation, model_version, out
                             text="Someone else's.", written_on=date(2026, 1, 1))
     learning_set = new_set(facilitator, model_version)
     join(learning_set, leader)
-    figure = CohortRelease.objects.create(learning_set=learning_set, key="self:p1",
-                                          inputs=sorted([f"{leader.pk}:sa-1", "999001:sa-2", "999002:sa-3"]),
-                                          value={"score": 3.4, "n": 3})
+    figure = Release.objects.create(
+        audience=f"set:{learning_set.pk}:facilitator", subject=f"set:{learning_set.pk}", key="self:p1",
+        equation=[[f"leader:{leader.pk}", "self:p1@sa-1", 1], ["leader:999001", "self:p1@sa-2", 1],
+                  ["leader:999002", "self:p1@sa-3", 1]],
+        value={"score": 3.4, "n": 3})
     signed_in(leader).get("/self-assessment/")  # something for the audit log
     return cycle, figure
 
@@ -67,15 +70,15 @@ def test_erasure_deletes_the_leaders_records_and_keeps_the_cohort_figure_de_iden
     assert not User.objects.filter(pk=leader_id).exists()
     assert not Cycle.objects.filter(pk=cycle.pk).exists()
     assert not Rater.objects.filter(cycle_id=cycle.pk).exists() and not Response.objects.filter(
-        rater__cycle_id=cycle.pk).exists()
+        cycle_id=cycle.pk).exists()
     assert not SelfAssessment.objects.filter(leader_id=leader_id).exists()
     assert not JournalEntry.objects.filter(leader_id=leader_id).exists()
     assert not SetMember.objects.filter(user_id=leader_id).exists()
     assert JournalEntry.objects.filter(leader=outsider).exists()  # nobody else's
 
     figure.refresh_from_db()
-    assert figure.value == {"score": 3.4, "n": 3} and len(figure.inputs) == 3
-    assert not any(i.startswith(f"{leader_id}:") for i in figure.inputs)
+    assert figure.value == {"score": 3.4, "n": 3} and len(figure.equation) == 3
+    assert not any(term[0] == f"leader:{leader_id}" for term in figure.equation)
     erased = Entry.objects.get(verb="account-erased")
     assert erased.details == {"account_id": leader_id} and erased.actor_email == ""
     assert client.get("/your-data/").status_code == 302  # signed out
