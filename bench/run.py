@@ -20,13 +20,14 @@ def main():
         [sys.executable, "bench/bench_qualitative.py"],
         [sys.executable, "bench/bench_assist.py"],
         [sys.executable, "bench/bench_disclosure.py", "--out", "bench/RESULTS-disclosure.md"],
+        [sys.executable, "bench/bench_ledger.py", "--out", "bench/RESULTS-ledger.md"],
         [sys.executable, "bench/bench_cfa.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
     ]
     for command in runs:
         print("$", " ".join(command), flush=True)
         subprocess.run(command, cwd=ROOT, check=True)
     parts = [HEADER]
-    for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-cfa.md", "RESULTS-qualitative.md",
+    for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-ledger.md", "RESULTS-cfa.md", "RESULTS-qualitative.md",
                  "RESULTS-assist.md"):
         path = ROOT / "bench" / name
         if path.exists():
