@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from flourish.feedback.tests.test_report_outputs import build_cycle, standard_specs
+from flourish.jobs.testing import run_pending_jobs
 from flourish.testing import personas
 from flourish.testing.browser import assert_accessible, assert_fits_width, sign_in
 
@@ -39,10 +40,14 @@ def test_the_leader_reads_the_report_as_bars_and_as_a_radar(page, leader, releas
     page.get_by_role("link", name="Bar charts (easier to read)").click()
     expect(page.get_by_role("img", name=f"{first['name']}: bar chart of scores")).to_be_visible()
     # The PDF and JSON links work in the same signed-in session.
-    pdf = page.context.request.get(page.get_by_role("link", name="PDF (printable)").get_attribute("href"))
-    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
     data = page.context.request.get(page.get_by_role("link", name="JSON (data)").get_attribute("href"))
     assert data.ok and data.json() == released.report
+    report_url = page.url
+    page.get_by_role("button", name="PDF (printable)").click()  # a job lays it out
+    run_pending_jobs()
+    pdf = page.context.request.get(page.get_by_role("link", name="Open the PDF").get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    page.goto(report_url)
 
 
 def test_the_report_fits_a_phone_and_its_tables_scroll_by_keyboard(phone, leader, released):
