@@ -6,17 +6,11 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from flourish.accounts.permissions import leader_organisations
-from flourish.frameworks.actions import default_framework_slug
-from flourish.frameworks.models import Framework
+from flourish.frameworks.selectors import default_version
 
 from . import actions, tagging
 from .forms import JournalEntryForm, JournalFilterForm, with_hints
 from .permissions import entries_for, get_entry_for_user
-
-
-def _default_version():
-    framework = Framework.objects.filter(slug=default_framework_slug()).first()
-    return framework.latest() if framework else None
 
 
 def filter_entries(entries, *, q="", process="", date_from=None, date_to=None) -> list:
@@ -35,7 +29,7 @@ def filter_entries(entries, *, q="", process="", date_from=None, date_to=None) -
 
 @login_required
 def journal(request):
-    version = _default_version()
+    version = default_version()
     processes = version.processes if version else []
     form = JournalFilterForm(request.GET or None, processes=processes)
     entries = entries_for(request.user)
@@ -56,7 +50,7 @@ def journal(request):
 def _entry_page(request, *, entry=None):
     """Write (entry None) or edit. "Suggest tags" re-renders the form with the processes
     the text matches ticked and the matched words shown; "Save" saves what is ticked."""
-    version = entry.framework_version if entry else _default_version()
+    version = entry.framework_version if entry else default_version()
     organisations = leader_organisations(request.user)
     if entry is None and (version is None or not organisations.exists()):
         messages.error(request, "Only a leader can keep a reflective journal here.")

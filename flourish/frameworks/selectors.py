@@ -11,3 +11,11 @@ def latest_versions(frameworks: QuerySet[Framework]) -> QuerySet[FrameworkVersio
     newest = FrameworkVersion.objects.filter(framework=OuterRef("framework")).order_by("-version")
     return (FrameworkVersion.objects.filter(framework__in=frameworks, version=Subquery(newest.values("version")[:1]))
             .select_related("framework"))
+
+
+def default_version() -> FrameworkVersion | None:
+    """The latest version of the default framework (the model), or None if it is not loaded."""
+    from .actions import default_framework_slug
+
+    framework = Framework.objects.filter(slug=default_framework_slug()).first()
+    return framework.latest() if framework is not None else None

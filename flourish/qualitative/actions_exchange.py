@@ -27,8 +27,8 @@ import uuid
 from django.db import transaction
 from django.db.models import Count, Max
 
-from flourish.frameworks.actions import default_framework_slug
-from flourish.frameworks.models import Framework, FrameworkVersion
+from flourish.frameworks.models import FrameworkVersion
+from flourish.frameworks.selectors import default_version
 
 from . import actions, selectors
 from .actions import ATTRIBUTE_MAX, NotAllowed
@@ -52,8 +52,7 @@ def _framework(slug: str, version: int | None, report: ExchangeReport):
             return found
         report.warnings.append(f"The file was coded with framework {slug} version {version}, which is not "
                                "installed here; codes are matched against the default framework instead.")
-    framework = Framework.objects.filter(slug=default_framework_slug()).first()
-    return framework.latest() if framework is not None else None
+    return default_version()
 
 
 def _colour(value: str | None) -> str:

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import actions, actions_adjudication, analysis
-from .models import Adjudication, CoderKind, UnitKind
+from . import actions, actions_adjudication, analysis, selectors
+from .models import CoderKind, UnitKind
 from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
 from .presenters import compare_first, page
 
@@ -198,8 +198,7 @@ def adjudication_page(request, pk):
         return compare_first(request, project, member, "adjudication")
     form = _form(request, project, only=("coders", "unit"))
     report, problem = _run(form, project, bootstrap=0)
-    decisions = {(a.source_id, a.code_id, a.start, a.end): a
-                 for a in Adjudication.objects.filter(project=project).select_related("decided_by")}
+    decisions = selectors.decisions(project)
     disagreements = [{**d, "decision": decisions.get((d["source_id"], d["code_id"], d["start"], d["end"]))}
                      for d in (report["disagreements"] if report else [])]
     # Undecided first (in transcript order), so that the page always leads with work to do.

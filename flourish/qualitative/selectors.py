@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .models import Coder
+from .models import Adjudication, Coder
 from .permissions import projects_for
 
 
@@ -27,3 +27,9 @@ def projects_with_roles(user) -> list[tuple]:
     """(project with ``n_sources``, the user's role in it) for each project the user may open."""
     roles = dict(user.coding_memberships.values_list("project_id", "role"))
     return [(p, roles.get(p.pk)) for p in projects_for(user).annotate(n_sources=Count("sources", distinct=True))]
+
+
+def decisions(project) -> dict:
+    """{(source pk, code pk, start, end): Adjudication} for the project's decided units."""
+    return {(a.source_id, a.code_id, a.start, a.end): a
+            for a in Adjudication.objects.filter(project=project).select_related("decided_by")}

@@ -2,6 +2,8 @@
 passes axe-core on a desktop and on a 360 px phone without scrolling sideways, and a lead
 settles a disagreement."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -18,8 +20,16 @@ PAGES = ["agreement", "adjudication", "synthesis", "model-check"]
 def test_the_analysis_pages_are_accessible_on_desktop_and_phone(page, phone, researcher, second_researcher,
                                                                model_version):
     project = coded_project(researcher, second_researcher, model_version)
-    for browser in (page, phone):
-        sign_in(browser, researcher.email, personas.PASSWORD)
+    for browser, person in ((page, researcher), (phone, second_researcher)):
+        sign_in(browser, person.email, personas.PASSWORD)
+        # still coding blind: asked first, on an accessible page, and the choice is a button
+        browser.goto(f"/coding/{project.pk}/agreement/")
+        expect(browser.get_by_role("heading", level=1)).to_have_text("You are coding blind")
+        assert_accessible(browser)
+        if browser is phone:
+            assert_fits_width(browser)
+        browser.get_by_role("button", name="Compare with the other coders").click()
+        expect(browser).to_have_url(re.compile(rf"/coding/{project.pk}/agreement/$"))
         for name in PAGES:
             browser.goto(f"/coding/{project.pk}/{name}/")
             expect(browser.get_by_role("heading", level=1)).to_be_visible()
@@ -39,6 +49,7 @@ def test_a_lead_settles_a_disagreement_and_accepts_agreements(page, researcher, 
     project = coded_project(researcher, second_researcher, model_version)
     sign_in(page, researcher.email, personas.PASSWORD)
     page.goto(f"/coding/{project.pk}/adjudication/")
+    page.get_by_role("button", name="Compare with the other coders").click()
     expect(page.get_by_text("1 disagreement between Mei Chen and Tomasz Nowak")).to_be_visible()
     page.get_by_label("Note on this decision (optional)").fill("Ringing ahead is planning across services.")
     page.get_by_role("button", name="Apply Thinking Systematically to this passage", exact=True).click()
