@@ -36,11 +36,15 @@ def results() -> dict[str, str]:
 
 def equivalent() -> set[str]:
     text = (ROOT / "docs" / "mutation.md").read_text(encoding="utf-8")
-    return set(re.findall(r"^- `([^`]+)`", text, re.M))
+    section = text.split("## Equivalent mutants", 1)[-1]
+    return set(re.findall(r"`(flourish\.[^`\s]+__mutmut_\d+)`", section))
 
 
 def main() -> int:
-    status = results()
+    everything = results()
+    # An interrupted run leaves mutants unchecked: the score covers the checked ones, and says so.
+    unchecked = sorted(n for n, s in everything.items() if s == "not checked")
+    status = {n: s for n, s in everything.items() if s != "not checked"}
     same = equivalent() & set(status)
     counted = {n: s for n, s in status.items() if n not in same}
     tally = Counter(counted.values())
@@ -54,7 +58,9 @@ def main() -> int:
         f"Date: {now:%Y-%m-%d %H:%M} UTC  ",
         f"Machine: {platform.platform()} ({os.cpu_count()} CPUs), Python {platform.python_version()}, "
         "mutmut, one worker, pure tests only (`-p no:django`).  ",
-        f"Mutants: {len(status)}; equivalent (docs/mutation.md): {len(same)}; "
+        f"Mutants: {len(everything)}, checked {len(status)}"
+        + (f" (run interrupted; {len(unchecked)} not checked)" if unchecked else "")
+        + f"; equivalent (docs/mutation.md): {len(same)}; "
         f"killed {killed} of the {len(counted)} others: **{score:.1%}** (target {TARGET:.0%}).  ",
         "By outcome: " + ", ".join(f"{s} {n}" for s, n in sorted(tally.items())) + ".",
         "",

@@ -149,3 +149,30 @@ def test_a_respondents_scores_follow_each_process_items_by_id():
     answers = {"t1": 2, "t2": 4, "b1": 5, "b2": None}
     scores = scoring.respondent_scores(answers, {"think": ["t1", "t2"], "build": ["b1", "b2"], "flow": ["f1"]})
     assert scores == {"think": 3.0, "build": 5.0, "flow": None}
+
+
+# --- refusals name what is wrong ------------------------------------------------------------------
+
+def test_each_minimum_below_three_is_refused_by_its_own_name():
+    with pytest.raises(ValueError, match="^k must be at least 3"):
+        Rules(k=2)
+    with pytest.raises(ValueError, match="^comment_k must be at least 3"):
+        Rules(comment_k=2)
+
+
+@pytest.mark.parametrize("margin", [True, "0.5", -0.1])
+def test_a_margin_that_is_not_a_number_of_at_least_zero_is_refused(margin):
+    with pytest.raises(ValueError, match="gap_margin must be a number >= 0"):
+        Rules(gap_margin=margin)
+
+
+def test_a_margin_of_zero_is_allowed():
+    assert Rules(gap_margin=0).gap_margin == 0
+
+
+def test_a_process_keeps_its_items_as_a_tuple_and_refuses_empty_or_repeated_items():
+    assert Process("think", "Thinking", "main", ["t1", "t2"]).item_ids == ("t1", "t2")
+    with pytest.raises(ValueError, match="^process 'think' has no items$"):
+        Process("think", "Thinking", "main", ())
+    with pytest.raises(ValueError, match="^process 'think' lists an item twice$"):
+        Process("think", "Thinking", "main", ("t1", "t1"))

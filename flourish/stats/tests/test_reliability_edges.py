@@ -129,3 +129,32 @@ def test_the_feldt_interval_widens_with_the_level_and_brackets_alpha():
     narrow, wide = feldt_ci(0.8, 50, 5, 0.8), feldt_ci(0.8, 50, 5, 0.99)
     assert wide[0] < narrow[0] < 0.8 < narrow[1] < wide[1]
     assert all(math.isfinite(v) for v in narrow + wide)
+
+
+def test_the_feldt_interval_uses_n_minus_one_and_n_minus_one_times_k_minus_one_degrees_of_freedom():
+    # 1 - (1 - alpha) * F quantiles on (n - 1, (n - 1)(k - 1)) df, as psych::alpha.ci.
+    assert feldt_ci(0.8, 10, 3, 0.95) == (pytest.approx(0.41417750137534737, abs=1e-12),
+                                          pytest.approx(0.9459675721275358, abs=1e-12))
+    assert feldt_ci(0.6, 6, 4, 0.9) == (pytest.approx(-0.160517814494463, abs=1e-12),
+                                        pytest.approx(0.9133966526682027, abs=1e-12))
+
+
+def test_items_that_cancel_out_have_no_alpha_rather_than_minus_infinity():
+    # The total is constant (4, 4, 4) although each item varies.
+    assert math.isnan(cronbach_alpha(np.array([[1, 3], [2, 2], [3, 1]], dtype=float)))
+
+
+def test_item_rest_correlations_are_computed_for_items_of_small_spread_too():
+    data = {"a": [1, 1, 2, 2, 1], "b": [1, 2, 1, 2, 2], "c": [1, 1, 2, 2, 2]}
+    r = scale_reliability(data, ["a", "b", "c"])
+    X = np.array([data["a"], data["b"], data["c"]], dtype=float).T
+    for j, item in enumerate(r["item_statistics"]):
+        rest = X.sum(axis=1) - X[:, j]
+        assert item["item_rest_r"] == pytest.approx(np.corrcoef(X[:, j], rest)[0, 1])
+
+
+def test_an_unnamed_scale_is_called_scale_and_the_missing_handling_is_stated_in_full():
+    r = scale_reliability(DATA, ["a", "b"])
+    assert r["scale"] == "scale"
+    assert r["missing_handling"] == ("item statistics: available cases; alpha, omega, item-rest r, scale score: "
+                                     "complete cases (listwise)")
