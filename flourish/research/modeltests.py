@@ -250,7 +250,7 @@ def _invariance(data, rows, complete, spec, items) -> dict:
     for row in res["table"]:
         if row["converged"]:
             table.append({k: row.get(k) for k in (*FIT_KEYS, "model", "converged", "delta_chisq", "delta_df",
-                                                   "delta_pvalue", "delta_cfi", "delta_rmsea")})
+                                                   "delta_pvalue", "delta_cfi", "delta_rmsea", "differs")})
         else:
             table.append({"model": row["model"], "converged": False})
     excluded = [g for g in sizes if g not in kept]

@@ -43,7 +43,11 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--modindices", action="store_true",
                    help="add modification indices with expected parameter change (ML; lavaan's modindices)")
     c.add_argument("--group", default=None, help="grouping column for a multi-group fit")
-    c.add_argument("--invariance", action="store_true", help="configural/metric/scalar invariance (needs --group)")
+    c.add_argument("--invariance", action="store_true",
+                   help="configural/metric/scalar/strict invariance with score tests (needs --group)")
+    c.add_argument("--group-partial", action="append", default=[], metavar="PARAM",
+                   help="free this parameter in every group in the invariance steps (lavaan's group.partial), "
+                        "e.g. 'y3 ~ 1'; repeat for several")
     c.add_argument("--format", choices=["json", "text"], default="text")
     r = sub.add_parser("reliability", help="alpha, omega and item analysis per scale")
     r.add_argument("data")
@@ -93,7 +97,8 @@ def _run_cfa(args, stdout) -> int:
     if args.invariance:
         if not args.group:
             raise StatsError("--invariance needs --group COLUMN.")
-        res = invariance(data, model, group=args.group, estimator=estimator, std_lv=args.std_lv)
+        res = invariance(data, model, group=args.group, estimator=estimator, std_lv=args.std_lv,
+                         group_partial=args.group_partial)
         if args.format == "json":
             stdout.write(json.dumps(_clean(res), indent=2) + "\n")
         else:

@@ -66,7 +66,7 @@ def test_a_run_on_seeded_data_fits_every_model_and_tests_invariance(seeded_run_r
     assert delta["delta_df"] == general["fit"]["df"] - framework["fit"]["df"] > 0
     assert all(p["ok"] and 0.5 < p["alpha"] < 1 for p in r["reliability"])
     inv = r["invariance"]
-    assert inv["ran"] and [t["model"] for t in inv["table"]] == ["configural", "metric", "scalar"]
+    assert inv["ran"] and [t["model"] for t in inv["table"]] == ["configural", "metric", "scalar", "strict"]
     assert all(g["n"] >= inv["min_group"] for g in inv["groups"] if g["included"])
     assert any(not g["included"] for g in inv["groups"])  # small groups left out, and said so
     assert "Left out for too few responses" in inv["message"]

@@ -78,7 +78,7 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
 def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
             std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
-            modindices: bool = False) -> dict:
+            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -96,11 +96,11 @@ def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] =
     """
     with single_threaded_blas():
         return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
-                        modindices)
+                        modindices, tuple(group_partial))
 
 
 def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
-             modindices) -> dict:
+             modindices, group_partial=()) -> dict:
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
         raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
@@ -112,9 +112,10 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
     if missing == "pairwise" and estimator != "wlsmv":
         raise StatsError("Pairwise deletion is available for WLSMV (ordinal items) only, as in lavaan; "
                          "ML uses listwise deletion.")
-    bad = set(group_equal) - {"loadings", "intercepts", "thresholds"}
+    bad = set(group_equal) - {"loadings", "intercepts", "residuals", "thresholds"}
     if bad:
-        raise StatsError(f"group_equal accepts 'loadings' and 'intercepts', not {', '.join(sorted(bad))}.")
+        raise StatsError("group_equal accepts 'loadings', 'intercepts' and 'residuals', not "
+                         f"{', '.join(sorted(bad))}.")
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -155,7 +156,7 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
             raise StatsError("Items with no variation" + (f" in group '{lab}'" if group else "") + ": "
                              + ", ".join(const) + ". They cannot be analysed.")
     mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure,
-                      group_equal=tuple(group_equal))
+                      group_equal=tuple(group_equal), group_partial=tuple(group_partial))
     ndat = mdl.n_groups * (p * (p + 1) // 2 + (p if mdl.meanstructure else 0))
     if mdl.n_free > ndat:
         raise StatsError(f"The model is not identified: it has {mdl.n_free} free parameters but the data "
@@ -165,7 +166,8 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
     est = ml.fit_ml(mdl, stats)
     result = dict(info)
     result.update({"converged": bool(est["converged"]), "iterations": int(est["iterations"]),
-                   "meanstructure": mdl.meanstructure, "group_equal": list(group_equal)})
+                   "meanstructure": mdl.meanstructure, "group_equal": list(group_equal),
+                   "group_partial": list(group_partial)})
     if not est["converged"]:
         result.update({"parameters": [], "fit": {}})
         result["warnings"].append("The optimiser did not converge; no estimates are reported.")

@@ -32,19 +32,36 @@ _V_TINY = float(np.finfo(float).eps) ** (1.0 / 3.0)
 _KIND_CODE = {"lambda": 0, "theta": 1, "psi": 2, "nu": 3, "alpha": 4, "tau": 5}
 
 
-def _std_values(model: Model, x: np.ndarray) -> np.ndarray:
-    """std_all of every parameter-table row, vectorised (as result.parameter_table computes it)."""
+def _index(model: Model) -> np.ndarray:
     if getattr(model, "_std_index", None) is None:
         model._std_index = np.array([(_KIND_CODE[q.kind], q.group, q.row, q.col, q.free, int(q.derived))
                                      for q in model.params], dtype=np.int64).reshape(-1, 6)
         model._std_fixed = np.array([q.value for q in model.params], dtype=float)
-    idx = model._std_index
-    kind, grp, r, c, free, derived = (idx[:, k] for k in range(6))
+    return model._std_index
+
+
+def _row_values(model: Model, x: np.ndarray) -> np.ndarray:
+    idx = _index(model)
+    free, derived = idx[:, 4], idx[:, 5]
     est = model._std_fixed.copy()
     isfree = (free >= 0) & (derived == 0)
     est[isfree] = x[free[isfree]]
+    return est
+
+
+def _std_values(model: Model, x: np.ndarray, mats: list[dict[str, np.ndarray]] | None = None,
+                est: np.ndarray | None = None) -> np.ndarray:
+    """std_all of every parameter-table row, vectorised (as result.parameter_table computes it)."""
+    idx = _index(model)
+    kind, grp, r, c, _free, derived = (idx[:, k] for k in range(6))
+    if est is None:
+        est = _row_values(model, x)
+    if mats is None:
+        mats = model.matrices(x)
     out = np.full(len(est), np.nan)
-    for g, M in enumerate(model.matrices(x)):
+    ov = np.minimum(r, model.p - 1)  # threshold rows index thresholds, not items
+    r = np.where(kind == 5, 0, r)
+    for g, M in enumerate(mats):
         L, P, T = M["lambda"], M["psi"], M["theta"]
         common = L @ P @ L.T
         var = np.diag(common + T).copy()
@@ -55,9 +72,7 @@ def _std_values(model: Model, x: np.ndarray) -> np.ndarray:
         sd_ov = np.sqrt(np.clip(var, 1e-300, None))
         sd_lv = np.sqrt(np.clip(np.diag(P), 1e-300, None))
         sel = grp == g
-        ov = np.minimum(r, model.p - 1)  # threshold rows index thresholds, not items
         e = np.where(sel & (derived == 1), resid[ov], est)
-        r = np.where(kind == 5, 0, r)
         k = sel & (kind == 0)
         out[k] = e[k] * sd_lv[c[k]] / sd_ov[r[k]]
         k = sel & (kind == 1) & (r == c)
@@ -76,16 +91,37 @@ def _std_values(model: Model, x: np.ndarray) -> np.ndarray:
     return out
 
 
+_MATRIX = {0: "lambda", 1: "theta", 2: "psi", 3: "nu", 4: "alpha", 5: "tau"}
+
+
 def standardized_se(model: Model, x: np.ndarray, vcov: np.ndarray) -> np.ndarray:
-    """Delta-method standard errors of std_all, one per parameter-table row."""
+    """Delta-method standard errors of std_all, one per parameter-table row.  Central
+    differences; each step changes only the matrix entries of one parameter, so the model
+    matrices are built once."""
+    idx = _index(model)
+    kind, grp, r, c, free, derived = (idx[:, k] for k in range(6))
+    base_mats = model.matrices(x)
+    base_est = _row_values(model, x)
     q = len(x)
     J = np.zeros((len(model.params), q))
+    rows_of = [np.flatnonzero((free == k) & (derived == 0)) for k in range(q)]
     for k in range(q):
         h = 1e-6 * max(1.0, abs(float(x[k])))
-        up, dn = x.copy(), x.copy()
-        up[k] += h
-        dn[k] -= h
-        J[:, k] = (_std_values(model, up) - _std_values(model, dn)) / (2 * h)
+        vals = []
+        for sign in (1.0, -1.0):
+            est = base_est.copy()
+            est[rows_of[k]] = x[k] + sign * h
+            mats = [dict(M) for M in base_mats]
+            for n in rows_of[k]:
+                name = _MATRIX[int(kind[n])]
+                g = int(grp[n])
+                if mats[g][name] is base_mats[g][name]:
+                    mats[g][name] = base_mats[g][name].copy()
+                mats[g][name][r[n], c[n]] = est[n]
+                if name in ("theta", "psi"):
+                    mats[g][name][c[n], r[n]] = est[n]
+            vals.append(_std_values(model, x, mats, est))
+        J[:, k] = (vals[0] - vals[1]) / (2 * h)
     var = np.einsum("ik,kl,il->i", J, vcov, J)
     return np.sqrt(np.clip(var, 0.0, None))
 

@@ -29,6 +29,8 @@ def incremental(X2: float, df: float, X2b: float, dfb: float) -> dict[str, float
     else:
         tli, rfi = 1.0, float("nan")
     nfi = (X2b - X2) / X2b if X2b > 0 else float("nan")
+    if df > dfb:  # lavaan: NFI and RFI are not defined for a model with more df than the baseline
+        nfi = rfi = float("nan")
     ifi = (X2b - X2) / (X2b - df) if X2b != df else float("nan")
     rni = 1.0 - (X2 - df) / (X2b - dfb) if X2b != dfb else float("nan")
     return {"cfi": cfi, "tli": tli, "nnfi": tli, "rfi": rfi, "nfi": nfi, "ifi": ifi, "rni": rni}

@@ -1,9 +1,15 @@
-"""Measurement invariance across groups (ML): configural, metric, scalar.
+"""Measurement invariance across groups (ML): configural, metric, scalar, strict.
 
 * configural: same pattern, all parameters free per group (mean structure, latent means 0);
 * metric: loadings equal across groups (lavaan group.equal = "loadings");
 * scalar: loadings and intercepts equal, latent means free in groups 2.. (group.equal =
-  c("loadings", "intercepts")).
+  c("loadings", "intercepts"));
+* strict: residual variances equal too (group.equal adds "residuals").
+
+Partial invariance: ``group_partial`` frees the named parameters in every group (lavaan's
+group.partial, e.g. "y3 ~ 1").  To find which parameter differs, each constrained step carries
+lavaan's lavTestScore() univariate score tests (:func:`score_tests`): one chi-square(1) per
+equality constraint, largest first.
 
 Each step is compared with the previous one by the chi-square difference (likelihood-ratio)
 test, as lavaan's lavTestLRT for standard ML, and by the change in CFI and RMSEA
@@ -16,19 +22,28 @@ from ..distributions import chi2_sf
 from ..errors import StatsError
 from .api import fit_cfa
 
-STEPS = [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts"))]
+STEPS = [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
+         ("strict", ("loadings", "intercepts", "residuals"))]
+SCORE_ALPHA = 0.05  # univariate score tests below this p-value are listed as "differs"
 
 
-def invariance(data, model: str, group: str, estimator: str = "ml", std_lv: bool = False) -> dict:
+def invariance(data, model: str, group: str, estimator: str = "ml", std_lv: bool = False,
+               group_partial: tuple[str, ...] | list[str] = (), score: bool = True) -> dict:
     if (estimator or "ml").lower() != "ml":
         raise StatsError("Invariance testing is implemented for ML only (continuous items).")
     fits = {}
     table = []
     prev = None
     for name, eq in STEPS:
-        res = fit_cfa(data, model, estimator="ml", group=group, group_equal=eq, std_lv=std_lv)
+        res = fit_cfa(data, model, estimator="ml", group=group, group_equal=eq, std_lv=std_lv,
+                      group_partial=tuple(group_partial))
         fits[name] = res
-        row = {"model": name, "converged": res["converged"]}
+        row = {"model": name, "converged": res["converged"], "group_equal": list(eq)}
+        if score and eq and res["converged"]:
+            tests = score_tests(data, model, group, eq, group_partial, std_lv)
+            row["score_total"] = tests["total"]
+            row["differs"] = [u for u in tests["univariate"] if u["pvalue"] < SCORE_ALPHA]
+            row["score_tests"] = tests["univariate"]
         if res["converged"]:
             f = res["fit"]
             row.update({k: f[k] for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr",
@@ -42,6 +57,7 @@ def invariance(data, model: str, group: str, estimator: str = "ml", std_lv: bool
         table.append(row)
         prev = row
     return {"group": group, "groups": fits["configural"]["groups"], "n": fits["configural"]["n"],
+            "group_partial": list(group_partial),
             "converged": all(r["converged"] for r in table), "table": table, "fits": fits}
 
 
@@ -60,7 +76,119 @@ def format_invariance_text(res: dict) -> str:
                  f"{r['delta_cfi']:>8.4f}{r['delta_rmsea']:>8.4f}")
         lines.append(f"  {r['model']:<12}{r['chisq']:>10.3f}{r['df']:>5.0f}{r['pvalue']:>8.4f}{r['cfi']:>7.3f}"
                      f"{r['rmsea']:>7.3f}{r['srmr']:>7.3f}{d}")
+    if res.get("group_partial"):
+        lines.append("  Freed in every group (partial invariance): " + ", ".join(res["group_partial"]))
+    for r in res["table"]:
+        if "differs" not in r:
+            continue
+        lines.append("")
+        lines.append(f"  {r['model']}: score test of all {r['score_total']['df']} equality constraints "
+                     f"chi2 = {r['score_total']['X2']:.3f}, p = {r['score_total']['pvalue']:.4f}")
+        if r["differs"]:
+            lines.append("    parameters that differ between groups (univariate score tests, p < .05):")
+            for u in r["differs"]:
+                lines.append(f"      {u['lhs']} {u['op']} {u['rhs']}".rstrip() + f"  ({' vs '.join(u['group_names'])}): "
+                             f"chi2(1) = {u['X2']:.3f}, p = {u['pvalue']:.4g}")
+        else:
+            lines.append("    no single constraint differs (all univariate score tests p >= .05)")
     lines.append("")
     lines.append("Chi-square difference = likelihood-ratio test of the more constrained model; a CFI drop "
-                 "> .01 suggests non-invariance.")
+                 "> .01 suggests non-invariance. Score tests (lavaan's lavTestScore) say which equal "
+                 "parameter to free (--group-partial).")
     return "\n".join(lines) + "\n"
+
+
+def score_tests(data, model: str, group: str, group_equal: tuple[str, ...] | list[str],
+                group_partial: tuple[str, ...] | list[str] = (), std_lv: bool = False) -> dict:
+    """lavaan's lavTestScore() for the equality constraints of a multi-group ML fit: the total
+    score (Lagrange multiplier) test of releasing all of them, and a univariate test per
+    constraint -- which parameter differs between which groups.
+
+    The constrained model is fitted; then every group gets its own copy of each constrained
+    parameter, and with the expected information I and the gradient g of fmin at the
+    constrained estimates (per case), R the constraint Jacobian (rows: group 1's parameter
+    minus group g's), X2 = N g' J g with J the upper-left block of the Moore-Penrose inverse of
+    [[I, R1'], [R1, 0]]; R1 = R for the total test and R without the tested row for each
+    univariate test (so that constraint alone is released)."""
+    import numpy as np
+
+    from ..distributions import chi2_sf
+    from .api import _prepare
+    from .ml import MLObjective, fit_ml, sample_stats
+    from .model import build_model
+    from .syntax import parse_model
+
+    statements = parse_model(model)
+    probe = build_model(statements)
+    prep = _prepare(data, probe.ov_names, group)
+    stats = sample_stats(prep.groups)
+    G = len(prep.groups)
+    constrained = build_model(statements, n_groups=G, std_lv=std_lv, group_equal=tuple(group_equal),
+                              group_partial=tuple(group_partial))
+    est = fit_ml(constrained, stats)
+    if not est["converged"]:
+        raise StatsError("The constrained model did not converge, so no score tests can be computed.")
+    x = est["x"]
+    released = build_model(statements, n_groups=G, std_lv=std_lv, group_equal=tuple(group_equal),
+                           group_partial=tuple(group_partial))
+    # one free parameter per row: a shared label becomes one parameter per group
+    shared: dict[int, list[int]] = {}
+    n_free = 0
+    for q in released.params:
+        if q.free < 0 or q.derived:
+            continue
+        old = q.free
+        q.free = n_free
+        n_free += 1
+        if q.label is not None and q.label.startswith("."):
+            shared.setdefault(old, []).append(q.free)
+        q.label = None
+    released.n_free = n_free
+    xr = np.zeros(n_free)
+    T = np.zeros((n_free, constrained.n_free))  # released parameter -> the constrained one it copies
+    for qc, qr in zip(constrained.params, released.params):
+        if qr.free >= 0:
+            xr[qr.free] = x[qc.free]
+            T[qr.free, qc.free] = 1.0
+    rows: list[tuple[int, int]] = []
+    for copies in shared.values():
+        rows.extend((copies[0], other) for other in copies[1:])
+    if not rows:
+        raise StatsError("The model has no equality constraints across groups to test.")
+    R = np.zeros((len(rows), n_free))
+    for k, (a, b) in enumerate(rows):
+        R[k, a], R[k, b] = 1.0, -1.0
+    obj = MLObjective(released, stats)
+    g, info = obj.gradient_information(xr)
+    N = obj.N
+    q = n_free
+
+    def statistic(R1: np.ndarray) -> float:
+        Z = np.block([[info, R1.T], [R1, np.zeros((len(R1), len(R1)))]])
+        J = np.linalg.pinv(Z)[:q, :q]
+        return float(N * g @ J @ g)
+
+    # Releasing one constraint (a, b) is the constrained model plus one free parameter, b's own
+    # copy: with M = [T, e_b], X2 = N g'M (M'IM)^-1 M'g -- lavaan's formula, by blocks.
+    A = T.T @ info @ T
+    h = T.T @ g
+    Ainv = np.linalg.pinv(A)
+    base = float(h @ Ainv @ h)
+    bs = np.array([b for _, b in rows])
+    U = T.T @ info[:, bs]  # (q_c, constraints)
+    AU = Ainv @ U
+    schur = info[bs, bs] - np.einsum("ij,ij->j", U, AU)
+    lift = g[bs] - AU.T @ h
+    X2s = N * (base + lift ** 2 / schur)
+    by_free = {qr.free: qr for qr in released.params if qr.free >= 0}
+    univariate = []
+    for (a, b), X2 in zip(rows, X2s):
+        pa, pb = by_free[a], by_free[b]
+        univariate.append({"lhs": pa.lhs, "op": pa.op, "rhs": pa.rhs, "groups": [pa.group + 1, pb.group + 1],
+                           "group_names": [prep.labels[pa.group], prep.labels[pb.group]],
+                           "X2": float(X2), "df": 1, "pvalue": chi2_sf(float(X2), 1)})
+    total = statistic(np.zeros((0, q)))
+    univariate.sort(key=lambda r: -r["X2"])
+    return {"group": group, "group_equal": list(group_equal), "group_partial": list(group_partial),
+            "total": {"X2": total, "df": len(rows), "pvalue": chi2_sf(total, len(rows))},
+            "univariate": univariate}

@@ -186,10 +186,30 @@ def _accumulate(J: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
         np.add.at(J.T, cols, values)
 
 
+def _partial_key(text: str) -> tuple[str, str, str]:
+    """'f1 =~ y3' / 'y3 ~ 1' / 'y3 ~1' / 'y3 ~~ y3' -> (lhs, op, rhs) as in the parameter table."""
+    t = " ".join(text.split())
+    for op in ("=~", "~~"):
+        if op in t:
+            lhs, rhs = (x.strip() for x in t.split(op, 1))
+            return (lhs, op, rhs)
+    if "~" in t and t.replace(" ", "").endswith("~1"):
+        return (t.split("~", 1)[0].strip(), "~1", "")
+    if "|" in t:
+        lhs, rhs = (x.strip() for x in t.split("|", 1))
+        return (lhs, "|", rhs)
+    raise StatsError(f"group.partial: cannot read '{text}'; write e.g. 'f1 =~ y3', 'y3 ~ 1' or 'y3 ~~ y3'.")
+
+
 def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = False,
                 meanstructure: bool = False, group_equal: tuple[str, ...] = (),
-                ordered: bool = False, n_thresholds: list[int] | None = None) -> Model:
-    """Turn parsed statements into a parameter table with lavaan's cfa() defaults."""
+                ordered: bool = False, n_thresholds: list[int] | None = None,
+                group_partial: tuple[str, ...] = ()) -> Model:
+    """Turn parsed statements into a parameter table with lavaan's cfa() defaults.
+
+    group_equal: "loadings", "intercepts", "residuals", "thresholds" held equal across groups
+    (lavaan's group.equal); group_partial: parameters exempt from it, written as lavaan's
+    group.partial ("f1 =~ y3", "y3 ~ 1", "y3 ~~ y3")."""
     lv_names: list[str] = []
     for s in statements:
         if s.op == "=~" and s.lhs not in lv_names:
@@ -218,6 +238,8 @@ def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = F
     eq_loadings = "loadings" in group_equal
     eq_intercepts = "intercepts" in group_equal
     eq_thresholds = "thresholds" in group_equal
+    eq_residuals = "residuals" in group_equal
+    partial = {_partial_key(t) for t in group_partial}
 
     params: list[Param] = []
     for g in range(n_groups):
@@ -236,8 +258,9 @@ def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = F
                     params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, 1.0,
                                         label=t.label))
                 else:
+                    equal = eq_loadings and (s.lhs, "=~", t.name) not in partial
                     params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, np.nan,
-                                        free=0, label=t.label or (f".L{f}_{ovi[t.name]}" if eq_loadings else None)))
+                                        free=0, label=t.label or (f".L{f}_{ovi[t.name]}" if equal else None)))
         for s in statements:
             if s.op != "~~":
                 continue
@@ -262,13 +285,17 @@ def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = F
                 if t.fixed is not None:
                     params.append(Param(a, "~~", b, g, kind, r, c, t.fixed, label=t.label))
                 else:
-                    params.append(Param(a, "~~", b, g, kind, r, c, np.nan, free=0, label=t.label))
+                    equal = eq_residuals and kind == "theta" and (a, "~~", b) not in partial
+                    params.append(Param(a, "~~", b, g, kind, r, c, np.nan, free=0,
+                                        label=t.label or (f".R{r}_{c}" if equal else None)))
         for i, name in enumerate(ov_names):
             if ("theta", i, i) not in seen_var:
                 if ordered:
                     params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, user=False, derived=True))
                 else:
-                    params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, free=0, user=False))
+                    equal = eq_residuals and (name, "~~", name) not in partial
+                    params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, free=0, user=False,
+                                        label=f".R{i}_{i}" if equal else None))
         for j, name in enumerate(lv_names):
             if ("psi", j, j) not in seen_var:
                 if std_lv and not (eq_loadings and g > 0):  # lavaan frees them in groups 2.. then
@@ -282,8 +309,9 @@ def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = F
                                         user=False))
         if meanstructure:
             for i, name in enumerate(ov_names):
+                equal = eq_intercepts and (name, "~1", "") not in partial
                 params.append(Param(name, "~1", "", g, "nu", i, 0, np.nan, free=0, user=False,
-                                    label=f".N{i}" if eq_intercepts else None))
+                                    label=f".N{i}" if equal else None))
             for j, name in enumerate(lv_names):
                 free_mean = eq_intercepts and g > 0
                 params.append(Param(name, "~1", "", g, "alpha", j, 0, np.nan if free_mean else 0.0,

@@ -47,7 +47,7 @@ def test_invariance_cli():
     assert code == 0
     assert "configural" in out and "metric" in out and "scalar" in out
     code, out, _ = run(["cfa", HS, "--model", HS_MODEL, "--group", "school", "--invariance", "--format", "json"])
-    assert [r["model"] for r in json.loads(out)["table"]] == ["configural", "metric", "scalar"]
+    assert [r["model"] for r in json.loads(out)["table"]] == ["configural", "metric", "scalar", "strict"]
 
 
 def test_errors_go_to_stderr_with_exit_1(tmp_path):
