@@ -19,6 +19,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.shortcuts import render
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -97,7 +98,12 @@ class OrganisationAuthRequestView(OIDCAuthenticationRequestView):
         provider = provider_in_session(request)
         if provider is None:
             raise SuspiciousOperation("No organisation chosen for sign-in.")
-        self.OIDC_OP_AUTH_ENDPOINT = discovery(provider.issuer)["authorization_endpoint"]
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = discovery(provider.issuer)["authorization_endpoint"]
+        except (ProviderUnavailable, KeyError) as error:
+            log.warning("identity provider unavailable: %s", error)
+            return render(request, "orgadmin/provider_unavailable.html",
+                          {"organisation": provider.organisation}, status=502)
         self.OIDC_RP_CLIENT_ID = provider.client_id
         return super().get(request)
 
