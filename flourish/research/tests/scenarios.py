@@ -7,6 +7,7 @@ from django.utils import timezone
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink
 from flourish.feedback.tests.helpers import add_raters, answer, complete_self, new_cycle
+from flourish.feedback.models import Response
 from flourish.selfassess import actions as self_actions
 
 
@@ -31,9 +32,8 @@ def consent_everything(cycle):
     own = cycle.self_assessment
     own.research_consent = True
     own.save(update_fields=["research_consent"])
-    for rater in cycle.raters.all():
-        rater.response.research_consent = True
-        rater.response.save(update_fields=["research_consent"])
+    # A closed cycle's answers are no longer linked to raters: consent them by cycle.
+    Response.objects.filter(cycle=cycle).update(research_consent=True)
 
 
 def token_for(rater) -> str:

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from flourish.feedback import actions as feedback_actions
 from flourish.feedback.models import Response
 from flourish.feedback.tests.helpers import add_raters, new_cycle
 from flourish.research import actions, dataset
@@ -93,14 +94,21 @@ def test_a_leader_cannot_change_someone_elses_choices(client, leader, outsider, 
 
 
 def test_withdrawing_consent_takes_the_data_out_of_the_next_export(leader, organisation, model_version):
-    cycle, raters = closed_cycle(leader, model_version)
-    actions.set_cycle_consent(leader, cycle, True)
+    # A rater's choice is theirs until close (then their answers are severed from them).
+    cycle, raters = open_cycle(leader, model_version)
     for rater in raters:
         actions.set_rater_consent(rater, True)
-    assert dataset.build([organisation]).count("other") == len(raters)
-    actions.set_rater_consent(raters[0], False)  # the rest would give them away: nothing goes out
+    actions.set_rater_consent(raters[1], False)  # changed their mind before close
+    cycle = feedback_actions.close(cycle)
+    actions.set_cycle_consent(leader, cycle, True)
+    # With the report, the consenting rows would give away the one who said no: nothing goes out.
     assert dataset.build([organisation]).count("other") == 0
-    actions.set_rater_consent(raters[0], True)
+    cycle, raters = open_cycle(leader, model_version)
+    for rater in raters:
+        actions.set_rater_consent(rater, True)
+    cycle = feedback_actions.close(cycle)
+    actions.set_cycle_consent(leader, cycle, True)
+    assert dataset.build([organisation]).count("other") == len(raters)
     actions.set_cycle_consent(leader, cycle, False)  # the leader withdraws: the raters' yes is not enough
     assert dataset.build([organisation]).count("other") == 0
 
