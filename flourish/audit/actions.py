@@ -20,9 +20,11 @@ MAX_DETAIL_CHARS = 200
 
 
 def client_address(request) -> str | None:
-    """Where the request came from. One function, so that a trusted-proxy lookup
-    (X-Forwarded-For from a known proxy) can replace REMOTE_ADDR in one place."""
-    return request.META.get("REMOTE_ADDR") or None
+    """Where the request came from: the real client address behind a trusted proxy
+    (`TRUSTED_PROXIES`), the same one the rate limits and the sign-in lock-out use."""
+    from flourish.ops.clientip import client_ip
+
+    return client_ip(request) or None
 
 
 def _organisation_id(obj, organisation):

@@ -16,6 +16,7 @@ from flourish.core.actions import NotAllowed
 from flourish.jobs import mail as jobs_mail
 from flourish.jobs import selectors as jobs_selectors
 from flourish.lib import live
+from flourish.lib.disclosure import MIN_K
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.models import SelfAssessment
 
@@ -50,7 +51,17 @@ def create_cycle(leader, organisation, framework_version, title, closes_on, appr
     return Cycle.objects.create(
         leader=leader, organisation=organisation, framework_version=framework_version,
         title=title, closes_on=closes_on, approver=approver, self_assessment=own,
+        min_comments=_comment_minimum(organisation),
     )
+
+
+def _comment_minimum(organisation) -> int:
+    """The organisation admin's comment minimum (never below k), or k."""
+    from flourish.orgadmin.models import OrganisationSettings
+
+    chosen = (OrganisationSettings.objects.filter(organisation=organisation)
+              .values_list("comment_minimum", flat=True).first())
+    return max(MIN_K, chosen or MIN_K)
 
 
 def _check_rater_fields(cycle, name, email, profession, relationship):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from flourish.jobs import selectors as jobs_selectors
+from flourish.rights import actions as rights_actions
 from flourish.selfassess.presenters import only_choices
 
 from . import actions, importing, presenters
@@ -249,5 +250,6 @@ def share(request, pk):
     if not form.is_valid():
         return render(request, "feedback/detail.html",
                       _detail_context(request, cycle, share_form=form), status=400)
-    return _run(request, cycle, lambda: actions.share_report(cycle, form.user),
+    # Shared through the rights app: the person is emailed and the share is audited.
+    return _run(request, cycle, lambda: rights_actions.share(request.user, cycle, form.user),
                 f"{form.user.display_name} can now read your report.")
