@@ -9,6 +9,9 @@ from django.http import Http404
 
 from .models import Membership, Organisation, Role
 
+# Role is re-exported for views, which name roles but import no models.
+__all__ = ["Role"]
+
 
 def organisations_for(user, role: str | None = None) -> QuerySet[Organisation]:
     if not user.is_authenticated:

@@ -38,7 +38,7 @@ def _still_a_reader(user, job) -> bool:
 @handler(REPORT_PDF_JOB, max_attempts=3, may_read=_still_a_reader)
 def report_pdf(context, cycle_id: int) -> dict:
     from .pdf import render_pdf
-    from .report_views import not_released_message
+    from .presenters import not_released_message
 
     cycle = Cycle.objects.get(pk=cycle_id)
     if not cycle.is_released:

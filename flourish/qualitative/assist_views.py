@@ -14,7 +14,7 @@ from . import actions, actions_assist
 from . import jobs as assist_jobs
 from .assist import scoring
 from .assist import suggest as assist
-from .models import CoderKind, MemberRole, UnitKind
+from .presenters import CoderKind, MemberRole, UnitKind
 from .permissions import get_project_for_user, get_suggestion
 from .presenters import page
 

@@ -10,6 +10,7 @@ from flourish.jobs.actions import JobFailed, enqueue
 from flourish.jobs.models import Job, JobStatus
 from flourish.jobs.registry import handler
 
+from . import actions_assist, actions_exchange
 from .assist import suggest as assist
 from .models import UnitKind
 from .permissions import get_project_for_user
@@ -42,7 +43,7 @@ def assist_run(context, project_id, user_id, unit_kind, threshold, probability, 
     try:
         # Idempotent: a run replaces the assistant's open suggestions, so running it twice
         # leaves the same suggestions as running it once.
-        done = assist.suggest(project, User.objects.get(pk=user_id), unit_kind, similarity_threshold=threshold,
+        done = actions_assist.suggest(project, User.objects.get(pk=user_id), unit_kind, similarity_threshold=threshold,
                               probability_threshold=probability, limit=limit)
     except assist.AssistUnavailable as error:
         raise JobFailed(str(error)) from None
@@ -87,7 +88,7 @@ def import_qdpx(context, organisation_id, user_id, name) -> dict:
         with transaction.atomic():
             # The project, the job's record of it and the upload's removal commit together:
             # a second run finds the project and imports nothing again.
-            project, report = exchange.import_qdpx(bytes(upload.data), Organisation.objects.get(pk=organisation_id),
+            project, report = actions_exchange.import_qdpx(bytes(upload.data), Organisation.objects.get(pk=organisation_id),
                                                    User.objects.get(pk=user_id), name)
             result = {"project_id": project.pk, "message": f"Project imported. {project.name}: {report.summary()}",
                       "url": reverse("qualitative:project", args=[project.pk]), "link_text": f"Open {project.name}",

@@ -7,7 +7,10 @@ from collections import defaultdict
 from django.shortcuts import render
 
 from . import codebook as guidance
-from .models import MemberRole
+# The choice enums, for the views: names of choices, not queries (views import no models).
+from .models import CoderKind, MemberRole, UnitKind
+
+__all__ = ["CoderKind", "MemberRole", "UnitKind"]  # and the helpers below
 
 
 def page(request, template, project, member, nav, context=None, status=200):

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from . import analysis, quotations
-from .models import CoderKind, UnitKind
+from .presenters import CoderKind, UnitKind
 from .permissions import choose_layer, get_workbench_for_user, has_chosen_to_compare
 from .presenters import compare_first, page
 

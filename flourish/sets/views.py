@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from flourish import audit
-from flourish.accounts.models import Role
-from flourish.accounts.permissions import organisations_for
-from flourish.frameworks.models import FrameworkVersion
+from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
+from flourish.frameworks.selectors import latest_versions
 
 from flourish.lib.disclosure import MIN_K
 
@@ -25,10 +24,9 @@ from .permissions import (
 
 
 def _create_form(request, data=None):
-    latest = [f.latest().pk for f in frameworks_for(request.user) if f.latest()]
     return CreateSetForm(
         data, organisations=organisations_for(request.user, Role.FACILITATOR),
-        versions=FrameworkVersion.objects.filter(pk__in=latest).select_related("framework"),
+        versions=latest_versions(frameworks_for(request.user)),
     )
 
 
