@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from flourish.jobs.testing import run_pending_jobs
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Response
 
@@ -38,6 +39,7 @@ def closed_cycle(client, leader, model_version):
         rater_answers_everything(client, RaterLink.issue(rater), model_version)
     client.force_login(leader)
     assert client.post(f"/feedback/{cycle.pk}/close/").status_code == 302
+    run_pending_jobs()  # the report is built, then the answers severed, by the worker
     cycle.refresh_from_db()
     assert cycle.is_released
     return cycle
