@@ -160,7 +160,8 @@ class MLObjective:
         return grad, info
 
 
-def fisher_scoring(value: Callable[[np.ndarray], float], grad_info: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+def fisher_scoring(value: Callable[[np.ndarray], float],
+                   grad_info: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
                    x0: npt.ArrayLike, max_iter: int = 500, tol: float = 1e-10) -> tuple[np.ndarray, float, bool, int]:
     """Minimise with Fisher scoring and step halving. Returns (x, f, converged, iterations)."""
     x = np.array(x0, dtype=float)
@@ -204,7 +205,8 @@ def fit_ml(model: Model, stats: list[GroupStats]) -> dict[str, Any]:
                 q.value = 1.0
         x, f, converged, iters2 = fisher_scoring(obj.value, obj.gradient_information, model.start_vector())
         iters += iters2
-    out: dict[str, Any] = {"x": x, "fmin": f, "converged": converged, "iterations": iters, "vcov": None, "information": None}
+    out: dict[str, Any] = {"x": x, "fmin": f, "converged": converged, "iterations": iters, "vcov": None,
+                           "information": None}
     if converged:
         g, info = obj.gradient_information(x)
         out["information"] = info
