@@ -37,8 +37,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Collection, Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -102,7 +102,8 @@ class AgreementReport:
 # --- building the data ------------------------------------------------------------------
 
 
-def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable], codes: Sequence[Hashable],
+def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
+                   codes: Sequence[Hashable],
                    assignments: Mapping[Hashable, Collection[Hashable]] | None = None) -> np.ndarray:
     """Array ``[code, coder, unit]`` of 1.0 (applied), 0.0 (not) or NaN (coder missing)."""
     code_ix = {c: i for i, c in enumerate(codes)}
@@ -285,9 +286,10 @@ def _nan_to_none(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
-def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable], codes: Sequence[Hashable], *,
-              assignments: Mapping[Hashable, Collection[Hashable]] | None = None, exclude_uncoded: bool = False, bootstrap_samples: int = 1000,
-              confidence: float = 0.95, seed: int | None = 0) -> AgreementReport:
+def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
+              codes: Sequence[Hashable], *, assignments: Mapping[Hashable, Collection[Hashable]] | None = None,
+              exclude_uncoded: bool = False, bootstrap_samples: int = 1000, confidence: float = 0.95,
+              seed: int | None = 0) -> AgreementReport:
     """Agreement per code between ``coders`` (two or more) over ``units``.
 
     ``assignments`` maps coder -> set of sources they coded (others are missing).

@@ -13,8 +13,9 @@ inverse expected information divided by N (lavaan's information = "expected").
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt

@@ -14,7 +14,8 @@ Gauss-Legendre quadrature), vectorised.
 """
 from __future__ import annotations
 
-from typing import Callable, cast
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
