@@ -17,13 +17,13 @@ import argparse
 import json
 import math
 import os
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from .errors import StatsError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # raise instead of sys.exit so main() controls streams/exit codes
+    def error(self, message: str) -> NoReturn:  # raise instead of sys.exit so main() controls streams/exit codes
         raise StatsError(f"{self.prog}: {message}")
 
 
@@ -64,7 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _clean(obj):
+def _clean(obj: Any) -> Any:
     """JSON-safe: NaN/inf -> None."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
@@ -86,7 +86,7 @@ def _read_model(spec: str) -> str:
     return spec
 
 
-def _run_cfa(args, stdout) -> int:
+def _run_cfa(args: argparse.Namespace, stdout: TextIO) -> int:
     from .cfa import fit_cfa, invariance
     from .cfa.invariance import format_invariance_text
     from .cfa.result import format_text
@@ -117,7 +117,7 @@ def _fmt(v: float | None, d: int = 3) -> str:
     return "NA" if v is None else f"{v:.{d}f}"
 
 
-def _format_scale(r: dict) -> list[str]:
+def _format_scale(r: dict[str, Any]) -> list[str]:
     fmt = _fmt
     lines = [f"Scale {r['scale']}: k = {r['k']}, n = {r['n_complete']} complete of {r['n_total']}"
              + (f"; reversed: {', '.join(r['reversed'])}" if r.get("reversed") else "")]
@@ -141,8 +141,8 @@ def _format_scale(r: dict) -> list[str]:
     return lines
 
 
-def _format_reliability(results: list[dict], groups: dict | None, by_group: dict | None = None,
-                        multi: dict | None = None) -> str:
+def _format_reliability(results: list[dict[str, Any]], groups: dict[str, Any] | None,
+                        by_group: dict[str, Any] | None = None, multi: dict[str, Any] | None = None) -> str:
     lines: list[str] = []
     for r in results:
         lines.extend(_format_scale(r))
@@ -211,7 +211,7 @@ def _run_reliability(args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
-def main(argv: list[str], stdout, stderr) -> int:
+def main(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 bad input, 2 CFA did not converge)."""
     parser = _build_parser()
     try:

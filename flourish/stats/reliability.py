@@ -44,11 +44,12 @@ scale's sum score, as compRelSEM on that model.
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import numpy as np
 
 from .errors import StatsError
-from .io import get_columns
+from .io import Data, get_columns
 
 
 def cronbach_alpha(X: np.ndarray) -> float:
@@ -58,7 +59,7 @@ def cronbach_alpha(X: np.ndarray) -> float:
     total_var = X.sum(axis=1).var(ddof=1)
     if total_var <= 0:
         return float("nan")
-    return k / (k - 1) * (1.0 - item_var / total_var)
+    return cast(float, k / (k - 1) * (1.0 - item_var / total_var))
 
 
 def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
@@ -71,7 +72,7 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
     return float(lower), float(upper)
 
 
-def _one_factor(X: np.ndarray, names: list[str], ordered: bool = False) -> tuple[dict | None, str | None]:
+def _one_factor(X: np.ndarray, names: list[str], ordered: bool = False) -> tuple[dict[str, Any] | None, str | None]:
     if X.shape[1] < 3:
         return None, "omega needs at least 3 items (a one-factor model with 2 items is not identified)"
     from .cfa import fit_cfa
@@ -130,13 +131,13 @@ def ordinal_reliability(X: np.ndarray, names: list[str]) -> dict[str, object]:
     return out
 
 
-def _f(v):
+def _f(v: float | None) -> float | None:
     return None if v is None or not math.isfinite(v) else float(v)
 
 
-def scale_reliability(data, items: list[str], name: str = "scale", scale_min: float | None = None,
+def scale_reliability(data: Data, items: list[str], name: str = "scale", scale_min: float | None = None,
                       scale_max: float | None = None, level: float = 0.95, reverse: list[str] | tuple[str, ...] = (),
-                      ordinal: bool = False) -> dict:
+                      ordinal: bool = False) -> dict[str, Any]:
     """Item analysis and reliability for one scale.
 
     scale_min/scale_max: the lowest and highest possible response (e.g. 1 and 5); default is the
@@ -166,7 +167,7 @@ def scale_reliability(data, items: list[str], name: str = "scale", scale_min: fl
     alpha = cronbach_alpha(Xc)
     ci = feldt_ci(alpha, n, k, level) if math.isfinite(alpha) else (float("nan"), float("nan"))
     total = Xc.sum(axis=1)
-    item_rows = []
+    item_rows: list[dict[str, Any]] = []
     for i, item in enumerate(items):
         col = X[:, i][obs[:, i]]
         rest = total - Xc[:, i]
@@ -220,7 +221,7 @@ def scale_reliability(data, items: list[str], name: str = "scale", scale_min: fl
     return out
 
 
-def model_omegas(data, scales: list[tuple[str, list[str]]], reverse: list[str] | tuple[str, ...] = (),
+def model_omegas(data: Data, scales: list[tuple[str, list[str]]], reverse: list[str] | tuple[str, ...] = (),
                  scale_min: float | None = None, scale_max: float | None = None) -> dict[str, object]:
     """Omega of each scale within the hypothesised multi-factor model (one factor per scale,
     correlated, ML, std.lv), on the rows that answer every item of every scale."""
@@ -257,7 +258,7 @@ def model_omegas(data, scales: list[tuple[str, list[str]]], reverse: list[str] |
     return out
 
 
-def missingness(data, items: list[str]) -> list[dict]:
+def missingness(data: Data, items: list[str]) -> list[dict[str, Any]]:
     """Per item: n observed, n missing and % missing."""
     X = get_columns(data, items)
     n = X.shape[0]
@@ -266,7 +267,7 @@ def missingness(data, items: list[str]) -> list[dict]:
             for it, m in zip(items, miss)]
 
 
-def missingness_by_group(data, items: list[str], group: str) -> dict[str, list[dict]]:
+def missingness_by_group(data: Data, items: list[str], group: str) -> dict[str, list[dict[str, Any]]]:
     """Per group (value of column `group`, in order of first appearance): :func:`missingness`."""
     if group not in data:
         raise StatsError(f"Grouping column '{group}' is not in the data.")
@@ -281,9 +282,9 @@ def missingness_by_group(data, items: list[str], group: str) -> dict[str, list[d
     return out
 
 
-def reliability_by_group(data, items: list[str], name: str, group: str, scale_min: float | None = None,
+def reliability_by_group(data: Data, items: list[str], name: str, group: str, scale_min: float | None = None,
                          scale_max: float | None = None, reverse: list[str] | tuple[str, ...] = (),
-                         ordinal: bool = False) -> dict[str, dict]:
+                         ordinal: bool = False) -> dict[str, dict[str, Any]]:
     """Per value of column `group` (order of first appearance): :func:`scale_reliability` with the
     same response range for every group; a group that cannot be analysed gets {"note": why}."""
     if group not in data:
@@ -295,7 +296,7 @@ def reliability_by_group(data, items: list[str], name: str, group: str, scale_mi
         if item in items:
             X[:, items.index(item)] = lo + hi - X[:, items.index(item)]
     labels = ["" if v is None else str(v).strip() for v in data[group]]
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for lab in dict.fromkeys(labels):
         idx = [i for i, v in enumerate(labels) if v == lab]
         sub = {it: X[idx, j] for j, it in enumerate(items)}

@@ -37,8 +37,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -68,8 +68,8 @@ class Disagreement:
     start: int
     end: int
     code: Hashable
-    applied_by: tuple
-    not_applied_by: tuple
+    applied_by: tuple[Hashable, ...]
+    not_applied_by: tuple[Hashable, ...]
 
 
 @dataclass
@@ -77,9 +77,9 @@ class CodeAgreement:
     code: Hashable
     n_units: int  # units with at least two present coders
     n_applied: int  # (coder, unit) pairs where the code was applied
-    percent_agreement: float
+    percent_agreement: float | None
     cohen_kappa: float | None  # None unless exactly two coders
-    krippendorff_alpha: float
+    krippendorff_alpha: float | None
     fleiss_kappa: float | None = None
     light_kappa: float | None = None
     percent_ci: tuple[float, float] | None = None
@@ -89,10 +89,10 @@ class CodeAgreement:
 
 @dataclass
 class AgreementReport:
-    coders: list
-    codes: list
+    coders: list[Hashable]
+    codes: list[Hashable]
     n_units: int
-    per_code: dict = field(default_factory=dict)  # code -> CodeAgreement
+    per_code: dict[Hashable, CodeAgreement] = field(default_factory=dict)  # code -> CodeAgreement
     disagreements: list[Disagreement] = field(default_factory=list)
     bootstrap: int = 0
     confidence: float = 0.95
@@ -102,13 +102,14 @@ class AgreementReport:
 # --- building the data ------------------------------------------------------------------
 
 
-def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence, codes: Sequence,
-                   assignments: dict | None = None) -> np.ndarray:
+def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
+                   codes: Sequence[Hashable],
+                   assignments: Mapping[Hashable, Collection[Hashable]] | None = None) -> np.ndarray:
     """Array ``[code, coder, unit]`` of 1.0 (applied), 0.0 (not) or NaN (coder missing)."""
     code_ix = {c: i for i, c in enumerate(codes)}
     coder_ix = {c: i for i, c in enumerate(coders)}
     data = np.zeros((len(codes), len(coders), len(units)))
-    by_source: dict = defaultdict(list)
+    by_source: dict[Hashable, list[tuple[int, int, int]]] = defaultdict(list)
     for i, u in enumerate(units):
         by_source[u.source].append((u.start, u.end, i))
     index = {}
@@ -139,7 +140,7 @@ def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: S
 # --- statistics from per-unit sums ------------------------------------------------------
 
 
-def _unit_terms(matrix: np.ndarray) -> dict:
+def _unit_terms(matrix: np.ndarray) -> dict[str, np.ndarray]:
     """Per-unit quantities for one code; ``matrix`` is coders x units (values 0/1/NaN)."""
     present = ~np.isnan(matrix)
     m = present.sum(axis=0).astype(float)  # values per unit
@@ -181,7 +182,7 @@ def _unit_terms(matrix: np.ndarray) -> dict:
     return terms
 
 
-def _more_kappas(terms: dict, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _more_kappas(terms: dict[str, np.ndarray], w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(Fleiss' kappa, Light's kappa) for each row of weights ``w`` (replicates x units)."""
     m = terms["m"]
     k = float(np.max(m)) if m.size else 0.0
@@ -202,7 +203,7 @@ def _more_kappas(terms: dict, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return fleiss, light
 
 
-def _stats(terms: dict, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _stats(terms: dict[str, np.ndarray], w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(percent, kappa, alpha) for each row of weights ``w`` (replicates x units)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         n_pairable = w @ terms["pairable"]
@@ -285,9 +286,10 @@ def _nan_to_none(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
-def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence, codes: Sequence, *,
-              assignments: dict | None = None, exclude_uncoded: bool = False, bootstrap_samples: int = 1000,
-              confidence: float = 0.95, seed: int | None = 0) -> AgreementReport:
+def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
+              codes: Sequence[Hashable], *, assignments: Mapping[Hashable, Collection[Hashable]] | None = None,
+              exclude_uncoded: bool = False, bootstrap_samples: int = 1000, confidence: float = 0.95,
+              seed: int | None = 0) -> AgreementReport:
     """Agreement per code between ``coders`` (two or more) over ``units``.
 
     ``assignments`` maps coder -> set of sources they coded (others are missing).

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -123,7 +123,7 @@ def standardized_se(model: Model, x: np.ndarray, vcov: np.ndarray) -> np.ndarray
             vals.append(_std_values(model, x, mats, est))
         J[:, k] = (vals[0] - vals[1]) / (2 * h)
     var = np.einsum("ik,kl,il->i", J, vcov, J)
-    return np.sqrt(np.clip(var, 0.0, None))
+    return cast(np.ndarray, np.sqrt(np.clip(var, 0.0, None)))
 
 
 def add_standardized_se(result: dict[str, Any], model: Model, x: np.ndarray, vcov: np.ndarray) -> None:
@@ -239,7 +239,7 @@ def modification_indices(model: Model, x: np.ndarray, stats: list[GroupStats]) -
     V = np.diag(info)[cand] - np.einsum("ij,ji->i", I_em, np.linalg.solve(I_mm, I_em.T))
     N = obj.N
     mats = model.matrices(x)
-    rows = []
+    rows: list[dict[str, Any]] = []
     first = {q.free: q for q in ext.params if q.free >= 0}
     for k, v in zip(cand, V):
         if not v >= _V_TINY:

@@ -14,9 +14,14 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from ..distributions import bisect, chi2_cdf, chi2_sf, ncx2_cdf, ncx2_sf
+
+if TYPE_CHECKING:
+    from .ml import GroupStats
+    from .model import Model
 
 
 def incremental(X2: float, df: float, X2b: float, dfb: float) -> dict[str, float]:
@@ -36,14 +41,14 @@ def incremental(X2: float, df: float, X2b: float, dfb: float) -> dict[str, float
     return {"cfi": cfi, "tli": tli, "nnfi": tli, "rfi": rfi, "nfi": nfi, "ifi": ifi, "rni": rni}
 
 
-def rmsea_block(X2: float, df: float, N: float, G: int, level: float = 0.90, h0: float = 0.05) -> dict:
+def rmsea_block(X2: float, df: float, N: float, G: int, level: float = 0.90, h0: float = 0.05) -> dict[str, float]:
     if df <= 0:
         return {"rmsea": 0.0, "rmsea_ci_lower": 0.0, "rmsea_ci_upper": 0.0, "rmsea_pvalue": float("nan")}
     rmsea = math.sqrt(max(X2 / N / df - 1.0 / N, 0.0)) * math.sqrt(G)
     upper_p = 1 - (1 - level) / 2
     lower_p = (1 - level) / 2
 
-    def cdf(lam):
+    def cdf(lam: float) -> float:
         return chi2_cdf(X2, df) if lam <= 0 else ncx2_cdf(X2, df, lam)
 
     if df < 1 or cdf(0.0) - upper_p < 0:
@@ -62,7 +67,8 @@ def rmsea_block(X2: float, df: float, N: float, G: int, level: float = 0.90, h0:
     return {"rmsea": rmsea, "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "rmsea_pvalue": pval}
 
 
-def srmr_bentler(covs, means, sigmas, mus) -> tuple[float, float]:
+def srmr_bentler(covs: np.ndarray, means: np.ndarray | None, sigmas: np.ndarray, mus: np.ndarray | None
+                 ) -> tuple[float, float]:
     """(srmr_bentler for one group incl. means if mus given, nomean version)."""
     sd = np.sqrt(np.diag(covs))
     R = (covs - sigmas) / np.outer(sd, sd)
@@ -77,7 +83,8 @@ def srmr_bentler(covs, means, sigmas, mus) -> tuple[float, float]:
     return total, nomean
 
 
-def ml_fit_measures(model, stats, fmin: float, implied) -> dict[str, float]:
+def ml_fit_measures(model: Model, stats: list[GroupStats], fmin: float,
+                    implied: list[tuple[np.ndarray, np.ndarray | None]]) -> dict[str, float]:
     """All ML fit measures for a converged fit."""
     G = model.n_groups
     p = model.p

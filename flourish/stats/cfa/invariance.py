@@ -17,9 +17,12 @@ test, as lavaan's lavTestLRT for standard ML, and by the change in CFI and RMSEA
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..distributions import chi2_sf
 
 from ..errors import StatsError
+from ..io import Data
 from .api import fit_cfa
 
 STEPS = [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
@@ -27,18 +30,18 @@ STEPS = [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", 
 SCORE_ALPHA = 0.05  # univariate score tests below this p-value are listed as "differs"
 
 
-def invariance(data, model: str, group: str, estimator: str = "ml", std_lv: bool = False,
-               group_partial: tuple[str, ...] | list[str] = (), score: bool = True) -> dict:
+def invariance(data: Data, model: str, group: str, estimator: str = "ml", std_lv: bool = False,
+               group_partial: tuple[str, ...] | list[str] = (), score: bool = True) -> dict[str, Any]:
     if (estimator or "ml").lower() != "ml":
         raise StatsError("Invariance testing is implemented for ML only (continuous items).")
-    fits = {}
-    table = []
+    fits: dict[str, Any] = {}
+    table: list[dict[str, Any]] = []
     prev = None
     for name, eq in STEPS:
         res = fit_cfa(data, model, estimator="ml", group=group, group_equal=eq, std_lv=std_lv,
                       group_partial=tuple(group_partial))
         fits[name] = res
-        row = {"model": name, "converged": res["converged"], "group_equal": list(eq)}
+        row: dict[str, Any] = {"model": name, "converged": res["converged"], "group_equal": list(eq)}
         if score and eq and res["converged"]:
             tests = score_tests(data, model, group, eq, group_partial, std_lv)
             row["score_total"] = tests["total"]
@@ -61,7 +64,7 @@ def invariance(data, model: str, group: str, estimator: str = "ml", std_lv: bool
             "converged": all(r["converged"] for r in table), "table": table, "fits": fits}
 
 
-def format_invariance_text(res: dict) -> str:
+def format_invariance_text(res: dict[str, Any]) -> str:
     lines = [f"Measurement invariance across '{res['group']}': "
              + ", ".join(f"{g['name']} (n={g['n']})" for g in res["groups"]), ""]
     lines.append(f"  {'model':<12}{'chisq':>10}{'df':>5}{'p':>8}{'CFI':>7}{'RMSEA':>7}{'SRMR':>7}"
@@ -98,8 +101,8 @@ def format_invariance_text(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def score_tests(data, model: str, group: str, group_equal: tuple[str, ...] | list[str],
-                group_partial: tuple[str, ...] | list[str] = (), std_lv: bool = False) -> dict:
+def score_tests(data: Data, model: str, group: str, group_equal: tuple[str, ...] | list[str],
+                group_partial: tuple[str, ...] | list[str] = (), std_lv: bool = False) -> dict[str, Any]:
     """lavaan's lavTestScore() for the equality constraints of a multi-group ML fit: the total
     score (Lagrange multiplier) test of releasing all of them, and a univariate test per
     constraint -- which parameter differs between which groups.
@@ -161,11 +164,11 @@ def score_tests(data, model: str, group: str, group_equal: tuple[str, ...] | lis
     obj = MLObjective(released, stats)
     g, info = obj.gradient_information(xr)
     N = obj.N
-    q = n_free
+    nq = n_free
 
     def statistic(R1: np.ndarray) -> float:
         Z = np.block([[info, R1.T], [R1, np.zeros((len(R1), len(R1)))]])
-        J = np.linalg.pinv(Z)[:q, :q]
+        J = np.linalg.pinv(Z)[:nq, :nq]
         return float(N * g @ J @ g)
 
     # Releasing one constraint (a, b) is the constrained model plus one free parameter, b's own
@@ -181,13 +184,13 @@ def score_tests(data, model: str, group: str, group_equal: tuple[str, ...] | lis
     lift = g[bs] - AU.T @ h
     X2s = N * (base + lift ** 2 / schur)
     by_free = {qr.free: qr for qr in released.params if qr.free >= 0}
-    univariate = []
+    univariate: list[dict[str, Any]] = []
     for (a, b), X2 in zip(rows, X2s):
         pa, pb = by_free[a], by_free[b]
         univariate.append({"lhs": pa.lhs, "op": pa.op, "rhs": pa.rhs, "groups": [pa.group + 1, pb.group + 1],
                            "group_names": [prep.labels[pa.group], prep.labels[pb.group]],
                            "X2": float(X2), "df": 1, "pvalue": chi2_sf(float(X2), 1)})
-    total = statistic(np.zeros((0, q)))
+    total = statistic(np.zeros((0, nq)))
     univariate.sort(key=lambda r: -r["X2"])
     return {"group": group, "group_equal": list(group_equal), "group_partial": list(group_partial),
             "total": {"X2": total, "df": len(rows), "pvalue": chi2_sf(total, len(rows))},

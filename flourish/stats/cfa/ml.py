@@ -13,12 +13,18 @@ inverse expected information divided by N (lavaan's information = "expected").
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import StatsError
 from .model import Model
+
+# per group: (Sigma^-1, logdet Sigma, d = ybar - mu or None)
+_Group = tuple[np.ndarray, float, np.ndarray | None]
 
 
 @dataclass
@@ -101,9 +107,9 @@ class MLObjective:
         self.N = sum(s.n for s in stats)
         self.w = [s.n / self.N for s in stats]
 
-    def _groups(self, x):
+    def _groups(self, x: np.ndarray) -> list[_Group] | None:
         """Per group: (Sigma^-1, logdet Sigma, d = ybar - mu or None); None if not PD."""
-        out = []
+        out: list[_Group] = []
         for (sigma, mu), st in zip(self.model.implied(x), self.stats):
             try:
                 if not np.all(np.isfinite(sigma)):
@@ -118,7 +124,7 @@ class MLObjective:
             out.append((inv, logdet, d))
         return out
 
-    def value(self, x, cache=None) -> float:
+    def value(self, x: np.ndarray, cache: list[_Group] | None = None) -> float:
         gs = cache if cache is not None else self._groups(x)
         if gs is None:
             return np.inf
@@ -130,7 +136,8 @@ class MLObjective:
             f += w * Fg
         return 0.5 * f
 
-    def gradient_information(self, x, cache=None):
+    def gradient_information(self, x: np.ndarray, cache: list[_Group] | None = None
+                             ) -> tuple[np.ndarray, np.ndarray]:
         """Gradient of fmin and expected information (per case; Hessian of fmin in expectation)."""
         gs = cache if cache is not None else self._groups(x)
         mats = self.model.matrices(x)
@@ -138,7 +145,8 @@ class MLObjective:
         q = self.model.n_free
         grad = np.zeros(q)
         info = np.zeros((q, q))
-        for w, st, (inv, _ld, d), (JS, Jm) in zip(self.w, self.stats, gs, jac):
+        # gs is None when Sigma is not positive definite: zip raises TypeError, which fit_ml catches
+        for w, st, (inv, _ld, d), (JS, Jm) in zip(self.w, self.stats, gs, jac):  # type: ignore[arg-type]
             p = len(inv)
             C = st.cov if d is None else st.cov + np.outer(d, d)
             G = inv - inv @ C @ inv
@@ -153,7 +161,9 @@ class MLObjective:
         return grad, info
 
 
-def fisher_scoring(value, grad_info, x0, max_iter=500, tol=1e-10):
+def fisher_scoring(value: Callable[[np.ndarray], float],
+                   grad_info: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+                   x0: npt.ArrayLike, max_iter: int = 500, tol: float = 1e-10) -> tuple[np.ndarray, float, bool, int]:
     """Minimise with Fisher scoring and step halving. Returns (x, f, converged, iterations)."""
     x = np.array(x0, dtype=float)
     f = value(x)
@@ -183,7 +193,7 @@ def fisher_scoring(value, grad_info, x0, max_iter=500, tol=1e-10):
     return x, f, False, max_iter
 
 
-def fit_ml(model: Model, stats: list[GroupStats]) -> dict:
+def fit_ml(model: Model, stats: list[GroupStats]) -> dict[str, Any]:
     """Estimate; returns dict with x, fmin, converged, iterations, information, vcov."""
     obj = MLObjective(model, stats)
     set_start_values(model, [s.cov for s in stats], [s.mean for s in stats])
@@ -196,7 +206,8 @@ def fit_ml(model: Model, stats: list[GroupStats]) -> dict:
                 q.value = 1.0
         x, f, converged, iters2 = fisher_scoring(obj.value, obj.gradient_information, model.start_vector())
         iters += iters2
-    out = {"x": x, "fmin": f, "converged": converged, "iterations": iters, "vcov": None, "information": None}
+    out: dict[str, Any] = {"x": x, "fmin": f, "converged": converged, "iterations": iters, "vcov": None,
+                           "information": None}
     if converged:
         g, info = obj.gradient_information(x)
         out["information"] = info

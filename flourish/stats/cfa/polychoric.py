@@ -14,7 +14,11 @@ Gauss-Legendre quadrature), vectorised.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 import numpy as np
+import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
 from ..errors import StatsError
@@ -31,7 +35,7 @@ _X = np.concatenate([1 - _GL_X, 1 + _GL_X])
 _W = np.concatenate([_GL_W, _GL_W])
 
 
-def bvn_upper(h, k, r):
+def bvn_upper(h: npt.ArrayLike, k: npt.ArrayLike, r: npt.ArrayLike) -> np.ndarray:
     """P(X > h, Y > k) for standard bivariate normal with correlation r (arrays broadcast)."""
     h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float), np.asarray(r, float))
     out = np.empty(h.shape)
@@ -85,14 +89,14 @@ def bvn_upper(h, k, r):
     return np.clip(out, 0.0, 1.0)
 
 
-def bvn_cdf(h, k, r):
+def bvn_cdf(h: npt.ArrayLike, k: npt.ArrayLike, r: npt.ArrayLike) -> np.ndarray:
     """P(X < h, Y < k)."""
     return bvn_upper(-np.asarray(h, float), -np.asarray(k, float), r)
 
 
-def bvn_pdf(h, k, r):
+def bvn_pdf(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
     s = 1 - r ** 2
-    return np.exp(-(h * h - 2 * r * h * k + k * k) / (2 * s)) / (2 * np.pi * np.sqrt(s))
+    return cast(np.ndarray, np.exp(-(h * h - 2 * r * h * k + k * k) / (2 * s)) / (2 * np.pi * np.sqrt(s)))
 
 
 def _label(v: float) -> str:
@@ -197,19 +201,19 @@ class Polychoric:
             self.gamma_factor = self._scores(codes)
 
     # cell probabilities and their derivative wrt rho, shape (P, Kmax, Kmax)
-    def _cells(self, rho):
+    def _cells(self, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         i, j = self.pairs[:, 0], self.pairs[:, 1]
         hi_i, lo_i = self.hi[i][:, :, None], self.lo[i][:, :, None]
         hi_j, lo_j = self.hi[j][:, None, :], self.lo[j][:, None, :]
         r = rho[:, None, None]
-        F = lambda a, b: bvn_cdf(a, b, r)  # noqa: E731
-        f = lambda a, b: bvn_pdf(a, b, r)  # noqa: E731
+        F: Callable[[np.ndarray, np.ndarray], np.ndarray] = lambda a, b: bvn_cdf(a, b, r)  # noqa: E731
+        f: Callable[[np.ndarray, np.ndarray], np.ndarray] = lambda a, b: bvn_pdf(a, b, r)  # noqa: E731
         pi = F(hi_i, hi_j) - F(lo_i, hi_j) - F(hi_i, lo_j) + F(lo_i, lo_j)
         dpi = f(hi_i, hi_j) - f(lo_i, hi_j) - f(hi_i, lo_j) + f(lo_i, lo_j)
         pi = np.where(self.valid, np.maximum(pi, 1e-300), 1.0)
         return pi, np.where(self.valid, dpi, 0.0)
 
-    def _fit_rho(self):
+    def _fit_rho(self) -> np.ndarray:
         tab = self.tables.copy()
         # lavaan zero.add = c(0.5, 0): add 0.5 to empty cells of 2 x 2 tables only
         Ki = self.K[self.pairs[:, 0]]
@@ -219,7 +223,7 @@ class Polychoric:
             sub = tab[two, :2, :2]
             tab[two, :2, :2] = np.where(sub == 0, 0.5, sub)
         # start: correlation of the codes via the table
-        rho = np.zeros(len(self.pairs))
+        rho: np.ndarray = np.zeros(len(self.pairs))
         a = np.arange(self.Kmax)
         n = tab.sum(axis=(1, 2))
         ma = (tab.sum(axis=2) * a).sum(axis=1) / n
@@ -247,7 +251,7 @@ class Polychoric:
                             "estimates may be unstable")
         return rho
 
-    def _scores(self, codes):
+    def _scores(self, codes: np.ndarray) -> np.ndarray:
         """Z (N x (T + P)) with Gamma = N * Z'Z, as lavaan's muthen1984 (OPG-based B)."""
         N, p = codes.shape
         # threshold scores

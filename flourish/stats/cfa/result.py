@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ..distributions import norm_sf
 
+if TYPE_CHECKING:
+    from .model import Model
 
-def _num(v):
+
+def _num(v: float | None) -> float | None:
     if v is None:
         return None
     v = float(v)
     return None if not math.isfinite(v) else v
 
 
-def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
+def parameter_table(model: Model, x: np.ndarray, vcov: np.ndarray | None,
+                    ordered_resvar: np.ndarray | None = None) -> list[dict[str, Any]]:
     """lavaan parameterEstimates(fit, standardized = TRUE) rows: est, se, z, pvalue, std_all.
 
     Fixed parameters get se = 0 and no z/pvalue, as in lavaan.  std_all (lavaan's
@@ -36,7 +41,7 @@ def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
         per_group.append((np.sqrt(np.clip(np.diag(sigma), 1e-300, None)),
                           np.sqrt(np.clip(np.diag(P), 1e-300, None)), resid, rvar))
     se_all = np.sqrt(np.clip(np.diag(vcov), 0, None)) if vcov is not None else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for q in model.params:
         g = q.group
         sd_ov, sd_lv, resid, rvar = per_group[g]
@@ -48,7 +53,8 @@ def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
             est = float(q.value)
         se = z = pv = None
         if q.free >= 0 and vcov is not None:
-            se = float(se_all[q.free]) if vcov[q.free, q.free] > 0 else float("nan")
+            # se_all is computed whenever vcov is given
+            se = float(se_all[q.free]) if vcov[q.free, q.free] > 0 else float("nan")  # type: ignore[index]
             z = est / se if se and se > 0 else None
             pv = 2 * norm_sf(abs(z)) if z is not None else None
         elif q.free < 0:
@@ -75,7 +81,7 @@ def parameter_table(model, x, vcov, ordered_resvar=None) -> list[dict]:
     return rows
 
 
-def check_admissible(result: dict) -> None:
+def check_admissible(result: dict[str, Any]) -> None:
     """Warn (as lavaan does) about negative variances: the solution is not admissible."""
     multi = len(result.get("groups") or []) > 1
     for r in result["parameters"]:
@@ -91,7 +97,7 @@ def check_admissible(result: dict) -> None:
                                       "beyond 1 (a Heywood case): the solution is not admissible.")
 
 
-def format_text(result: dict) -> str:
+def format_text(result: dict[str, Any]) -> str:
     """A compact, lavaan-like summary."""
     out = []
     est = result.get("estimator", "")
@@ -135,7 +141,7 @@ def format_text(result: dict) -> str:
             out.append("Parameter estimates:")
             out.append(header)
 
-        def f(v, w=10):
+        def f(v: float | None, w: int = 10) -> str:
             return f"{'':>{w}}" if v is None else f"{v:>{w}.3f}"
         out.append(f"  {r['lhs']:<12}{r['op']:<4}{r['rhs']:<12}{f(r['est'])}{f(r['se'] if r['free'] else None)}"
                    f"{f(r['z'])}{f(r['pvalue'])}{f(r['std_all'])}{f(r.get('std_se'))}")
@@ -145,7 +151,7 @@ def format_text(result: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def _diagnostics_text(result: dict) -> list[str]:
+def _diagnostics_text(result: dict[str, Any]) -> list[str]:
     """R-square, residual correlations and modification indices, as lavaan's summary() and
     modindices() print them."""
     out: list[str] = []

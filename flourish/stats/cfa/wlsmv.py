@@ -20,6 +20,7 @@ Single group only.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -28,12 +29,14 @@ from ..errors import StatsError
 from .fitmeasures import incremental, rmsea_block
 from .diagnostics import add_diagnostics
 from .ml import set_start_values
-from .model import build_model
+from .model import Model, build_model
 from .polychoric import Polychoric
 from .result import check_admissible, parameter_table
+from .syntax import Statement
 
 
-def _sigma_and_jac(model, x, pairs, tau_free, n_th):
+def _sigma_and_jac(model: Model, x: np.ndarray, pairs: np.ndarray, tau_free: np.ndarray, n_th: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mats = model.matrices(x)
     M = mats[0]
     L, P, T = M["lambda"], M["psi"], M["theta"]
@@ -48,13 +51,14 @@ def _sigma_and_jac(model, x, pairs, tau_free, n_th):
     return sig, D, S
 
 
-def scaled_shifted(T, df, UG_tr, UG2_tr):
+def scaled_shifted(T: float, df: float, UG_tr: float, UG2_tr: float) -> tuple[float, float, float]:
     a = math.sqrt(df / UG2_tr)
     b = df - a * UG_tr
     return a * T + b, 1.0 / a, b
 
 
-def fit_wlsmv(statements, codes, levels, names, std_lv, info) -> dict:
+def fit_wlsmv(statements: list[Statement], codes: np.ndarray, levels: list[list[float]], names: list[str],
+              std_lv: bool, info: dict[str, Any]) -> dict[str, Any]:
     pc = Polychoric(codes, n_categories=[len(lv) for lv in levels])
     N = pc.N
     n_th = pc.n_th
