@@ -87,7 +87,7 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportProblems([f"{NOT_UTF8} (the first character that is not UTF-8 is on line {line})"])
+        raise ImportProblems([f"{NOT_UTF8} (the first character that is not UTF-8 is on line {line})"]) from error
     if not text.strip():
         raise ImportProblems(["the file is empty"])
     return text
@@ -116,7 +116,7 @@ def _read_table(text: str, problems: _Problems) -> _Table:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as error:
-        raise ImportProblems([f"the file is not readable as CSV: {error}"])
+        raise ImportProblems([f"the file is not readable as CSV: {error}"]) from error
     records = [[cell.strip() for cell in record] for record in records]
     header_index = next((i for i, r in enumerate(records) if any(r)), None)
     if header_index is None:

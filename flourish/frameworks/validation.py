@@ -20,9 +20,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 import yaml
@@ -59,7 +60,7 @@ class Problem(str):
     place: str
     problem: str
 
-    def __new__(cls, place: str, problem: str) -> "Problem":
+    def __new__(cls, place: str, problem: str) -> Problem:
         self = super().__new__(cls, f"{place}: {problem}" if place else problem)
         self.place = place
         self.problem = problem
@@ -162,7 +163,10 @@ def validate(document: Any, source: str = "<string>") -> dict:
     """
     if not isinstance(document, dict):
         raise FrameworkError(
-            source, "", f"must be a mapping of fields (slug: ..., name: ...) at the top level, but it is {_kind_of(document)}"
+            source,
+            "",
+            "must be a mapping of fields (slug: ..., name: ...) at the top level, "
+            f"but it is {_kind_of(document)}",
         )
     try:
         problems = _key_problems(document, [])
@@ -265,7 +269,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
         return "has a second YAML document (after '---'); a framework file is one document"
     if "'\\t'" in what:
         return f"is not valid YAML: {what} (use spaces, not tabs, to indent)"
-    if context and exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+    if (
+        context
+        and exc.context_mark is not None
+        and exc.problem_mark is not None
+        and exc.context_mark.line != exc.problem_mark.line
+    ):
         what += f" ({context} that starts at {_mark_place(exc.context_mark)})"
     elif context and not context.startswith("while scanning for the next token"):
         what += f" ({context})"
@@ -304,7 +313,9 @@ def _check_nodes(root: yaml.Node) -> list[Problem]:
                     first_line[key] = line
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     problems.append(
-                        Problem(_format_path(path + ["<<"]), "uses a YAML merge key (<<); write the content out in full")
+                        Problem(
+                            _format_path(path + ["<<"]), "uses a YAML merge key (<<); write the content out in full"
+                        )
                     )
                 children.append((value_node, path + [key if key is not None else "?"]))
             stack.extend(reversed(children))
@@ -364,7 +375,8 @@ def _key_problems(value: Any, path: list) -> list[Problem]:
                     problems.append(
                         Problem(
                             _format_path(where + [_show(key).strip("'")]),
-                            f"is not a valid key: keys must be text, but this one was read as {_kind_of(key)} (put it in quotes)",
+                            "is not a valid key: keys must be text, "
+                            f"but this one was read as {_kind_of(key)} (put it in quotes)",
                         )
                     )
                 stack.append((child, where + [str(key)]))
@@ -384,7 +396,9 @@ _TYPE_WORDS = {
 
 _PATTERN_WORDS = {
     "\\S": "must not be empty",
-    "^[a-z0-9]+(-[a-z0-9]+)*$": "must use only lowercase letters, digits and single hyphens between them (like 'thinking-systematically')",
+    "^[a-z0-9]+(-[a-z0-9]+)*$": (
+        "must use only lowercase letters, digits and single hyphens between them (like 'thinking-systematically')"
+    ),
     "^[a-z0-9_-]+$": "must use only lowercase letters, digits, hyphens and underscores (like 'ts1')",
     "^10\\.[0-9]{4,9}/\\S+$": "must be a DOI like 10.1080/13561820.2021.1897553",
     "^https?://\\S+$": "must be a web address starting with https:// or http://",
@@ -427,7 +441,10 @@ def _describe(error: jsonschema.ValidationError, path: list) -> list[tuple[list,
             out.append((path + [key], problem))
         return out
     if keyword == "type":
-        wanted = _TYPE_WORDS.get(value, value) if isinstance(value, str) else " or ".join(_TYPE_WORDS.get(v, v) for v in value)
+        if isinstance(value, str):
+            wanted = _TYPE_WORDS.get(value, value)
+        else:
+            wanted = " or ".join(_TYPE_WORDS.get(v, v) for v in value)
         if instance is None and value == "string":
             return [(path, "must not be empty")]
         if instance is None:
@@ -441,7 +458,8 @@ def _describe(error: jsonschema.ValidationError, path: list) -> list[tuple[list,
         return [(path, f"must be one of: {allowed} (it is {_show(instance)})")]
     if keyword == "const":
         if path == ["schema"]:
-            return [(path, f"must be {value}, the only framework file format this version of Flourish reads (it is {_show(instance)})")]
+            return [(path, f"must be {value}, the only framework file format this version of Flourish reads "
+                           f"(it is {_show(instance)})")]
         return [(path, f"must be {_show(value)} (it is {_show(instance)})")]
     if keyword == "pattern":
         words = _PATTERN_WORDS.get(value, f"must match the pattern {value}")
@@ -513,13 +531,19 @@ def _whole_file_problems(document: dict) -> list[Problem]:
     for p, process in enumerate(processes):
         place = f"processes[{p}].id"
         if process["id"] in ids_used:
-            problems.append(Problem(place, f"'{process['id']}' is already used at {ids_used[process['id']]}; ids must be unique"))
+            problems.append(
+                Problem(place, f"'{process['id']}' is already used at {ids_used[process['id']]}; ids must be unique")
+            )
         else:
             ids_used[process["id"]] = place
         name_place = f"processes[{p}].name"
         folded = process["name"].strip().casefold()
         if folded in names_used:
-            problems.append(Problem(name_place, f"'{process['name']}' is already used at {names_used[folded]}; names must be unique"))
+            problems.append(
+                Problem(
+                    name_place, f"'{process['name']}' is already used at {names_used[folded]}; names must be unique"
+                )
+            )
         else:
             names_used[folded] = name_place
     for p, process in enumerate(processes):
@@ -527,7 +551,11 @@ def _whole_file_problems(document: dict) -> list[Problem]:
             place = f"processes[{p}].items[{i}].id"
             if item["id"] in ids_used:
                 problems.append(
-                    Problem(place, f"'{item['id']}' is already used at {ids_used[item['id']]}; ids must be unique in the whole file")
+                    Problem(
+                        place,
+                        f"'{item['id']}' is already used at {ids_used[item['id']]}; "
+                        "ids must be unique in the whole file",
+                    )
                 )
             else:
                 ids_used[item["id"]] = place
@@ -537,7 +565,8 @@ def _whole_file_problems(document: dict) -> list[Problem]:
         problems.append(
             Problem(
                 "processes",
-                f"have {total} items in total; at most {MAX_ITEMS} are allowed, so the questionnaire takes about 15 minutes",
+                f"have {total} items in total; at most {MAX_ITEMS} are allowed, "
+                "so the questionnaire takes about 15 minutes",
             )
         )
 
@@ -557,10 +586,16 @@ def _whole_file_problems(document: dict) -> list[Problem]:
             place = f"processes[{p}].between[{b}]"
             allowed = ", ".join(main_ids) or "(none in this file)"
             if other_id not in kinds:
-                problems.append(Problem(place, f"'{other_id}' is not a process in this file; it must name a main process ({allowed})"))
+                problems.append(
+                    Problem(
+                        place, f"'{other_id}' is not a process in this file; it must name a main process ({allowed})"
+                    )
+                )
             elif kinds[other_id] != "main":
                 problems.append(
-                    Problem(place, f"'{other_id}' is a {kinds[other_id]} process; it must name a main process ({allowed})")
+                    Problem(
+                        place, f"'{other_id}' is a {kinds[other_id]} process; it must name a main process ({allowed})"
+                    )
                 )
     problems.sort(key=lambda problem: _position(document, _parse_place(problem.place)))
     return problems

@@ -51,9 +51,8 @@ integers. Exposure only grows with S, so minimal exposed sets are found level by
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
-from typing import Iterable, Sequence
 
 import numpy as np
 

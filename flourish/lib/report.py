@@ -34,10 +34,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from flourish.lib import disclosure
 from flourish.lib.disclosure import OTHER_RATERS, PROFESSION, RELATIONSHIP
@@ -348,14 +349,19 @@ def report_equations(
             len(process.item_ids),
         )
 
-        def process_terms(members: frozenset[int]) -> list[tuple[str, str, int]]:
+        # Bound as defaults: _space_equations calls it within this iteration, but the binding says so.
+        def process_terms(
+            members: frozenset[int], answered: list[list[str]] = answered, rater_keys: list[str] = rater_keys
+        ) -> list[tuple[str, str, int]]:
             scale = math.lcm(*(len(answered[r]) for r in members)) if members else 1
             return [(rater_keys[r], i, scale // len(answered[r])) for r in sorted(members) for i in answered[r]]
 
         figures += _space_equations(decision.process, raters, rater_keys, process_terms, f"counted:{process.id}")
         for position, item_id in enumerate(process.item_ids):
 
-            def item_terms(members: frozenset[int], item_id: str = item_id) -> list[tuple[str, str, int]]:
+            def item_terms(
+                members: frozenset[int], item_id: str = item_id, rater_keys: list[str] = rater_keys
+            ) -> list[tuple[str, str, int]]:
                 return [(rater_keys[r], item_id, 1) for r in sorted(members)]
 
             figures += _space_equations(

@@ -37,8 +37,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 

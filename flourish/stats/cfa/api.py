@@ -5,8 +5,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import StatsError
 from .._blas import single_threaded_blas
+from ..errors import StatsError
 from ..io import get_columns
 from . import ml
 from .diagnostics import add_diagnostics, modification_indices

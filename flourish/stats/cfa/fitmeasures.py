@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from ..distributions import bisect, chi2_cdf, chi2_sf, ncx2_cdf, ncx2_sf
 
 

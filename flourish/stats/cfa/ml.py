@@ -225,7 +225,8 @@ def parameter_names(model: Model) -> list[str]:
     names = [""] * model.n_free
     for q in model.params:
         if q.free >= 0 and not q.derived and not names[q.free]:
-            names[q.free] = f"{q.lhs} {q.op} {q.rhs}".strip() + (f" (group {q.group + 1})" if model.n_groups > 1 else "")
+            group = f" (group {q.group + 1})" if model.n_groups > 1 else ""
+            names[q.free] = f"{q.lhs} {q.op} {q.rhs}".strip() + group
     return names
 
 

@@ -128,7 +128,7 @@ class Model:
 
     def jacobian(self, x: np.ndarray, mats=None):
         """d vec(Sigma_g)/dx (p*p x q) and d mu_g/dx (p x q) per group, analytic."""
-        p, m, q = self.p, self.m, self.n_free
+        p, q = self.p, self.n_free
         if mats is None:
             mats = self.matrices(x)
         idx = self.index_arrays()
