@@ -422,6 +422,35 @@ def _schema_problems(document: dict) -> list[Problem]:
     return problems
 
 
+def _unknown_fields(allowed: list, instance: Any, path: list) -> list[tuple[list, str]]:
+    """Each field the schema does not know, with the nearest known name if one is close."""
+    extras = [key for key in instance if key not in allowed]
+    out = []
+    for key in extras:
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        problem = f"is not a known field (allowed here: {', '.join(allowed)})"
+        if hint:
+            problem = f"is not a known field; did you mean '{hint[0]}'? (allowed here: {', '.join(allowed)})"
+        out.append((path + [key], problem))
+    return out
+
+
+def _wrong_type(value: Any, instance: Any, path: list) -> list[tuple[list, str]]:
+    """A value of the wrong type, in words; a hint to quote values YAML read as numbers or dates."""
+    if isinstance(value, str):
+        wanted = _TYPE_WORDS.get(value, value)
+    else:
+        wanted = " or ".join(_TYPE_WORDS.get(v, v) for v in value)
+    if instance is None and value == "string":
+        return [(path, "must not be empty")]
+    if instance is None:
+        return [(path, f"must be {wanted}, but it is empty")]
+    hint = " (put it in quotes)" if value == "string" and isinstance(instance, (bool, int, float)) else ""
+    if value == "string" and _kind_of(instance) == "a date":
+        hint = " (put it in quotes)"
+    return [(path, f"must be {wanted}, not {_kind_of(instance)}{hint}")]
+
+
 def _describe(error: jsonschema.ValidationError, path: list) -> list[tuple[list, str]]:
     keyword = error.validator
     value = error.validator_value
@@ -430,29 +459,9 @@ def _describe(error: jsonschema.ValidationError, path: list) -> list[tuple[list,
         missing = [key for key in value if isinstance(instance, dict) and key not in instance]
         return [(path + [key], "is required") for key in missing]
     if keyword == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extras = [key for key in instance if key not in allowed]
-        out = []
-        for key in extras:
-            hint = difflib.get_close_matches(str(key), allowed, n=1)
-            problem = f"is not a known field (allowed here: {', '.join(allowed)})"
-            if hint:
-                problem = f"is not a known field; did you mean '{hint[0]}'? (allowed here: {', '.join(allowed)})"
-            out.append((path + [key], problem))
-        return out
+        return _unknown_fields(list(error.schema.get("properties", {})), instance, path)
     if keyword == "type":
-        if isinstance(value, str):
-            wanted = _TYPE_WORDS.get(value, value)
-        else:
-            wanted = " or ".join(_TYPE_WORDS.get(v, v) for v in value)
-        if instance is None and value == "string":
-            return [(path, "must not be empty")]
-        if instance is None:
-            return [(path, f"must be {wanted}, but it is empty")]
-        hint = " (put it in quotes)" if value == "string" and isinstance(instance, (bool, int, float)) else ""
-        if value == "string" and _kind_of(instance) == "a date":
-            hint = " (put it in quotes)"
-        return [(path, f"must be {wanted}, not {_kind_of(instance)}{hint}")]
+        return _wrong_type(value, instance, path)
     if keyword == "enum":
         allowed = ", ".join(str(v) for v in value)
         return [(path, f"must be one of: {allowed} (it is {_show(instance)})")]
@@ -508,6 +517,39 @@ def _position(document: Any, path: list) -> tuple:
             key.append(len(node) if isinstance(node, (list, dict)) else 0)
             node = None
     return tuple(key)
+
+
+def _between_problems(processes: list) -> list[Problem]:
+    """A 'between' only on borderline processes, naming main processes of this file."""
+    problems: list[Problem] = []
+    kinds: dict[str, str] = {}
+    for process in processes:  # a duplicated id counts as its first process
+        kinds.setdefault(process["id"], process["kind"])
+    main_ids = [pid for pid, kind in kinds.items() if kind == "main"]
+    for p, process in enumerate(processes):
+        if "between" not in process:
+            continue
+        if process["kind"] != "borderline":
+            problems.append(
+                Problem(f"processes[{p}].between", "is only for borderline processes; this process is main")
+            )
+            continue
+        for b, other_id in enumerate(process["between"]):
+            place = f"processes[{p}].between[{b}]"
+            allowed = ", ".join(main_ids) or "(none in this file)"
+            if other_id not in kinds:
+                problems.append(
+                    Problem(
+                        place, f"'{other_id}' is not a process in this file; it must name a main process ({allowed})"
+                    )
+                )
+            elif kinds[other_id] != "main":
+                problems.append(
+                    Problem(
+                        place, f"'{other_id}' is a {kinds[other_id]} process; it must name a main process ({allowed})"
+                    )
+                )
+    return problems
 
 
 def _whole_file_problems(document: dict) -> list[Problem]:
@@ -570,33 +612,7 @@ def _whole_file_problems(document: dict) -> list[Problem]:
             )
         )
 
-    kinds: dict[str, str] = {}
-    for process in processes:  # a duplicated id counts as its first process
-        kinds.setdefault(process["id"], process["kind"])
-    main_ids = [pid for pid, kind in kinds.items() if kind == "main"]
-    for p, process in enumerate(processes):
-        if "between" not in process:
-            continue
-        if process["kind"] != "borderline":
-            problems.append(
-                Problem(f"processes[{p}].between", "is only for borderline processes; this process is main")
-            )
-            continue
-        for b, other_id in enumerate(process["between"]):
-            place = f"processes[{p}].between[{b}]"
-            allowed = ", ".join(main_ids) or "(none in this file)"
-            if other_id not in kinds:
-                problems.append(
-                    Problem(
-                        place, f"'{other_id}' is not a process in this file; it must name a main process ({allowed})"
-                    )
-                )
-            elif kinds[other_id] != "main":
-                problems.append(
-                    Problem(
-                        place, f"'{other_id}' is a {kinds[other_id]} process; it must name a main process ({allowed})"
-                    )
-                )
+    problems += _between_problems(processes)
     problems.sort(key=lambda problem: _position(document, _parse_place(problem.place)))
     return problems
 

@@ -99,8 +99,8 @@ def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] =
                         modindices, tuple(group_partial))
 
 
-def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
-             modindices, group_partial=()) -> dict:
+def _checked_options(estimator, ordered, missing, group_equal) -> tuple[str, str]:
+    """The estimator and missing-data rule, lower-cased and defaulted; refuses unknown options."""
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
         raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
@@ -116,6 +116,12 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
     if bad:
         raise StatsError("group_equal accepts 'loadings', 'intercepts' and 'residuals', not "
                          f"{', '.join(sorted(bad))}.")
+    return estimator, missing
+
+
+def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
+             modindices, group_partial=()) -> dict:
+    estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
