@@ -99,7 +99,9 @@ def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] =
                         modindices, tuple(group_partial))
 
 
-def _checked_options(estimator, ordered, missing, group_equal) -> tuple[str, str]:
+def _checked_options(
+    estimator: str | None, ordered: object, missing: str | None, group_equal: Sequence[str]
+) -> tuple[str, str]:
     """The estimator and missing-data rule, lower-cased and defaulted; refuses unknown options."""
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
