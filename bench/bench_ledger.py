@@ -93,16 +93,16 @@ def main():
     report_rows = []
     for seed in range(args.seeds):
         processes, people = cycle(seed)
-        build = cpu_ms(lambda: build_report(processes, people, rules, salt="bench"), args.runs)
-        audit = cpu_ms(lambda: report_audit(processes, people, rules), args.runs)
-        base = cpu_ms(lambda: baseline(processes, people), args.runs)
+        build = cpu_ms(lambda p=processes, q=people: build_report(p, q, rules, salt="bench"), args.runs)
+        audit = cpu_ms(lambda p=processes, q=people: report_audit(p, q, rules), args.runs)
+        base = cpu_ms(lambda p=processes, q=people: baseline(p, q), args.runs)
         report_rows.append((build, audit, base))
         print(f"report seed {seed}: build {build:.0f} ms, ledger audit {audit:.0f} ms, unaudited {base:.2f} ms")
     cohort_rows = []
     for seed in range(args.seeds):
         history, candidates, scores = cohort_history(seed)
-        audited = cpu_ms(lambda: release(history, candidates), args.runs)
-        base = cpu_ms(lambda: unaudited(candidates, scores), args.runs)
+        audited = cpu_ms(lambda h=history, c=candidates: release(h, c), args.runs)
+        base = cpu_ms(lambda c=candidates, s=scores: unaudited(c, s), args.runs)
         cohort_rows.append((audited, base, len(history)))
         print(f"cohort seed {seed}: release {audited:.0f} ms CPU against {len(history)} earlier figures, "
               f"unaudited {base:.2f} ms")
@@ -111,7 +111,7 @@ def main():
         lines = [
             "## The disclosure ledger's joint audit (pure)",
             "",
-            f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  ",
+            f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC  ",
             f"Machine: {platform.platform()} ({os.cpu_count()} CPUs), Python {platform.python_version()}  ",
             f"CPU time, median of {args.runs} runs over {args.seeds} seeds; baselines are the same figures "
             "computed with no audit, in the same run. Database reads are not included.",

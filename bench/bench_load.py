@@ -192,7 +192,8 @@ def bench_database(kind: str, folder: Path, seconds: float, users: int) -> dict:
 
 def table(kind: str, results: dict) -> list[str]:
     floor = results["floor"]["rps"]
-    lines = [f"### {kind}", "", "| scenario / request | requests | errors | requests/s | ratio to floor | p50 (ms) | p99 (ms) |",
+    lines = [f"### {kind}", "",
+             "| scenario / request | requests | errors | requests/s | ratio to floor | p50 (ms) | p99 (ms) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for scenario in ("floor", "submit", "journey"):
         run = results[scenario]
@@ -244,14 +245,15 @@ def main():
             print("\n".join(table(kind, results)), flush=True)
     if "PostgreSQL" not in kinds:
         sections += ["PostgreSQL: not reachable on 127.0.0.1:5432 in this run, so not measured.", ""]
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     import gunicorn
     import locust
 
     lines = [
         "## Load: gunicorn under 32 concurrent raters (issue 11)",
         "",
-        f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  ",
+        f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC  ",
         f"Machine: {platform.platform()}, {cpu} ({os.cpu_count()} CPUs), Python {platform.python_version()}  ",
         f"`flourish serve` (gunicorn {gunicorn.__version__}, 4 sync workers, DEBUG=false) on loopback, driven by "
         f"locust {locust.__version__} (headless, in the same machine) with {args.users} users and no think time; "

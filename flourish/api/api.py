@@ -67,10 +67,7 @@ def _where(loc) -> str:
     """Where a validation error is, as the client wrote it: ("body", "payload", "answers",
     "ts1") -> "answers.ts1" (the body's parameter name is ours, not the client's)."""
     parts = [str(part) for part in loc]
-    if parts[:1] == ["body"]:
-        parts = parts[2:]
-    else:
-        parts = parts[1:]
+    parts = parts[2:] if parts[:1] == ["body"] else parts[1:]
     return ".".join(parts) or "body"
 
 

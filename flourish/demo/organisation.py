@@ -11,9 +11,9 @@ from flourish.accounts.models import Membership, Organisation, Role, TeamMember,
 from flourish.development import demo as development_demo
 from flourish.frameworks.actions import default_framework_slug, load_builtin_frameworks
 from flourish.frameworks.models import Framework
-from flourish.selfassess.models import SelfAssessment
 from flourish.qualitative import demo as qualitative_demo
 from flourish.research import demo as research_demo
+from flourish.selfassess.models import SelfAssessment
 from flourish.sets import demo as sets_demo
 
 ORGANISATION = "Meadowbank Children's Centre (demo)"
@@ -198,8 +198,8 @@ def _closed_cycle(leader, organisation):
 
 def _open_cycle(leader, organisation):
     """An open cycle with one invited rater, whose fresh link is printed each run."""
-    from flourish.feedback.models import Cycle, Rater, RaterLink, Status
     from flourish.feedback.actions import rater_url
+    from flourish.feedback.models import Cycle, Rater, RaterLink, Status
 
     title = "360° feedback, spring 2027 (demo, open)"
     cycle = Cycle.objects.filter(organisation=organisation, title=title).first()

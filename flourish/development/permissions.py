@@ -5,8 +5,8 @@ action-learning set is shown to the set by the sets app, through
 `entries_shared_with_set`, after it has checked the reader's membership.)"""
 
 from flourish.accounts.permissions import organisations_for
-from flourish.feedback.permissions import readable_reports
 from flourish.core.lookups import get_or_404
+from flourish.feedback.permissions import readable_reports
 
 from .models import Action as PlanAction
 from .models import JournalEntry, Plan, Review

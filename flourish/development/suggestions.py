@@ -13,8 +13,8 @@ The figures come from the self-assessment's scores or from the released report d
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 IMPORTANT = 4
 LOW = 3.5

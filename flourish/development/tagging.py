@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 THRESHOLD = 3.0  # weighted overlap a process needs to be suggested …
 RELATIVE = 0.4  # … and at least this share of the best-matching process's
 MIN_WORD = 3
 
-STOP_WORDS = frozenset("""
+# One paragraph of words, so the list reads (and diffs) as prose rather than 200 quoted items.
+_STOP_WORDS_TEXT = """
 a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing done down during each even
 ever every few for from further get got had has have having he her here hers herself him
@@ -34,7 +35,8 @@ yourself yourselves think thing things way ways really still well today yesterda
 time lot new good see saw say said tell told went going come came want know knew last
 next recent first yet like look looked make makes give gives use used take takes right
 big two three year years month months real able sure need needs find found put try
-""".split())
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUFFIXES = ("ational", "ization", "isation", "fulness", "ousness", "iveness", "ments", "ment",

@@ -11,10 +11,21 @@ from flourish.selfassess.permissions import get_self_assessment_for_user, self_a
 
 from . import actions, progress, suggestions
 from .forms import (
-    ActionForm, ChooseProcessesForm, GoalForm, ProgressNoteForm, ReviewDoneForm, ReviewForm, StatusForm, with_hints,
+    ActionForm,
+    ChooseProcessesForm,
+    GoalForm,
+    ProgressNoteForm,
+    ReviewDoneForm,
+    ReviewForm,
+    StatusForm,
+    with_hints,
 )
 from .permissions import (
-    get_action_for_user, get_own_report_cycle_for_user, get_plan_for_user, get_review_for_user, own_report_cycles,
+    get_action_for_user,
+    get_own_report_cycle_for_user,
+    get_plan_for_user,
+    get_review_for_user,
+    own_report_cycles,
     plans_for,
 )
 from .presenters import plan_context

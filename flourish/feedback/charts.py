@@ -76,7 +76,8 @@ def figure_rows(entry: dict) -> list[dict]:
     """Self, all others and each shown group of one process (or item), in display order."""
     rows = []
     if "self" in entry:
-        rows.append({"key": "self", "label": "You (self-assessment)", "short": "You", "score": entry["self"], "n": None, "kind": "self"})
+        rows.append({"key": "self", "label": "You (self-assessment)", "short": "You", "score": entry["self"], "n": None,
+                     "kind": "self"})
     if "others" in entry:
         rows.append({
             "key": "others", "label": "All others", "short": "All others", "score": entry["others"]["score"],

@@ -5,9 +5,8 @@ from django.utils import timezone
 
 from flourish.accounts.models import Membership, Role, User
 
-from .permissions import approvers_in
-
 from .models import Relationship
+from .permissions import approvers_in
 
 
 class CycleForm(forms.Form):

@@ -87,7 +87,7 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportProblems([f"{NOT_UTF8} (the first character that is not UTF-8 is on line {line})"])
+        raise ImportProblems([f"{NOT_UTF8} (the first character that is not UTF-8 is on line {line})"]) from error
     if not text.strip():
         raise ImportProblems(["the file is empty"])
     return text
@@ -116,7 +116,7 @@ def _read_table(text: str, problems: _Problems) -> _Table:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as error:
-        raise ImportProblems([f"the file is not readable as CSV: {error}"])
+        raise ImportProblems([f"the file is not readable as CSV: {error}"]) from error
     records = [[cell.strip() for cell in record] for record in records]
     header_index = next((i for i, r in enumerate(records) if any(r)), None)
     if header_index is None:
@@ -206,6 +206,30 @@ def nominations_template() -> str:
     return out.getvalue()
 
 
+def _check_nominated_email(
+    problems: _Problems, where: str, number: int, raw: str, limit: int, seen: dict[str, int], existing: set[str]
+) -> None:
+    """The email cell of one nomination row: present, valid, and new to the file and to the
+    cycle. Records the row of a first use in `seen`."""
+    email = raw.lower()
+    if not email:
+        problems.add(f"{where}, column email: missing email")
+        return
+    try:
+        validate_email(email)
+        valid = len(email) <= limit
+    except ValidationError:
+        valid = False
+    if not valid:
+        problems.add(f"{where}, column email: {raw!r} is not a valid email address")
+    elif email in seen:
+        problems.add(f"{where}: duplicate of row {seen[email]} ({email})")
+    elif email in existing:
+        problems.add(f"{where}, column email: {email} is already on this cycle's list")
+    else:
+        seen[email] = number
+
+
 def parse_nominations(data: bytes, cycle) -> list[dict]:
     """Read a CSV of people to ask for feedback on `cycle`.
 
@@ -241,22 +265,7 @@ def parse_nominations(data: bytes, cycle) -> list[dict]:
         if len(employer) > limits["employer"]:
             problems.add(f"{where}, column employer: longer than {limits['employer']} characters")
 
-        if not email:
-            problems.add(f"{where}, column email: missing email")
-        else:
-            try:
-                validate_email(email)
-                valid = len(email) <= limits["email"]
-            except ValidationError:
-                valid = False
-            if not valid:
-                problems.add(f"{where}, column email: {value['email']!r} is not a valid email address")
-            elif email in seen:
-                problems.add(f"{where}: duplicate of row {seen[email]} ({email})")
-            elif email in existing:
-                problems.add(f"{where}, column email: {email} is already on this cycle's list")
-            else:
-                seen[email] = number
+        _check_nominated_email(problems, where, number, value["email"], limits["email"], seen, existing)
 
         group = groups.get(value["group"].casefold())
         if not value["group"]:
@@ -324,15 +333,12 @@ def _min_group_size() -> int:
     return Cycle._meta.get_field("min_group_size").default
 
 
-def parse_responses(data: bytes, version) -> ParsedResponses:
-    """Read a completed cycle's responses for framework `version` (no database writes)."""
-    problems = _Problems()
-    table = _read_table(_decode(data), problems)
-    item_ids = [item for items in version.items_by_process().values() for item in items]
-    process_ids = [p["id"] for p in version.processes]
-    by_item = {i.casefold(): i for i in item_ids}
-    by_process = {p.casefold(): p for p in process_ids}
-
+def _response_header_problems(
+    table: _Table, version, item_ids: list[str], process_ids: list[str], by_item: dict[str, str],
+    by_process: dict[str, str],
+) -> tuple[list[str], dict[str, int]]:
+    """The header row's problems (repeated, missing and unknown columns), and the position
+    of each process's comment column."""
     header: list[str] = []
     found = [c for c in table.columns if c]
     duplicated = sorted({c for c in found if found.count(c) > 1})
@@ -363,6 +369,80 @@ def parse_responses(data: bytes, version) -> ParsedResponses:
     if unknown_comments:
         header.append(f"comment column(s) for unknown processes: {', '.join(unknown_comments)} "
                       f"(use comment:<process id>, one of: {', '.join(process_ids)})")
+    return header, comment_at
+
+
+def _other_rater_fields(
+    problems: _Problems, where: str, group: str, relationship_text: str, group_limit: int,
+    default_groups: dict[str, str],
+) -> tuple[str, str]:
+    """An other rater's group (a default group in its own spelling) and relationship ("" if unreadable)."""
+    relationship = ""
+    if not group:
+        problems.add(f"{where}, column group: missing professional group")
+    elif len(group) > group_limit:
+        problems.add(f"{where}, column group: longer than {group_limit} characters")
+    group = default_groups.get(group.casefold(), group)
+    if not relationship_text:
+        problems.add(f"{where}, column relationship: missing relationship "
+                     f"(one of: {', '.join(Relationship.values)})")
+    else:
+        relationship = normalise_relationship(relationship_text) or ""
+        if not relationship:
+            problems.add(f"{where}, column relationship: {_relationship_problem(relationship_text)}")
+    return group, relationship
+
+
+def _row_answers(
+    problems: _Problems, where: str, cells: list[str], item_at: dict[str, int], item_ids: list[str]
+) -> dict[str, int | None]:
+    """One row's answers: 1 to 5, or None for not able to observe; at least one answered."""
+    answers: dict[str, int | None] = {}
+    for item_id, position in item_at.items():
+        raw = _cell(cells, position)
+        if raw.casefold() in _NOT_ABLE:
+            answers[item_id] = None
+        elif re.fullmatch(r"[1-5]", raw):
+            answers[item_id] = int(raw)
+        else:
+            problems.add(f"{where}, column {item_id}: {raw!r} is not 1 to 5 "
+                         "(leave it empty for not able to observe)")
+    if len(answers) == len(item_at) and all(v is None for v in answers.values()):
+        problems.add(f"{where}: no item is answered ({item_ids[0]} to {item_ids[-1]} are all empty)")
+    return answers
+
+
+def _row_comments(
+    problems: _Problems, where: str, cells: list[str], comment_at: dict[str, int], headings: list[str], role: str
+) -> dict[str, str]:
+    """One row's comments by process: only from other raters, each within MAX_COMMENT."""
+    comments: dict[str, str] = {}
+    for process_id, position in comment_at.items():
+        text = _cell(cells, position)
+        if not text:
+            continue
+        column = headings[position]
+        if role == SELF:
+            problems.add(f"{where}, column {column}: the self row cannot have comments "
+                         "(comments are kept only from other raters); clear the cell")
+        elif len(text) > MAX_COMMENT:
+            problems.add(f"{where}, column {column}: the comment is {len(text)} characters; "
+                         f"at most {MAX_COMMENT}")
+        else:
+            comments[process_id] = text
+    return comments
+
+
+def parse_responses(data: bytes, version) -> ParsedResponses:
+    """Read a completed cycle's responses for framework `version` (no database writes)."""
+    problems = _Problems()
+    table = _read_table(_decode(data), problems)
+    item_ids = [item for items in version.items_by_process().values() for item in items]
+    process_ids = [p["id"] for p in version.processes]
+    by_item = {i.casefold(): i for i in item_ids}
+    by_process = {p.casefold(): p for p in process_ids}
+
+    header, comment_at = _response_header_problems(table, version, item_ids, process_ids, by_item, by_process)
     if header:
         raise ImportProblems(header)
     if len(table.rows) > MAX_RESPONDENTS:
@@ -406,46 +486,11 @@ def parse_responses(data: bytes, version) -> ParsedResponses:
 
         relationship = ""
         if role == OTHER:
-            if not group:
-                problems.add(f"{where}, column group: missing professional group")
-            elif len(group) > group_limit:
-                problems.add(f"{where}, column group: longer than {group_limit} characters")
-            group = default_groups.get(group.casefold(), group)
-            if not relationship_text:
-                problems.add(f"{where}, column relationship: missing relationship "
-                             f"(one of: {', '.join(Relationship.values)})")
-            else:
-                relationship = normalise_relationship(relationship_text) or ""
-                if not relationship:
-                    problems.add(f"{where}, column relationship: {_relationship_problem(relationship_text)}")
+            group, relationship = _other_rater_fields(problems, where, group, relationship_text, group_limit,
+                                                      default_groups)
 
-        answers: dict[str, int | None] = {}
-        for item_id, position in item_at.items():
-            raw = _cell(cells, position)
-            if raw.casefold() in _NOT_ABLE:
-                answers[item_id] = None
-            elif re.fullmatch(r"[1-5]", raw):
-                answers[item_id] = int(raw)
-            else:
-                problems.add(f"{where}, column {item_id}: {raw!r} is not 1 to 5 "
-                             "(leave it empty for not able to observe)")
-        if len(answers) == len(item_at) and all(v is None for v in answers.values()):
-            problems.add(f"{where}: no item is answered ({item_ids[0]} to {item_ids[-1]} are all empty)")
-
-        comments: dict[str, str] = {}
-        for process_id, position in comment_at.items():
-            text = _cell(cells, position)
-            if not text:
-                continue
-            column = table.headings[position]
-            if role == SELF:
-                problems.add(f"{where}, column {column}: the self row cannot have comments "
-                             "(comments are kept only from other raters); clear the cell")
-            elif len(text) > MAX_COMMENT:
-                problems.add(f"{where}, column {column}: the comment is {len(text)} characters; "
-                             f"at most {MAX_COMMENT}")
-            else:
-                comments[process_id] = text
+        answers = _row_answers(problems, where, cells, item_at, item_ids)
+        comments = _row_comments(problems, where, cells, comment_at, table.headings, role)
 
         respondents.append(Respondent(number, label, role, group, relationship, answers, comments))
 

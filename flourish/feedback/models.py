@@ -155,6 +155,10 @@ class RaterLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        # Ids only: never the token hash.
+        return f"Link #{self.pk} for rater #{self.rater_id}"
+
     @classmethod
     def issue(cls, rater) -> str:
         raw = secrets.token_urlsafe(32)
@@ -191,6 +195,9 @@ class Response(models.Model):
     # be shown apart from other raters' (where the organisation allows it at all).
     line_manager_consented = models.BooleanField(default=False)
 
+    def __str__(self):
+        return f"Response #{self.pk}"
+
     def save(self, *args, **kwargs):
         # Answers are created from their rater while the cycle is open; the group labels
         # are copied then, so the report never needs the rater.
@@ -199,6 +206,3 @@ class Response(models.Model):
             self.profession = self.profession or self.rater.profession
             self.relationship = self.relationship or self.rater.relationship
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return f"Response #{self.pk}"

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
 
 from flourish import audit
 
 from .permissions import get_cycle_for_reader
 from .presenters import RADAR, not_released_message, report_context, report_json_text
+
 
 @login_required
 def report_page(request, pk):

@@ -15,9 +15,16 @@ from . import actions, importing, presenters
 from . import jobs as feedback_jobs
 from .forms import CycleForm, RaterForm, ReturnListForm, ShareForm, UploadForm
 from .permissions import (
-    cycles_to_approve, get_cycle_for_approver, get_cycle_for_manager, get_cycle_for_sharer,
-    get_rater_for_approver, get_rater_for_manager, leaders_to_start_for, manageable_cycles,
-    organisations_to_start_in, readable_reports,
+    cycles_to_approve,
+    get_cycle_for_approver,
+    get_cycle_for_manager,
+    get_cycle_for_sharer,
+    get_rater_for_approver,
+    get_rater_for_manager,
+    leaders_to_start_for,
+    manageable_cycles,
+    organisations_to_start_in,
+    readable_reports,
 )
 
 
@@ -112,7 +119,11 @@ def upload_raters(request, pk):
         return template
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > feedback_jobs.IMPORT_IN_BACKGROUND:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.cleaned_data["file"].size > feedback_jobs.IMPORT_IN_BACKGROUND
+    ):
         upload = form.cleaned_data["file"]
         job = feedback_jobs.queue_nominations_import(cycle, request.user, upload.read(), upload.name)
         return redirect("jobs:progress", job_id=job.pk)

@@ -1,8 +1,8 @@
 """Layout of the model diagram: main processes at the corners, borderline processes on
 the edges between them. Pure: takes the framework's process list, returns shapes."""
 
-from dataclasses import dataclass
 import textwrap
+from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 520
 CORNERS = [(150, 95), (570, 95), (570, 425), (150, 425)]

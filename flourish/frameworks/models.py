@@ -69,9 +69,8 @@ class FrameworkVersion(models.Model):
         """True once any stored work points at this version (found through every reverse
         relation, so apps added later are covered without changing this code)."""
         for relation in self._meta.related_objects:
-            if relation.one_to_many or relation.one_to_one:
-                if relation.related_model._default_manager.filter(
-                    **{relation.field.name: self}
-                ).exists():
-                    return True
+            if (relation.one_to_many or relation.one_to_one) and relation.related_model._default_manager.filter(
+                **{relation.field.name: self}
+            ).exists():
+                return True
         return False

@@ -20,9 +20,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 import yaml
@@ -59,7 +60,7 @@ class Problem(str):
     place: str
     problem: str
 
-    def __new__(cls, place: str, problem: str) -> "Problem":
+    def __new__(cls, place: str, problem: str) -> Problem:
         self = super().__new__(cls, f"{place}: {problem}" if place else problem)
         self.place = place
         self.problem = problem
@@ -162,7 +163,10 @@ def validate(document: Any, source: str = "<string>") -> dict:
     """
     if not isinstance(document, dict):
         raise FrameworkError(
-            source, "", f"must be a mapping of fields (slug: ..., name: ...) at the top level, but it is {_kind_of(document)}"
+            source,
+            "",
+            "must be a mapping of fields (slug: ..., name: ...) at the top level, "
+            f"but it is {_kind_of(document)}",
         )
     try:
         problems = _key_problems(document, [])
@@ -265,7 +269,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
         return "has a second YAML document (after '---'); a framework file is one document"
     if "'\\t'" in what:
         return f"is not valid YAML: {what} (use spaces, not tabs, to indent)"
-    if context and exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+    if (
+        context
+        and exc.context_mark is not None
+        and exc.problem_mark is not None
+        and exc.context_mark.line != exc.problem_mark.line
+    ):
         what += f" ({context} that starts at {_mark_place(exc.context_mark)})"
     elif context and not context.startswith("while scanning for the next token"):
         what += f" ({context})"
@@ -304,7 +313,9 @@ def _check_nodes(root: yaml.Node) -> list[Problem]:
                     first_line[key] = line
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     problems.append(
-                        Problem(_format_path(path + ["<<"]), "uses a YAML merge key (<<); write the content out in full")
+                        Problem(
+                            _format_path(path + ["<<"]), "uses a YAML merge key (<<); write the content out in full"
+                        )
                     )
                 children.append((value_node, path + [key if key is not None else "?"]))
             stack.extend(reversed(children))
@@ -364,7 +375,8 @@ def _key_problems(value: Any, path: list) -> list[Problem]:
                     problems.append(
                         Problem(
                             _format_path(where + [_show(key).strip("'")]),
-                            f"is not a valid key: keys must be text, but this one was read as {_kind_of(key)} (put it in quotes)",
+                            "is not a valid key: keys must be text, "
+                            f"but this one was read as {_kind_of(key)} (put it in quotes)",
                         )
                     )
                 stack.append((child, where + [str(key)]))
@@ -384,7 +396,9 @@ _TYPE_WORDS = {
 
 _PATTERN_WORDS = {
     "\\S": "must not be empty",
-    "^[a-z0-9]+(-[a-z0-9]+)*$": "must use only lowercase letters, digits and single hyphens between them (like 'thinking-systematically')",
+    "^[a-z0-9]+(-[a-z0-9]+)*$": (
+        "must use only lowercase letters, digits and single hyphens between them (like 'thinking-systematically')"
+    ),
     "^[a-z0-9_-]+$": "must use only lowercase letters, digits, hyphens and underscores (like 'ts1')",
     "^10\\.[0-9]{4,9}/\\S+$": "must be a DOI like 10.1080/13561820.2021.1897553",
     "^https?://\\S+$": "must be a web address starting with https:// or http://",
@@ -408,6 +422,35 @@ def _schema_problems(document: dict) -> list[Problem]:
     return problems
 
 
+def _unknown_fields(allowed: list, instance: Any, path: list) -> list[tuple[list, str]]:
+    """Each field the schema does not know, with the nearest known name if one is close."""
+    extras = [key for key in instance if key not in allowed]
+    out = []
+    for key in extras:
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        problem = f"is not a known field (allowed here: {', '.join(allowed)})"
+        if hint:
+            problem = f"is not a known field; did you mean '{hint[0]}'? (allowed here: {', '.join(allowed)})"
+        out.append((path + [key], problem))
+    return out
+
+
+def _wrong_type(value: Any, instance: Any, path: list) -> list[tuple[list, str]]:
+    """A value of the wrong type, in words; a hint to quote values YAML read as numbers or dates."""
+    if isinstance(value, str):
+        wanted = _TYPE_WORDS.get(value, value)
+    else:
+        wanted = " or ".join(_TYPE_WORDS.get(v, v) for v in value)
+    if instance is None and value == "string":
+        return [(path, "must not be empty")]
+    if instance is None:
+        return [(path, f"must be {wanted}, but it is empty")]
+    hint = " (put it in quotes)" if value == "string" and isinstance(instance, (bool, int, float)) else ""
+    if value == "string" and _kind_of(instance) == "a date":
+        hint = " (put it in quotes)"
+    return [(path, f"must be {wanted}, not {_kind_of(instance)}{hint}")]
+
+
 def _describe(error: jsonschema.ValidationError, path: list) -> list[tuple[list, str]]:
     keyword = error.validator
     value = error.validator_value
@@ -416,32 +459,16 @@ def _describe(error: jsonschema.ValidationError, path: list) -> list[tuple[list,
         missing = [key for key in value if isinstance(instance, dict) and key not in instance]
         return [(path + [key], "is required") for key in missing]
     if keyword == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extras = [key for key in instance if key not in allowed]
-        out = []
-        for key in extras:
-            hint = difflib.get_close_matches(str(key), allowed, n=1)
-            problem = f"is not a known field (allowed here: {', '.join(allowed)})"
-            if hint:
-                problem = f"is not a known field; did you mean '{hint[0]}'? (allowed here: {', '.join(allowed)})"
-            out.append((path + [key], problem))
-        return out
+        return _unknown_fields(list(error.schema.get("properties", {})), instance, path)
     if keyword == "type":
-        wanted = _TYPE_WORDS.get(value, value) if isinstance(value, str) else " or ".join(_TYPE_WORDS.get(v, v) for v in value)
-        if instance is None and value == "string":
-            return [(path, "must not be empty")]
-        if instance is None:
-            return [(path, f"must be {wanted}, but it is empty")]
-        hint = " (put it in quotes)" if value == "string" and isinstance(instance, (bool, int, float)) else ""
-        if value == "string" and _kind_of(instance) == "a date":
-            hint = " (put it in quotes)"
-        return [(path, f"must be {wanted}, not {_kind_of(instance)}{hint}")]
+        return _wrong_type(value, instance, path)
     if keyword == "enum":
         allowed = ", ".join(str(v) for v in value)
         return [(path, f"must be one of: {allowed} (it is {_show(instance)})")]
     if keyword == "const":
         if path == ["schema"]:
-            return [(path, f"must be {value}, the only framework file format this version of Flourish reads (it is {_show(instance)})")]
+            return [(path, f"must be {value}, the only framework file format this version of Flourish reads "
+                           f"(it is {_show(instance)})")]
         return [(path, f"must be {_show(value)} (it is {_show(instance)})")]
     if keyword == "pattern":
         words = _PATTERN_WORDS.get(value, f"must match the pattern {value}")
@@ -492,6 +519,39 @@ def _position(document: Any, path: list) -> tuple:
     return tuple(key)
 
 
+def _between_problems(processes: list) -> list[Problem]:
+    """A 'between' only on borderline processes, naming main processes of this file."""
+    problems: list[Problem] = []
+    kinds: dict[str, str] = {}
+    for process in processes:  # a duplicated id counts as its first process
+        kinds.setdefault(process["id"], process["kind"])
+    main_ids = [pid for pid, kind in kinds.items() if kind == "main"]
+    for p, process in enumerate(processes):
+        if "between" not in process:
+            continue
+        if process["kind"] != "borderline":
+            problems.append(
+                Problem(f"processes[{p}].between", "is only for borderline processes; this process is main")
+            )
+            continue
+        for b, other_id in enumerate(process["between"]):
+            place = f"processes[{p}].between[{b}]"
+            allowed = ", ".join(main_ids) or "(none in this file)"
+            if other_id not in kinds:
+                problems.append(
+                    Problem(
+                        place, f"'{other_id}' is not a process in this file; it must name a main process ({allowed})"
+                    )
+                )
+            elif kinds[other_id] != "main":
+                problems.append(
+                    Problem(
+                        place, f"'{other_id}' is a {kinds[other_id]} process; it must name a main process ({allowed})"
+                    )
+                )
+    return problems
+
+
 def _whole_file_problems(document: dict) -> list[Problem]:
     """Rules the schema cannot say: unique ids, item total, scales, 'between'."""
     problems: list[Problem] = []
@@ -513,13 +573,19 @@ def _whole_file_problems(document: dict) -> list[Problem]:
     for p, process in enumerate(processes):
         place = f"processes[{p}].id"
         if process["id"] in ids_used:
-            problems.append(Problem(place, f"'{process['id']}' is already used at {ids_used[process['id']]}; ids must be unique"))
+            problems.append(
+                Problem(place, f"'{process['id']}' is already used at {ids_used[process['id']]}; ids must be unique")
+            )
         else:
             ids_used[process["id"]] = place
         name_place = f"processes[{p}].name"
         folded = process["name"].strip().casefold()
         if folded in names_used:
-            problems.append(Problem(name_place, f"'{process['name']}' is already used at {names_used[folded]}; names must be unique"))
+            problems.append(
+                Problem(
+                    name_place, f"'{process['name']}' is already used at {names_used[folded]}; names must be unique"
+                )
+            )
         else:
             names_used[folded] = name_place
     for p, process in enumerate(processes):
@@ -527,7 +593,11 @@ def _whole_file_problems(document: dict) -> list[Problem]:
             place = f"processes[{p}].items[{i}].id"
             if item["id"] in ids_used:
                 problems.append(
-                    Problem(place, f"'{item['id']}' is already used at {ids_used[item['id']]}; ids must be unique in the whole file")
+                    Problem(
+                        place,
+                        f"'{item['id']}' is already used at {ids_used[item['id']]}; "
+                        "ids must be unique in the whole file",
+                    )
                 )
             else:
                 ids_used[item["id"]] = place
@@ -537,31 +607,12 @@ def _whole_file_problems(document: dict) -> list[Problem]:
         problems.append(
             Problem(
                 "processes",
-                f"have {total} items in total; at most {MAX_ITEMS} are allowed, so the questionnaire takes about 15 minutes",
+                f"have {total} items in total; at most {MAX_ITEMS} are allowed, "
+                "so the questionnaire takes about 15 minutes",
             )
         )
 
-    kinds: dict[str, str] = {}
-    for process in processes:  # a duplicated id counts as its first process
-        kinds.setdefault(process["id"], process["kind"])
-    main_ids = [pid for pid, kind in kinds.items() if kind == "main"]
-    for p, process in enumerate(processes):
-        if "between" not in process:
-            continue
-        if process["kind"] != "borderline":
-            problems.append(
-                Problem(f"processes[{p}].between", "is only for borderline processes; this process is main")
-            )
-            continue
-        for b, other_id in enumerate(process["between"]):
-            place = f"processes[{p}].between[{b}]"
-            allowed = ", ".join(main_ids) or "(none in this file)"
-            if other_id not in kinds:
-                problems.append(Problem(place, f"'{other_id}' is not a process in this file; it must name a main process ({allowed})"))
-            elif kinds[other_id] != "main":
-                problems.append(
-                    Problem(place, f"'{other_id}' is a {kinds[other_id]} process; it must name a main process ({allowed})")
-                )
+    problems += _between_problems(processes)
     problems.sort(key=lambda problem: _position(document, _parse_place(problem.place)))
     return problems
 

@@ -1,5 +1,5 @@
-from django.shortcuts import redirect, render
 from django.http import Http404
+from django.shortcuts import redirect, render
 
 from . import diagram
 from .actions import default_framework_slug

@@ -58,7 +58,9 @@ def _send(job: Job) -> None:
 
 
 @transaction.atomic
-def enqueue(kind: str, *, key: str, label: str, args: dict | None = None, owner=None, delay: timedelta | None = None) -> Job:
+def enqueue(
+    kind: str, *, key: str, label: str, args: dict | None = None, owner=None, delay: timedelta | None = None
+) -> Job:
     spec = registry.get(kind)
     now = timezone.now()
     job, created = Job.objects.get_or_create(key=key, defaults={

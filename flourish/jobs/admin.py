@@ -16,4 +16,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "purpose"]
     # The body may hold a secret link until sent: never shown here.
     exclude = ["body"]
-    readonly_fields = ["purpose", "object_key", "to", "subject", "status", "attempts", "last_error", "created", "sent_at"]
+    readonly_fields = [
+        "purpose", "object_key", "to", "subject", "status", "attempts", "last_error", "created", "sent_at"
+    ]

@@ -100,6 +100,9 @@ class JobFile(models.Model):
     data = models.BinaryField()
     created = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"{self.filename} (job #{self.job_id})"
+
 
 class JobUpload(models.Model):
     """A file a job works on (a large import), held until the job has used it: deleted in
@@ -109,3 +112,6 @@ class JobUpload(models.Model):
     filename = models.CharField(max_length=200)
     data = models.BinaryField()
     created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.filename} (upload for job #{self.job_id})"

@@ -232,7 +232,7 @@ def equations_joint(
                 by_person.setdefault(person, []).append((variable, coefficient))
         for person, terms in by_person.items():
             names = local.setdefault(person, {})
-            for variable, coefficient in sorted(terms, key=lambda t: (t[1], repr(t[0]))):
+            for variable, _coefficient in sorted(terms, key=lambda t: (t[1], repr(t[0]))):
                 names.setdefault(variable, len(names))
             entry = tuple(sorted((names[v], c) for v, c in terms))
             signature.setdefault(person, []).append((e, entry))

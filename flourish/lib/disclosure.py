@@ -51,9 +51,8 @@ integers. Exposure only grows with S, so minimal exposed sets are found level by
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -312,6 +311,18 @@ def _answered_joint(raters: Sequence[Rater], figures: Sequence[JointFigure], k: 
     return equations_joint(equations, allowed, k)
 
 
+def _withhold(state: _State, key: FigureKey) -> None:
+    """Record that the figure `key` of a space is withheld from now on."""
+    if key == _ALL:
+        state.everyone_hidden = True
+    elif key == _LM:
+        state.line_manager_hidden = True
+    elif key[1] is None:
+        state.pool_hidden[str(key[0])] = True
+    else:
+        state.hidden[str(key[0])].add(str(key[1]))
+
+
 def _decide_spaces(
     raters: Sequence[Rater], k: int, with_process: bool, item_count: int | None = None
 ) -> ProcessDisclosure:
@@ -359,15 +370,7 @@ def _decide_spaces(
         target = min(exposed, key=lambda s: (sum(joint.sizes[c] for c in s), sorted(s)))
         victim = joint.victim(target, _removal_order(figures))
         victim_space, key, _ = figures[victim]
-        state = states[victim_space]
-        if key == _ALL:
-            state.everyone_hidden = True
-        elif key == _LM:
-            state.line_manager_hidden = True
-        elif key[1] is None:
-            state.pool_hidden[str(key[0])] = True
-        else:
-            state.hidden[str(key[0])].add(str(key[1]))
+        _withhold(states[victim_space], key)
         del cache[victim_space]
 
     def disclosure(s: int) -> Disclosure:

@@ -7,7 +7,7 @@ figures?" is decided exactly, never up to a floating-point tolerance.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 

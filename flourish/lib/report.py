@@ -34,10 +34,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from flourish.lib import disclosure
 from flourish.lib.disclosure import OTHER_RATERS, PROFESSION, RELATIONSHIP
@@ -150,6 +151,62 @@ def _shuffle_key(salt: bytes, process_id: str, text: str) -> bytes:
     return hmac.new(salt, message, hashlib.sha256).digest()
 
 
+def _check_importance(importance: Mapping[str, int], ids: Sequence[str]) -> None:
+    for pid, value in importance.items():
+        if pid not in ids:
+            raise ValueError(f"importance given for unknown process {pid!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(f"importance of {pid!r} must be a whole number from 1 to 5, got {value!r}")
+
+
+def _item_entries(
+    process: Process,
+    me: Respondent | None,
+    raters: Sequence[tuple[Respondent, list[int | None], float | None]],
+    decision: disclosure.ProcessDisclosure,
+    rules: Rules,
+) -> tuple[list[Json], bool]:
+    """The items of one process as published, and whether any group figure was withheld."""
+    withheld = False
+    items = []
+    for position, item_id in enumerate(process.item_ids):
+        item: Json = {"id": item_id}
+        self_value = me.answers.get(item_id) if me is not None else None
+        if self_value is not None:
+            item["self"] = self_value
+        answers: dict[int, float] = {}
+        for index, (_, values, _) in enumerate(raters):
+            answer = values[position]
+            if answer is not None:
+                answers[index] = answer
+        item_decision = decision.items[position]
+        item_figures, _ = _space(item_decision, answers)
+        withheld |= item_decision.withheld
+        item.update(item_figures)
+        gap = _gap(self_value, item_figures.get("others"), rules.gap_margin)
+        if gap is not None:
+            item["gap"] = gap
+        items.append(item)
+    return items, withheld
+
+
+def _comments(
+    processes: Sequence[Process], others: Sequence[Respondent], rules: Rules, salt: bytes
+) -> tuple[dict[str, list[str]], bool]:
+    """Each process's comments in a keyed shuffle when at least comment_k were written, and
+    whether any were withheld for being fewer."""
+    comments: dict[str, list[str]] = {}
+    withheld = False
+    for process in processes:
+        texts = [r.comments.get(process.id, "").strip() for r in others]
+        texts = [t for t in texts if t]
+        if len(texts) >= rules.comment_k:
+            comments[process.id] = sorted(texts, key=lambda t: (_shuffle_key(salt, process.id, t), t))
+        elif texts:
+            withheld = True
+    return comments, withheld
+
+
 def build_report(
     processes: Sequence[Process],
     respondents: Sequence[Respondent],
@@ -175,11 +232,7 @@ def build_report(
     me = selves[0] if selves else None
     others = [r for r in respondents if r.role == OTHER]
     importance = dict(importance or {})
-    for pid, value in importance.items():
-        if pid not in ids:
-            raise ValueError(f"importance given for unknown process {pid!r}")
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            raise ValueError(f"importance of {pid!r} must be a whole number from 1 to 5, got {value!r}")
+    _check_importance(importance, ids)
 
     line_managers = [r for r in others if disclosure.is_line_manager(r.relationship)]
     lm_eligible = bool(
@@ -229,38 +282,11 @@ def build_report(
         if spread is not None:
             entry["reach"] = spread
 
-        items = []
-        for position, item_id in enumerate(process.item_ids):
-            item: Json = {"id": item_id}
-            self_value = me.answers.get(item_id) if me is not None else None
-            if self_value is not None:
-                item["self"] = self_value
-            answers: dict[int, float] = {}
-            for index, (_, values, _) in enumerate(raters):
-                answer = values[position]
-                if answer is not None:
-                    answers[index] = answer
-            item_decision = decision.items[position]
-            item_figures, _ = _space(item_decision, answers)
-            groups_withheld |= item_decision.withheld
-            item.update(item_figures)
-            gap = _gap(self_value, item_figures.get("others"), rules.gap_margin)
-            if gap is not None:
-                item["gap"] = gap
-            items.append(item)
-        entry["items"] = items
+        entry["items"], items_withheld = _item_entries(process, me, raters, decision, rules)
+        groups_withheld |= items_withheld
         out_processes.append(entry)
 
-    comments: dict[str, list[str]] = {}
-    comments_withheld = False
-    for process in processes:
-        texts = [r.comments.get(process.id, "").strip() for r in others]
-        texts = [t for t in texts if t]
-        if len(texts) >= rules.comment_k:
-            comments[process.id] = sorted(texts, key=lambda t: (_shuffle_key(salt, process.id, t), t))
-        elif texts:
-            comments_withheld = True
-
+    comments, comments_withheld = _comments(processes, others, rules, salt)
     return {
         "respondents": {"self": 1 if me is not None else 0, "others": len(others)},
         "rules": {
@@ -348,14 +374,19 @@ def report_equations(
             len(process.item_ids),
         )
 
-        def process_terms(members: frozenset[int]) -> list[tuple[str, str, int]]:
+        # Bound as defaults: _space_equations calls it within this iteration, but the binding says so.
+        def process_terms(
+            members: frozenset[int], answered: list[list[str]] = answered, rater_keys: list[str] = rater_keys
+        ) -> list[tuple[str, str, int]]:
             scale = math.lcm(*(len(answered[r]) for r in members)) if members else 1
             return [(rater_keys[r], i, scale // len(answered[r])) for r in sorted(members) for i in answered[r]]
 
         figures += _space_equations(decision.process, raters, rater_keys, process_terms, f"counted:{process.id}")
         for position, item_id in enumerate(process.item_ids):
 
-            def item_terms(members: frozenset[int], item_id: str = item_id) -> list[tuple[str, str, int]]:
+            def item_terms(
+                members: frozenset[int], item_id: str = item_id, rater_keys: list[str] = rater_keys
+            ) -> list[tuple[str, str, int]]:
                 return [(rater_keys[r], item_id, 1) for r in sorted(members)]
 
             figures += _space_equations(

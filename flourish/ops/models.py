@@ -7,3 +7,6 @@ class FloorRow(models.Model):
     outside a benchmark; the view exists only with FLOURISH_BENCH_FLOOR=1."""
 
     written_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Floor row #{self.pk}"

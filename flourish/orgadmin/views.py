@@ -12,11 +12,21 @@ from flourish.frameworks.validation import FrameworkError
 
 from . import actions, selectors
 from .forms import (
-    DefaultFrameworkForm, FrameworkUploadForm, IdentityProviderForm, InviteForm, LogoForm, RolesForm, SearchForm,
+    DefaultFrameworkForm,
+    FrameworkUploadForm,
+    IdentityProviderForm,
+    InviteForm,
+    LogoForm,
+    RolesForm,
+    SearchForm,
     SettingsForm,
 )
-from .permissions import admin_organisations, get_organisation_for_admin, get_organisation_for_member, \
-    get_person_for_admin
+from .permissions import (
+    admin_organisations,
+    get_organisation_for_admin,
+    get_organisation_for_member,
+    get_person_for_admin,
+)
 
 
 @login_required

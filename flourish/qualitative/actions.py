@@ -7,13 +7,23 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from flourish.core.actions import NotAllowed, required
 from flourish.accounts.models import Membership, Role, User
+from flourish.core.actions import NotAllowed, required
 
 from . import codebook
 from .core import sources as parsing
 from .models import (
-    Code, Coder, CoderKind, Coding, MemberRole, Memo, Project, ProjectMember, Source, Speaker, UnitKind,
+    Code,
+    Coder,
+    CoderKind,
+    Coding,
+    MemberRole,
+    Memo,
+    Project,
+    ProjectMember,
+    Source,
+    Speaker,
+    UnitKind,
     text_hash,
 )
 

@@ -245,8 +245,8 @@ def adjudicate(request, pk):
 def accept_agreements(request, pk):
     project, _, _ = get_workbench_for_user(request.user, pk, lead=True)
     try:
-        added = actions_adjudication.accept_agreements(project, request.user, [_int(c) for c in request.POST.getlist("coders")],
-                                               request.POST.get("unit") or None)
+        coders = [_int(c) for c in request.POST.getlist("coders")]
+        added = actions_adjudication.accept_agreements(project, request.user, coders, request.POST.get("unit") or None)
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))
     else:

@@ -7,14 +7,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import actions, codebook as guidance, selectors
+from . import actions, selectors
+from . import codebook as guidance
 from .forms import AddCodeForm, CodeForm, MemoForm
 from .permissions import (
-    can_edit_code, get_code, get_editable_code, get_own_coding, get_own_memo, get_source, get_workbench_for_user,
+    can_edit_code,
+    get_code,
+    get_editable_code,
+    get_own_coding,
+    get_own_memo,
+    get_source,
+    get_workbench_for_user,
     visible_memos,
 )
 from .presenters import code_tree, page, process_names, provenance
-
 
 # --- codebook -------------------------------------------------------------------------------
 
@@ -54,7 +60,8 @@ def _code_page(request, project, member, code, form=None, status=200):
     if form is None and editable:
         form = CodeForm(initial={
             "name": code.name, "definition": code.definition, "inclusion": code.inclusion,
-            "exclusion": code.exclusion, "examples": "\n".join(code.examples), "colour": code.colour or guidance.PALETTE[code.order % len(guidance.PALETTE)],
+            "exclusion": code.exclusion, "examples": "\n".join(code.examples),
+            "colour": code.colour or guidance.PALETTE[code.order % len(guidance.PALETTE)],
         })
     return page(request, "qualitative/code.html", project, member, "codebook", {
         "code": code, "process": process_names(project).get(code.process_id, code.process_id),

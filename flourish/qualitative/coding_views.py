@@ -66,7 +66,8 @@ def _turns(source, mine):
         start, end = actions.turn_span(source, index)
         codes = ticked.get((start, end), [])
         turns.append({
-            "number": index + 1, "prefix": f"turn-{index + 1}-codes", "speaker": speaker, "start": start, "end": end, "text": source.text[start:end],
+            "number": index + 1, "prefix": f"turn-{index + 1}-codes", "speaker": speaker, "start": start, "end": end,
+            "text": source.text[start:end],
             "codes": codes, "ticked": {c.pk for c in codes},
         })
     return turns

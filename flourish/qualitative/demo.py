@@ -90,7 +90,8 @@ def create(organisation, researcher, framework_version, password: str) -> Projec
 def _adjudicate(project, lead, layers) -> None:
     """Agreed units go into the consensus layer; the lead settles the first few
     disagreements and leaves the rest for the demo's visitor."""
-    from . import actions_adjudication as adjudication, analysis
+    from . import actions_adjudication as adjudication
+    from . import analysis
 
     adjudication.accept_agreements(project, lead, layers)
     report = analysis.project_agreement(project, coders=layers, bootstrap_samples=0)

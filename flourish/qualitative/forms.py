@@ -130,10 +130,7 @@ class SourceAttributesForm(forms.Form):
     def __init__(self, data=None, *, attributes=None, **kwargs):
         attributes = attributes or {}
         extra = {k: v for k, v in attributes.items() if k not in self.FIXED}
-        if data is not None:
-            rows = sum(1 for key in data if re.fullmatch(r"name_\d+", key))
-        else:
-            rows = len(extra) + 2
+        rows = sum(1 for key in data if re.fullmatch(r"name_\d+", key)) if data is not None else len(extra) + 2
         rows = min(rows, self.MAX_ROWS)
         initial = {"stage": attributes.get("stage", ""), "site": attributes.get("site", "")}
         for i, (key, value) in enumerate(extra.items()):

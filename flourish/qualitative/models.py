@@ -297,4 +297,5 @@ class Adjudication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {'applies' if self.applies else 'does not apply'} at {self.source} [{self.start}:{self.end}]"
+        verdict = "applies" if self.applies else "does not apply"
+        return f"{self.code} {verdict} at {self.source} [{self.start}:{self.end}]"

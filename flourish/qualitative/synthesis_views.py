@@ -71,8 +71,8 @@ def synthesis(request, pk):
         group["more"] = max(0, len(group["quotes"]) - QUOTES_ON_PAGE)
         group["quotes"] = [{**q, "attribution": quotations.attribution(q)} for q in group["quotes"][:QUOTES_ON_PAGE]]
     return page(request, "qualitative/synthesis.html", project, member, "synthesis", {
-        "form": form, "layer": layer, "data": analysis.layer_synthesis(project, layer, unit, leave_out=leave_out), "quotes": quotes,
-        "leave_out": leave_out,
+        "form": form, "layer": layer, "data": analysis.layer_synthesis(project, layer, unit, leave_out=leave_out),
+        "quotes": quotes, "leave_out": leave_out,
     })
 
 

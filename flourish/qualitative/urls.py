@@ -4,7 +4,13 @@ module; keep each area's paths together."""
 from django.urls import path
 
 from . import (
-    agreement_views, assist_views, codebook_views, coding_views, exchange_views, synthesis_views, views,
+    agreement_views,
+    assist_views,
+    codebook_views,
+    coding_views,
+    exchange_views,
+    synthesis_views,
+    views,
 )
 
 app_name = "qualitative"
@@ -29,7 +35,10 @@ urlpatterns = [
     path("<int:pk>/memos/<int:memo_pk>/delete/", codebook_views.delete_memo, name="delete_memo"),
     # coding (coding_views.py)
     path("<int:pk>/sources/<int:source_pk>/coding/", coding_views.coding, name="coding"),
-    path("<int:pk>/sources/<int:source_pk>/coding/turns/<int:number>/", coding_views.set_turn_codes, name="set_turn_codes"),
+    path(
+        "<int:pk>/sources/<int:source_pk>/coding/turns/<int:number>/", coding_views.set_turn_codes,
+        name="set_turn_codes",
+    ),
     path("<int:pk>/sources/<int:source_pk>/coding/selection/", coding_views.apply_codes, name="apply_codes"),
     path("<int:pk>/codings/<int:coding_pk>/remove/", coding_views.remove_coding, name="remove_coding"),
     # agreement and adjudication (agreement_views.py)

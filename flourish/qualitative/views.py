@@ -20,7 +20,6 @@ from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, Sp
 from .permissions import can_create_projects, get_source, get_speaker, get_workbench_for_user
 from .presenters import page, uploaded
 
-
 # --- projects -------------------------------------------------------------------------------
 
 def _project_form(request, data=None):

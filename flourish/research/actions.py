@@ -11,7 +11,6 @@ from flourish.selfassess.models import SelfAssessment
 from .models import ModelTestRun
 
 
-
 @transaction.atomic
 def set_rater_consent(rater, consent: bool) -> Response:
     """A rater's own choice for their answers. Creates nothing: with no answers yet there

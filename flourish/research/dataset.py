@@ -30,6 +30,7 @@ leader, and not reversible without the server's secret.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
@@ -164,10 +165,8 @@ def build(organisations=None, reader=None) -> Dataset:
                 if item["id"] not in item_labels:
                     item_ids.append(item["id"])
                 item_labels[item["id"]] = item.get("other") or item.get("self") or item["id"]
-        try:
+        with contextlib.suppress(KeyError, TypeError):
             value_labels = value_labels or dict(version.scale_labels())
-        except (KeyError, TypeError):
-            pass
     for row in rows:
         answers = row.pop("_answers") or {}
         for item_id in item_ids:

@@ -348,20 +348,31 @@ def results_csv_rows(results: dict) -> list[list]:
             for k in ("k", "n_complete", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega_total", "mean", "sd"):
                 out.append(["reliability", "", "", r["process"], "", k, r.get(k)])
     for m in results.get("models", []):
-        if not m["ok"]:
-            out.append(["fit", m["key"], "", "", "", "status", "not fitted: " + m["message"]])
-            continue
-        for k in ("n", *FIT_KEYS):
-            out.append(["fit", m["key"], "", "", "", k, m["fit"].get(k) if k != "n" else m["n"]])
-        for ld in m["loadings"]:
-            item = var_to_item.get(ld["var"], ld["var"])
-            for k in ("est", "se", "std_all"):
-                out.append(["loading", m["key"], "", ld["factor"], item, k, ld[k]])
+        out += _model_csv_rows(m, var_to_item)
     for row in results.get("comparison", []):
         if row.get("delta"):
             for k in ("delta_chisq", "delta_df", "pvalue"):
                 out.append(["comparison", row["key"], "", "", "", k, row["delta"][k]])
-    inv = results.get("invariance") or {}
+    out += _invariance_csv_rows(results.get("invariance") or {})
+    return out
+
+
+def _model_csv_rows(m: dict, var_to_item: dict) -> list[list]:
+    """One model's fit and loadings, or the reason it was not fitted."""
+    if not m["ok"]:
+        return [["fit", m["key"], "", "", "", "status", "not fitted: " + m["message"]]]
+    out = []
+    for k in ("n", *FIT_KEYS):
+        out.append(["fit", m["key"], "", "", "", k, m["fit"].get(k) if k != "n" else m["n"]])
+    for ld in m["loadings"]:
+        item = var_to_item.get(ld["var"], ld["var"])
+        for k in ("est", "se", "std_all"):
+            out.append(["loading", m["key"], "", ld["factor"], item, k, ld[k]])
+    return out
+
+
+def _invariance_csv_rows(inv: dict) -> list[list]:
+    out = []
     for row in inv.get("table", []):
         for k, v in row.items():
             if k not in ("model", "converged"):

@@ -14,18 +14,21 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from flourish.feedback.ratelimits import limit_rater_links
 
 from flourish.feedback.permissions import get_rater_for_token
+from flourish.feedback.ratelimits import limit_rater_links
 from flourish.feedback.selectors import response_of
 
 from . import actions, charts, dataset, modeltests
 from .permissions import (
-    get_own_cycle, get_own_self_assessment, get_run_for_researcher, own_cycles, own_self_assessments,
-    require_researcher, runs_for,
+    get_own_cycle,
+    get_own_self_assessment,
+    get_run_for_researcher,
+    own_cycles,
+    own_self_assessments,
+    require_researcher,
+    runs_for,
 )
-
-
 
 # --- consent -----------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from flourish.audit.actions import record
 from flourish.audit.models import Entry
 from flourish.core.actions import NotAllowed
 from flourish.development.models import JournalEntry, Plan
+from flourish.disclosure import actions as ledger
 from flourish.feedback.models import Cycle
 from flourish.selfassess.models import SelfAssessment
-from flourish.disclosure import actions as ledger
 from flourish.sets.cohort_release import person as cohort_person
 from flourish.sets.models import LearningSet, SetMember
 

@@ -8,17 +8,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from flourish.core.actions import NotAllowed, required
 from flourish.accounts.models import Membership, Role
+from flourish.core.actions import NotAllowed, required
 from flourish.jobs.mail import queue_mail
 from flourish.lib.disclosure import MIN_K
 
 from .models import (
-    NEXT_STAGE, LearningSet, Observation, ParCycle, Session, SetAction, SetInvitation, SetMember,
-    Stage, hash_token,
+    NEXT_STAGE,
+    LearningSet,
+    Observation,
+    ParCycle,
+    Session,
+    SetAction,
+    SetInvitation,
+    SetMember,
+    Stage,
+    hash_token,
 )
-
-
 
 
 def _check_processes(learning_set, process_ids) -> list[str]:
@@ -74,7 +80,9 @@ def accept_invitation(invitation, user, *, consent: bool, share_scores: bool) ->
     if invitation.accepted_at:
         raise NotAllowed("This invitation has already been used.")
     if invitation.email.lower() != user.email.lower():
-        raise NotAllowed(f"This invitation was sent to another email address. Sign in as {invitation.email} to accept it.")
+        raise NotAllowed(
+            f"This invitation was sent to another email address. Sign in as {invitation.email} to accept it."
+        )
     if not Membership.objects.filter(user=user, role=Role.LEADER).exists():
         raise NotAllowed("Sets are for leaders: your account does not have the leader role.")
     if not consent:

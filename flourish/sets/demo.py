@@ -131,7 +131,8 @@ def create(facilitator, leaders, organisation) -> LearningSet:
         )
         ParCycle.objects.filter(pk=cycle.pk).update(planned_at=begin)
         for offset, (agenda, notes) in zip((0, 49), story["sessions"]):
-            Session.objects.create(cycle=cycle, date=(begin + timedelta(days=offset)).date(), agenda=agenda, notes=notes)
+            Session.objects.create(cycle=cycle, date=(begin + timedelta(days=offset)).date(), agenda=agenda,
+                                   notes=notes)
         for owner, text, done in story["actions"]:
             SetAction.objects.create(cycle=cycle, owner=members[owner % len(members)], text=text,
                                      due=(begin + timedelta(days=42)).date(), done=done,

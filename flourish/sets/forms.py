@@ -47,7 +47,9 @@ class JoinForm(forms.Form):
 
 
 class SharingForm(forms.Form):
-    share_scores = forms.BooleanField(required=False, label="Let my process scores count towards the set's cohort figures")
+    share_scores = forms.BooleanField(
+        required=False, label="Let my process scores count towards the set's cohort figures"
+    )
 
 
 class ParCycleForm(forms.Form):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from flourish.accounts.models import Organisation
 from flourish.frameworks.models import FrameworkVersion
 
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 

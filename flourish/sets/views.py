@@ -9,17 +9,33 @@ from flourish import audit
 from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
-
 from flourish.lib.disclosure import MIN_K
 
 from . import actions, cohort, export, sharing
 from .forms import (
-    ActionForm, CloseForm, CreateSetForm, InviteForm, JoinForm, NotesForm, ObservationForm, ParCycleForm,
-    SessionForm, SharingForm,
+    ActionForm,
+    CloseForm,
+    CreateSetForm,
+    InviteForm,
+    JoinForm,
+    NotesForm,
+    ObservationForm,
+    ParCycleForm,
+    SessionForm,
+    SharingForm,
 )
 from .permissions import (
-    check_may_post, facilitated_sets, facilitates, get_action_to_mark, get_invitation_for_token,
-    get_membership, get_par_cycle, get_session, get_set_for_facilitator, get_set_for_member, member_sets,
+    check_may_post,
+    facilitated_sets,
+    facilitates,
+    get_action_to_mark,
+    get_invitation_for_token,
+    get_membership,
+    get_par_cycle,
+    get_session,
+    get_set_for_facilitator,
+    get_set_for_member,
+    member_sets,
 )
 
 

@@ -8,8 +8,9 @@
 
 SPEC is lavaan model syntax, inline or the path of a file holding it.  Empty cells are
 missing; by default a CFA uses only the rows that answer every model item (listwise deletion,
-lavaan's default), and says so when that drops more than 10 % of the rows.  Errors go to stderr with exit status 1 (never a traceback for bad input); a CFA
-that does not converge prints what is known, says so, and exits with status 2.
+lavaan's default), and says so when that drops more than 10 % of the rows.  Errors go to
+stderr with exit status 1 (never a traceback for bad input); a CFA that does not converge
+prints what is known, says so, and exits with status 2.
 """
 from __future__ import annotations
 

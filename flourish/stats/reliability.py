@@ -171,10 +171,8 @@ def scale_reliability(data: Data, items: list[str], name: str = "scale", scale_m
     for i, item in enumerate(items):
         col = X[:, i][obs[:, i]]
         rest = total - Xc[:, i]
-        if np.std(rest) > 0 and np.std(Xc[:, i]) > 0:
-            r_rest = float(np.corrcoef(Xc[:, i], rest)[0, 1])
-        else:
-            r_rest = float("nan")
+        varies = np.std(rest) > 0 and np.std(Xc[:, i]) > 0
+        r_rest = float(np.corrcoef(Xc[:, i], rest)[0, 1]) if varies else float("nan")
         others = [j for j in range(k) if j != i]
         a_del = cronbach_alpha(Xc[:, others]) if len(others) >= 2 else float("nan")
         item_rows.append({

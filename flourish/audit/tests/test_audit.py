@@ -44,18 +44,17 @@ def test_entries_cannot_be_changed_or_deleted_through_the_model(leader, organisa
 
 def test_the_database_refuses_to_change_an_entry_behind_the_models_back(leader, organisation):
     entry = record(leader, "report-viewed", organisation)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_entry SET verb = 'nothing-happened' WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_entry SET verb = 'nothing-happened' WHERE id = %s", [entry.pk])
     assert Entry.objects.get(pk=entry.pk).verb == "report-viewed"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the delete trigger is PostgreSQL's (SQLite: model guard)")
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the delete trigger is PostgreSQL's (SQLite: model guard)")
 def test_on_postgresql_the_database_refuses_a_raw_delete_except_the_retention_purge(leader, organisation):
     entry = record(leader, "report-viewed", organisation)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_entry WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_entry WHERE id = %s", [entry.pk])
     assert Entry.objects.filter(pk=entry.pk).exists()
     assert purge_before(organisation.pk, timezone.now() + timedelta(seconds=1)) == 1
     assert not Entry.objects.filter(pk=entry.pk).exists()
@@ -108,7 +107,8 @@ def test_an_admin_never_sees_another_organisations_entries(org_admin, outsider, 
     record(outsider, "report-viewed", outsider.memberships.first().organisation)
     page = signed_in(org_admin).get(f"/organisation/{organisation.pk}/audit/").content.decode()
     assert outsider.email not in page
-    assert outsider.email not in signed_in(org_admin).get(f"/organisation/{organisation.pk}/audit/audit.csv").content.decode()
+    csv_export = signed_in(org_admin).get(f"/organisation/{organisation.pk}/audit/audit.csv")
+    assert outsider.email not in csv_export.content.decode()
 
 
 def rows(text):

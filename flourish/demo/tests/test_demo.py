@@ -45,5 +45,6 @@ def test_core_imports_no_other_flourish_app():
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
                 [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
             offenders += [f"{path.relative_to(core)}: {name}" for name in names
-                          if name.startswith("flourish.") and not name.startswith(("flourish.core", "flourish.settings"))]
+                          if name.startswith("flourish.")
+                          and not name.startswith(("flourish.core", "flourish.settings"))]
     assert offenders == []

@@ -42,8 +42,10 @@ def released_cycle(leader, version, *, title="Spring feedback", split=(5, 3), lo
         for j, process in enumerate(version.processes):
             if j == 0:
                 value = split[0] if rater.profession == "Health" else split[1]
+            elif j == 1:
+                value = low
             else:
-                value = low if j == 1 else 4
+                value = 4
             feedback_actions.save_page(rater, process["id"], {i["id"]: value for i in process["items"]}, None)
         feedback_actions.submit(rater)
     feedback.complete_self(cycle)

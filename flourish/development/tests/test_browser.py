@@ -58,7 +58,9 @@ def test_a_leader_makes_a_plan_adds_an_action_and_keeps_a_journal(page, leader, 
 
     page.get_by_role("link", name=first["practices"][0]).click()
     assert_accessible(page)
-    page.get_by_label("What happened, and what shows your progress?").fill("Mapped one family's services with the team.")
+    page.get_by_label("What happened, and what shows your progress?").fill(
+        "Mapped one family's services with the team."
+    )
     page.get_by_role("button", name="Save progress note").click()
     expect(page.get_by_text("Mapped one family's services with the team.")).to_be_visible()
     page.get_by_role("group", name="Status").get_by_label("Done").check()

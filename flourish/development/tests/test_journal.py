@@ -66,7 +66,9 @@ def test_editing_and_deleting_an_entry(client, leader, model_version):
     })
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert (entry.title, entry.text, entry.written_on, entry.processes) == ("New", "Better text", date(2026, 1, 6), ["flow"])
+    assert (entry.title, entry.text, entry.written_on, entry.processes) == (
+        "New", "Better text", date(2026, 1, 6), ["flow"]
+    )
     assert client.post(f"/development/journal/{entry.pk}/delete/").status_code == 302
     assert not JournalEntry.objects.exists()
 

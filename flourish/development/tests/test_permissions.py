@@ -55,7 +55,9 @@ def test_everyone_else_gets_404(request, persona, plan, entry):
     pid = plan.processes[0]
     writes = {
         f"/development/plans/{plan.pk}/goals/{pid}/": {f"goal-{pid}-text": "Hijack"},
-        f"/development/plans/{plan.pk}/processes/{pid}/actions/": {f"action-{pid}-text": "x", f"action-{pid}-due_on": "2030-01-01"},
+        f"/development/plans/{plan.pk}/processes/{pid}/actions/": {
+            f"action-{pid}-text": "x", f"action-{pid}-due_on": "2030-01-01"
+        },
         f"/development/plans/{plan.pk}/reviews/": {"due_on": "2030-01-01"},
         f"/development/journal/{entry.pk}/delete/": {},
         f"/development/journal/{entry.pk}/edit/": {"title": "x", "text": "y", "save": "1"},

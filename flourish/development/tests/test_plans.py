@@ -268,7 +268,9 @@ def test_the_development_page_lists_plans_and_where_to_start(client, leader, own
     assert f"?from=selfassessment:{own.pk}" in page
 
 
-def test_the_leaders_report_links_straight_to_a_plan_and_a_coachs_copy_does_not(client, leader, facilitator, model_version):
+def test_the_leaders_report_links_straight_to_a_plan_and_a_coachs_copy_does_not(
+    client, leader, facilitator, model_version
+):
     cycle = released_cycle(leader, model_version)
     link = f"/development/new/?from=cycle:{cycle.pk}"
     client.force_login(leader)

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from flourish.feedback import actions
 from flourish.feedback.importing import (
-    MAX_NOMINATIONS, NOT_UTF8, ImportProblems, nominations_template, parse_nominations,
+    MAX_NOMINATIONS,
+    NOT_UTF8,
+    ImportProblems,
+    nominations_template,
+    parse_nominations,
 )
 from flourish.feedback.models import Rater
 

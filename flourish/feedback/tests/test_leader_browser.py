@@ -58,7 +58,9 @@ def test_a_leader_sets_up_a_cycle_and_adds_people(page, leader, facilitator, mod
     assert Cycle.objects.get(title="Spring round").raters.count() == 1
 
 
-def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(page, phone, leader, facilitator, model_version):
+def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(
+    page, phone, leader, facilitator, model_version
+):
     running = new_cycle(leader, model_version, title="Running round")
     raters = add_raters(running)
     actions.send_invitations(running)

@@ -11,7 +11,7 @@ from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 from flourish.testing.browser import assert_accessible, assert_fits_width
 
-from .helpers import without_list_approval, fresh_rate_limits  # noqa: F401 (an autouse fixture)
+from .helpers import fresh_rate_limits, without_list_approval  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

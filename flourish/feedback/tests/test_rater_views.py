@@ -11,7 +11,7 @@ from flourish import settings as flourish_settings
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 
-from .helpers import without_list_approval, fresh_rate_limits  # noqa: F401 (an autouse fixture)
+from .helpers import fresh_rate_limits, without_list_approval  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,8 @@ def test_a_rater_answers_every_page_and_sends_their_feedback(client, cycle, rate
         assert process["items"][0]["other"] in text
         assert process["items"][0]["self"] not in text
         assert "Not able to observe" in text
-        reply = client.post(url("step", token, number), page_data(process, value=number % 5 + 1, comment=f"Note {number}"))
+        answers = page_data(process, value=number % 5 + 1, comment=f"Note {number}")
+        reply = client.post(url("step", token, number), answers)
         expected = url("step", token, number + 1) if number < len(processes) else url("review", token)
         assert reply.status_code == 302 and reply["Location"] == expected
 
@@ -211,7 +212,9 @@ def test_once_the_cycle_closes_late_answers_are_refused_and_the_report_is_unchan
     assert all(set(r.answers.values()) == {4} for r in kept)
 
 
-def test_after_the_closing_date_answers_are_refused_even_before_the_cycle_is_closed(client, cycle, rater, token, model_version):
+def test_after_the_closing_date_answers_are_refused_even_before_the_cycle_is_closed(
+    client, cycle, rater, token, model_version
+):
     type(cycle).objects.filter(pk=cycle.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
     start = client.get(url("start", token))
     assert start.status_code == 410
@@ -313,7 +316,9 @@ def test_answers_can_be_changed_after_sending_while_the_cycle_is_open(client, cy
     assert process["id"] not in response_of(rater).comments
 
 
-def test_the_start_page_says_how_long_it_takes_and_how_answers_stay_anonymous(client, cycle, token, leader, model_version):
+def test_the_start_page_says_how_long_it_takes_and_how_answers_stay_anonymous(
+    client, cycle, token, leader, model_version
+):
     text = client.get(url("start", token)).content.decode()
     minutes = actions.questionnaire_minutes(model_version)
     assert f"about {minutes} minutes" in text
@@ -425,7 +430,9 @@ def test_a_refused_action_shows_its_message_not_a_traceback(client, monkeypatch,
     assert "Traceback" not in reply.content.decode()
 
 
-def test_a_link_withdrawn_while_the_page_was_open_gets_the_withdrawn_page(client, monkeypatch, rater, token, model_version):
+def test_a_link_withdrawn_while_the_page_was_open_gets_the_withdrawn_page(
+    client, monkeypatch, rater, token, model_version
+):
     real_save = actions.save_page
 
     def withdrawn_meanwhile(r, *args, **kwargs):

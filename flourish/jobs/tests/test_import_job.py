@@ -66,7 +66,8 @@ def test_a_large_list_of_people_is_added_by_a_job_all_or_nothing(client, monkeyp
     monkeypatch.setattr(feedback_jobs, "IMPORT_IN_BACKGROUND", 0)
     cycle = new_cycle(leader, model_version)
     client.force_login(leader)
-    good = b"name,email,group,employer,relationship\nAnn,ann@example.org,Health,NHS,peer\nBo,bo@example.org,Health,NHS,peer\n"
+    good = (b"name,email,group,employer,relationship\n"
+            b"Ann,ann@example.org,Health,NHS,peer\nBo,bo@example.org,Health,NHS,peer\n")
     bad = good + b"No Email,,Health,NHS,peer\n"
     client.post(reverse("feedback:upload_raters", args=[cycle.pk]), {"file": SimpleUploadedFile("bad.csv", bad)})
     client.post(reverse("feedback:upload_raters", args=[cycle.pk]), {"file": SimpleUploadedFile("good.csv", good)})

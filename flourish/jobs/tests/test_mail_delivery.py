@@ -33,7 +33,9 @@ def cycle(leader, model_version):
 
 
 def link_cells(page: str) -> list[str]:
-    return re.findall(r"<td class=\"govuk-table__cell\">(Sent[^<]*|Not delivered yet|Not sent yet|Withdrawn)</td>", page)
+    return re.findall(
+        r"<td class=\"govuk-table__cell\">(Sent[^<]*|Not delivered yet|Not sent yet|Withdrawn)</td>", page
+    )
 
 
 def test_with_the_mail_server_down_the_cycle_opens_and_invitations_go_when_it_is_back(

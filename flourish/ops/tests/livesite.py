@@ -102,7 +102,8 @@ def database_params():
     return [
         pytest.param("sqlite", id="sqlite"),
         pytest.param("postgres", id="postgres", marks=pytest.mark.skipif(
-            postgres_url() is None, reason="PostgreSQL variant: runs when DATABASE_URL is postgres:// (CI's 2nd pass)")),
+            postgres_url() is None,
+            reason="PostgreSQL variant: runs when DATABASE_URL is postgres:// (CI's 2nd pass)")),
     ]
 
 

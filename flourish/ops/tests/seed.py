@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 
 def _setup():
@@ -88,7 +89,7 @@ def submitted_of(tokens_file: str) -> dict:
     that every journey the server confirmed was stored)."""
     from flourish.feedback.models import RaterLink, Response, hash_token
 
-    tokens = json.loads(open(tokens_file, encoding="utf-8").read())
+    tokens = json.loads(Path(tokens_file).read_text(encoding="utf-8"))
     hashes = [hash_token(token) for token in tokens]
     raters = RaterLink.objects.filter(token_hash__in=hashes).values_list("rater_id", flat=True)
     return {"links": len(tokens), "submitted": Response.objects.filter(rater_id__in=raters,

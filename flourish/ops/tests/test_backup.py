@@ -8,7 +8,14 @@ import sys
 import pytest
 
 from .livesite import (
-    ROOT, database_params, environment, flourish, postgres_database, postgres_url, seed, sqlite_database,
+    ROOT,
+    database_params,
+    environment,
+    flourish,
+    postgres_database,
+    postgres_url,
+    seed,
+    sqlite_database,
 )
 
 

@@ -40,8 +40,9 @@ def test_local_development_may_print_mail_to_the_console():
 
 def test_make_check_deploy_passes():
     """The Makefile target (without its install step: the tests run inside the venv)."""
-    result = subprocess.run(["make", "--no-print-directory", "-o", "install", "check-deploy"], capture_output=True, text=True,
-                            cwd=ROOT, env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "EMAIL_HOST"}})
+    result = subprocess.run(["make", "--no-print-directory", "-o", "install", "check-deploy"],
+                            capture_output=True, text=True, cwd=ROOT,
+                            env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "EMAIL_HOST"}})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

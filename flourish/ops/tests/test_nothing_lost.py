@@ -9,8 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from .livesite import (
-    Visitor, database_params, page_answers, postgres_database, postgres_url, seed, sqlite_database,
-    start_server, stop_server,
+    Visitor,
+    database_params,
+    page_answers,
+    postgres_database,
+    postgres_url,
+    seed,
+    sqlite_database,
+    start_server,
+    stop_server,
 )
 
 RATERS = 20

@@ -33,7 +33,8 @@ def test_create_makes_the_organisation_and_emails_its_first_admin_a_set_your_pas
     assert set_password_from(client, link_in(message)).status_code == 302
     sam.refresh_from_db()
     assert sam.check_password(NEW_PASSWORD)
-    assert client.post(reverse("login"), {"username": "sam@riverside.test", "password": NEW_PASSWORD}).status_code == 302
+    signed_in = client.post(reverse("login"), {"username": "sam@riverside.test", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302
 
 
 def test_the_link_works_once(client):

@@ -25,7 +25,7 @@ from flourish.qualitative.tests.helpers import make_project
 from flourish.testing import personas
 
 from .helpers import NEW_PASSWORD, flourish, last_mail_to, link_in, set_password_from
-from .oidc_fixtures import CLIENT_ID, SECRET_ENV, oidc_provider  # noqa: F401
+from .oidc_fixtures import CLIENT_ID, SECRET_ENV
 from .test_oidc_browser import expect_signed_in, sign_in_through_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)

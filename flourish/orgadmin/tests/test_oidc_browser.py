@@ -16,7 +16,7 @@ from flourish.testing import personas
 from flourish.testing.browser import assert_accessible, assert_fits_width, sign_in
 
 from .helpers import can_sign_in
-from .oidc_fixtures import CLIENT_ID, SECRET_ENV, oidc_provider  # noqa: F401
+from .oidc_fixtures import CLIENT_ID, SECRET_ENV
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

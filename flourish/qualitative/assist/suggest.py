@@ -7,10 +7,12 @@ Conventions:
 
 - **Human layers** are people's, the consensus layer and imported coders' layers: every
   layer except the assistant's. Units are those of agreement (`analysis.source_units`: a
-  turn's words after its "Name:" label, or a sentence of them). A unit is **uncoded** when no coding on a human layer overlaps it by at least
-  one code point (the overlap rule of agreement). Only uncoded units get suggestions.
-- **A run** (`find_suggestions` reads and scores, `actions_assist.suggest` writes) embeds the uncoded units of the chosen sources and writes one
-  coding per suggestion on ``project.assistant()``, with ``score`` and ``method``
+  turn's words after its "Name:" label, or a sentence of them). A unit is **uncoded** when
+  no coding on a human layer overlaps it by at least one code point (the overlap rule of
+  agreement). Only uncoded units get suggestions.
+- **A run** (`find_suggestions` reads and scores, `actions_assist.suggest` writes) embeds
+  the uncoded units of the chosen sources and writes one coding per suggestion on
+  ``project.assistant()``, with ``score`` and ``method``
   ("similarity" or "classifier"; see `scoring`). It replaces the assistant's previous
   open suggestions in those sources, in one transaction, except two kinds that stay as
   the assistant's record, so its agreement with people stays honest:

@@ -3,7 +3,7 @@ they were, only leads may decide, and deciding twice changes nothing."""
 
 import pytest
 
-from flourish.qualitative import selectors, actions_adjudication
+from flourish.qualitative import actions_adjudication, selectors
 from flourish.qualitative.actions import NotAllowed
 from flourish.qualitative.models import Adjudication, Coding
 

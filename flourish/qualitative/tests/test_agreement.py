@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa
 
 from flourish.qualitative.core.agreement import (
-    Segment, Unit, agreement, applied_matrix, bootstrap, cohen_kappa, krippendorff_alpha, percent_agreement)
+    Segment,
+    Unit,
+    agreement,
+    applied_matrix,
+    bootstrap,
+    cohen_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+)
 
 
 def _sm_kappa(m):
@@ -99,9 +107,11 @@ def test_report_matches_packages_and_lists_disagreements():
     data = applied_matrix(units, segs, ["ann", "bob"], [0, 1, 2])
     for k in range(3):
         r = rep.per_code[k]
-        assert r.krippendorff_alpha == pytest.approx(krippendorff.alpha(reliability_data=data[k], level_of_measurement="nominal"))
+        reference_alpha = krippendorff.alpha(reliability_data=data[k], level_of_measurement="nominal")
+        assert r.krippendorff_alpha == pytest.approx(reference_alpha)
         assert r.cohen_kappa == pytest.approx(_sm_kappa(data[k]))
-        for est, ci in ((r.percent_agreement, r.percent_ci), (r.cohen_kappa, r.kappa_ci), (r.krippendorff_alpha, r.alpha_ci)):
+        for est, ci in ((r.percent_agreement, r.percent_ci), (r.cohen_kappa, r.kappa_ci),
+                        (r.krippendorff_alpha, r.alpha_ci)):
             assert ci[0] <= est <= ci[1]
         n_dis = sum(1 for d in rep.disagreements if d.code == k)
         assert n_dis == int(np.sum(data[k, 0] != data[k, 1]))

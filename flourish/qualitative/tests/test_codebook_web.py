@@ -40,7 +40,8 @@ def test_a_member_adds_an_emergent_code_and_a_sub_code_with_examples_one_per_lin
     assert premises.examples == ["We moved in together.", "The kettle helps."]
     assert premises.colour == "#d55e00" and premises.process_id == "" and premises.created_by == second_researcher
     parent = project.codes.get(process_id=model_version.processes[0]["id"])
-    assert f"?parent={parent.pk}" in client.get(reverse("qualitative:code", args=[project.pk, parent.pk])).content.decode()
+    parent_page = client.get(reverse("qualitative:code", args=[project.pk, parent.pk])).content.decode()
+    assert f"?parent={parent.pk}" in parent_page
     assert "selected" in client.get(f"{url}?parent={parent.pk}").content.decode().split(f'value="{parent.pk}"')[1][:20]
     client.post(url, code_fields(name="Data sharing", parent=parent.pk))
     sub = Code.objects.get(name="Data sharing")

@@ -87,9 +87,11 @@ def test_import_reports_skipped_items(researcher, tmp_path):
     text = "Ann: hello there"
     qde = f"""<Project xmlns="urn:QDA-XML:project:1:0" name="Other">
       <CodeBook><Codes><Code guid="cccccccc-0000-4000-8000-000000000001" name="A" isCodable="true"/></Codes></CodeBook>
-      <Sources><TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="s"><PlainTextContent>{text}</PlainTextContent>
+      <Sources><TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="s">
+        <PlainTextContent>{text}</PlainTextContent>
         <PlainTextSelection guid="bbbbbbbb-0000-4000-8000-000000000001" startPosition="5" endPosition="99">
-          <Coding guid="bbbbbbbb-0000-4000-8000-000000000002"><CodeRef targetGUID="cccccccc-0000-4000-8000-000000000001"/></Coding>
+          <Coding guid="bbbbbbbb-0000-4000-8000-000000000002">
+            <CodeRef targetGUID="cccccccc-0000-4000-8000-000000000001"/></Coding>
         </PlainTextSelection></TextSource>
         <PictureSource guid="aaaaaaaa-0000-4000-8000-000000000002" name="photo"/></Sources></Project>"""
     path = tmp_path / "other.QDPX"

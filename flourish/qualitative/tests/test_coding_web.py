@@ -123,7 +123,8 @@ def test_a_selection_whose_words_are_not_what_the_person_saw_is_refused(client, 
 
 @pytest.mark.parametrize("start,end,message", [
     (5, 5, "choose some text to code"), (40, 10, "choose some text to code"),
-    (0, 10_000, "outside the transcript"), ("", 4, "Enter where the words start"), ("x", 4, "Enter the start as a whole number"), (23, 24, "only spaces or line breaks"),
+    (0, 10_000, "outside the transcript"), ("", 4, "Enter where the words start"),
+    ("x", 4, "Enter the start as a whole number"), (23, 24, "only spaces or line breaks"),
 ])
 def test_selections_that_cannot_be_coded_save_nothing_and_say_why(client, project, researcher, start, end, message):
     source = project.sources.get(name="emoji.txt")

@@ -8,14 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flourish.qualitative import actions, exchange, selectors, actions_exchange
+from flourish.qualitative import actions, actions_exchange, exchange, selectors
 from flourish.qualitative.actions import NotAllowed
 from flourish.qualitative.core import refiqda as qda
 from flourish.qualitative.core.sources import normalise_newlines
 from flourish.qualitative.models import Code, Coder, CoderKind, Coding, Memo, Project, Source, text_hash
 
 from .helpers import make_project
-
 
 # The official schema, vendored in the package (see refiqda/schema/README.md).
 SCHEMA = qda.PROJECT_SCHEMA
@@ -129,7 +128,8 @@ def test_control_characters_replaced_on_export(researcher):
     project = make_project(researcher)
     actions.add_memo(project, researcher, "bell \x07 here")
     notes = []
-    copy, _ = actions_exchange.import_qdpx(exchange.export_qdpx(project, notes), project.organisation, researcher, "Copy")
+    exported = exchange.export_qdpx(project, notes)
+    copy, _ = actions_exchange.import_qdpx(exported, project.organisation, researcher, "Copy")
     assert copy.memos.get().text == "bell \ufffd here" and "replaced" in notes[0]
 
 
@@ -191,7 +191,8 @@ def test_property_round_trip_through_the_database(researcher, second_researcher,
                 made += actions.apply_codes(layers[layer], source, a, b, [codes[k + (layer % 2)]])
         if memo.strip():
             actions.add_memo(project, researcher, memo, target=made[0] if made else codes[2])
-        copy, report = actions_exchange.import_qdpx(exchange.export_qdpx(project), org, researcher, f"C{next(_counter)}")
+        exported = exchange.export_qdpx(project)
+        copy, report = actions_exchange.import_qdpx(exported, org, researcher, f"C{next(_counter)}")
         assert report.skipped == []
         before, after = snapshot(project), snapshot(copy)
         assert after == before
@@ -293,7 +294,8 @@ def _other_project(selections: str, docx_codings: str = "", extra_users: str = "
   <Sources>
     <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="Interview Ann" plainTextPath="internal://t.txt">
       {selections}
-      <VariableValue><VariableRef targetGUID="dddddddd-0000-4000-8000-000000000001"/><TextValue>North</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="dddddddd-0000-4000-8000-000000000001"/>
+        <TextValue>North</TextValue></VariableValue>
     </TextSource>
     {docx_codings}
   </Sources>
@@ -332,7 +334,8 @@ def test_another_tools_file_imports_with_codings_on_the_right_text(researcher, m
     assert interview.text == text and interview.attributes == {"site": "North"}
     assert interview.speakers() == ["Ann", "Bob"] and len(interview.turns) == 3
     focus = project.sources.get(name="Focus group.docx")
-    assert focus.text == "Cal: Joint clinic.\nDee: Yes." and focus.format == "docx" and focus.speakers() == ["Cal", "Dee"]
+    assert focus.text == "Cal: Joint clinic.\nDee: Yes."
+    assert focus.format == "docx" and focus.speakers() == ["Cal", "Dee"]
     landed = {str(c.guid)[-2:]: (c.source.text[c.start:c.end], c.code.name, c.coder.name, c.coder.kind)
               for c in Coding.objects.filter(source__project=project)}
     assert landed == {

@@ -145,7 +145,8 @@ def test_a_broken_file_is_explained_and_nothing_is_saved(client, researcher, org
 
 def test_the_import_shows_skipped_items_as_a_list(client, researcher, organisation):
     qde = """<Project xmlns="urn:QDA-XML:project:1:0" name="Other"><Sources>
-      <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="s"><PlainTextContent>Ann: hi</PlainTextContent></TextSource>
+      <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="s">
+        <PlainTextContent>Ann: hi</PlainTextContent></TextSource>
       <AudioSource guid="aaaaaaaa-0000-4000-8000-000000000002" name="tape"/></Sources>
       <Sets><Set guid="aaaaaaaa-0000-4000-8000-000000000003" name="x"/></Sets></Project>"""
     buf = io.BytesIO()

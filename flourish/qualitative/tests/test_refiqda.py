@@ -137,14 +137,18 @@ VARIANT = """<?xml version="1.0" encoding="utf-8"?>
       <PlainTextSelection guid="aaaaaaaa-0000-4000-8000-000000000011" startPosition="8" endPosition="21"
           creatingUser="AAAAAAAA-0000-4000-8000-000000000001">
         <Description>Rae's comment</Description>
-        <Coding guid="aaaaaaaa-0000-4000-8000-000000000012"><CodeRef targetGUID="{AAAAAAAA-0000-4000-8000-000000000002}"/></Coding>
-        <Coding guid="aaaaaaaa-0000-4000-8000-000000000013"><CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000003"/></Coding>
+        <Coding guid="aaaaaaaa-0000-4000-8000-000000000012">
+          <CodeRef targetGUID="{AAAAAAAA-0000-4000-8000-000000000002}"/></Coding>
+        <Coding guid="aaaaaaaa-0000-4000-8000-000000000013">
+          <CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000003"/></Coding>
       </PlainTextSelection>
       <PlainTextSelection guid="aaaaaaaa-0000-4000-8000-000000000014" startPosition="0" endPosition="999">
-        <Coding guid="aaaaaaaa-0000-4000-8000-000000000015"><CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000002"/></Coding>
+        <Coding guid="aaaaaaaa-0000-4000-8000-000000000015">
+          <CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000002"/></Coding>
       </PlainTextSelection>
       <PlainTextSelection guid="aaaaaaaa-0000-4000-8000-000000000016" startPosition="0" endPosition="2">
-        <Coding guid="aaaaaaaa-0000-4000-8000-000000000017"><CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000077"/></Coding>
+        <Coding guid="aaaaaaaa-0000-4000-8000-000000000017">
+          <CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000077"/></Coding>
       </PlainTextSelection>
       <PlainTextSelection guid="aaaaaaaa-0000-4000-8000-000000000018" startPosition="0" endPosition="2">
         <NoteRef targetGUID="aaaaaaaa-0000-4000-8000-000000000040"/>
@@ -155,10 +159,12 @@ VARIANT = """<?xml version="1.0" encoding="utf-8"?>
         <CodeRef targetGUID="aaaaaaaa-0000-4000-8000-000000000002"/></Coding>
     </TextSource>
     <TextSource guid="aaaaaaaa-0000-4000-8000-000000000030" name="gone" plainTextPath="internal://missing.txt"/>
-    <TextSource guid="aaaaaaaa-0000-4000-8000-000000000031" name="inline"><PlainTextContent>Inline text</PlainTextContent></TextSource>
+    <TextSource guid="aaaaaaaa-0000-4000-8000-000000000031" name="inline">
+      <PlainTextContent>Inline text</PlainTextContent></TextSource>
     <PDFSource guid="aaaaaaaa-0000-4000-8000-000000000032" name="scan" path="internal://scan.pdf"/>
   </Sources>
-  <Notes><Note guid="aaaaaaaa-0000-4000-8000-000000000040" name="n"><PlainTextContent>annotation</PlainTextContent></Note></Notes>
+  <Notes><Note guid="aaaaaaaa-0000-4000-8000-000000000040" name="n">
+    <PlainTextContent>annotation</PlainTextContent></Note></Notes>
 </Project>"""
 
 
@@ -179,7 +185,7 @@ def _docx_bytes(text: str) -> bytes:
 
 
 def test_a_variant_file_from_another_tool_imports():
-    data = _zip({"Other Name.qde": VARIANT, "sources/crlf.txt": "Line 1\r\nThe pathway\r\nend".encode(),
+    data = _zip({"Other Name.qde": VARIANT, "sources/crlf.txt": b"Line 1\r\nThe pathway\r\nend",
                  "sources/word.docx": _docx_bytes("Word text")})
     p, report = q.import_qdpx(data)
     assert p.name == "From another tool"

@@ -24,7 +24,8 @@ def _docx(paragraphs, table=None) -> bytes:
 
 
 def test_txt_turns_continuations_and_crlf():
-    s = parse("Site visit 2\r\n\r\nAnn: We met the health visitors.\r\nThey came too.\r\n\r\nDr Jo Smith: Yes 👍🏽.\r".encode(), "t.txt")
+    text = "Site visit 2\r\n\r\nAnn: We met the health visitors.\r\nThey came too.\r\n\r\nDr Jo Smith: Yes 👍🏽.\r"
+    s = parse(text.encode(), "t.txt")
     assert "\r" not in s.text and s.format == "txt"
     assert [t.speaker for t in s.turns] == [None, "Ann", "Dr Jo Smith"]
     ann = s.turns[1]
@@ -68,7 +69,8 @@ def test_vtt_voices_tags_and_continuation():
 
 
 def test_srt_cues_become_turns():
-    srt = b"1\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Ann: hi</i>\r\nthere\r\n\r\n2\r\n00:00:02,000 --> 00:00:03,000\r\nBob: yo\r\n"
+    srt = (b"1\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Ann: hi</i>\r\nthere\r\n\r\n"
+           b"2\r\n00:00:02,000 --> 00:00:03,000\r\nBob: yo\r\n")
     s = parse(srt, "m.srt")
     assert s.text == "Ann: hi there\nBob: yo" and [t.speaker for t in s.turns] == ["Ann", "Bob"]
 

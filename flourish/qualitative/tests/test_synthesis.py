@@ -6,7 +6,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flourish.qualitative.core.synthesis import (
-    Coded, Unit, applied, cooccurrence, covered, coverage, model_check, resolve_processes, uncovered)
+    Coded,
+    Unit,
+    applied,
+    cooccurrence,
+    coverage,
+    covered,
+    model_check,
+    resolve_processes,
+    uncovered,
+)
 
 # Two sources. s1 is an interview with three 10-character turns (Ann, Ben, Ann); s2 a PAR
 # session with Cal's turns of 20, 10 and 10 characters.

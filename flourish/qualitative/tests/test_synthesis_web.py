@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from flourish.qualitative import actions, quotations, selectors, actions_adjudication
+from flourish.qualitative import actions, actions_adjudication, quotations, selectors
 
 from .analysis_helpers import coded_project, tables, text, url
 

@@ -62,7 +62,7 @@ def test_a_standalone_self_assessment_is_included_with_its_own_code(leader, orga
 def test_the_data_never_hold_names_emails_comments_tokens_or_organisation(leader, organisation, model_version):
     rng = random.Random(7)
     secrets = [leader.first_name, leader.last_name, leader.email, organisation.name]
-    for round_ in range(3):
+    for _round in range(3):
         word = lambda: "".join(rng.choice("qxzjkvw") for _ in range(9))  # noqa: E731
         people = [(f"{word().title()} {word().title()}", group, rel) for _, group, rel in
                   [("", "Health", "peer"), ("", "Social care", "team member"), ("", "Health", "partner agency")]]

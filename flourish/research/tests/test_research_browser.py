@@ -2,6 +2,7 @@
 results; every page passes axe-core."""
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -27,11 +28,12 @@ def test_a_researcher_runs_the_models_tests_and_downloads_the_results(page, demo
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the results as JSON").click()
-    results = json.loads(open(download.value.path(), encoding="utf-8").read())
+    results = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert results["status"] == "ok" and len(results["models"]) >= 3
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the results as CSV").click()
-    assert open(download.value.path(), encoding="utf-8").readline().startswith("section,model")
+    with open(download.value.path(), encoding="utf-8") as csv_file:
+        assert csv_file.readline().startswith("section,model")
 
 
 def test_a_rater_and_a_leader_make_their_choices_accessibly(page, leader, model_version):

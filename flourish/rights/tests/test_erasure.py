@@ -11,10 +11,10 @@ from flourish.accounts.models import User
 from flourish.audit.models import Entry
 from flourish.development import actions as development
 from flourish.development.models import JournalEntry
+from flourish.disclosure.models import Release
 from flourish.feedback.models import Cycle, Rater, Response
 from flourish.feedback.tests.test_report_outputs import build_cycle, standard_specs
 from flourish.selfassess.models import SelfAssessment
-from flourish.disclosure.models import Release
 from flourish.sets.models import SetMember
 from flourish.sets.tests.helpers import join, new_set
 

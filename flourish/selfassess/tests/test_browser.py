@@ -28,7 +28,8 @@ def test_a_leader_signs_in_and_completes_a_self_assessment(page, leader, model_v
             else:
                 group.get_by_label(f"{(number + index) % 5 + 1} –", exact=False).check()
         page.get_by_role("group", name="How important").get_by_label("4 –", exact=False).check()
-        page.get_by_role("button", name="Check your answers" if number == len(processes) else "Save and continue").click()
+        onwards = "Check your answers" if number == len(processes) else "Save and continue"
+        page.get_by_role("button", name=onwards).click()
 
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     assert_accessible(page)

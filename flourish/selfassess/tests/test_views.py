@@ -56,7 +56,7 @@ def test_save_and_come_back_later_keeps_a_half_answered_page(client, started):
     started.refresh_from_db()
     assert started.answers == {first_item: 5}
     html = client.get(f"/self-assessment/{started.pk}/step/1/").content.decode()
-    assert f'value="5" checked' in html
+    assert 'value="5" checked' in html
 
 
 def test_a_value_outside_the_scale_is_refused(client, started):

@@ -45,7 +45,8 @@ def release_and_read(client, facilitator, learning_set):
 
 def self_figures(page):
     """(score, n) of the self-assessment column, one per process row."""
-    return [(float(score), int(n)) for score, n in re.findall(r"(\d\.\d\d) <span class=\"govuk-body-s\">\(n = (\d+)\)", page)]
+    cells = re.findall(r"(\d\.\d\d) <span class=\"govuk-body-s\">\(n = (\d+)\)", page)
+    return [(float(score), int(n)) for score, n in cells]
 
 
 def test_three_views_of_the_cohort_do_not_give_away_leader_d(client, facilitator, learning_set, members):

@@ -1,13 +1,13 @@
 """Public entry point: :func:`fit_cfa`."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import StatsError
 from .._blas import single_threaded_blas
-from ..io import Data, get_columns
+from ..errors import StatsError
+from ..io import get_columns
 from . import ml
 from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
@@ -34,7 +34,7 @@ class Prepared:
         self.full = full  # every row with a group (before deletion): ordinal levels come from here
 
 
-def _prepare(data: Data, names: list[str], group: str | None,
+def _prepare(data: Mapping[str, Sequence[object]], names: list[str], group: str | None,
              missing: str = "listwise") -> Prepared:
     """Rows to analyse.  listwise (lavaan's default): rows with an answer to every model item;
     pairwise: rows with at least one answer (each statistic then uses what is observed)."""
@@ -75,10 +75,10 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
             "biased unless answers are missing completely at random; consider --missing pairwise (WLSMV).")
 
 
-def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
+def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
             std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
-            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -99,9 +99,10 @@ def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[
                         modindices, tuple(group_partial))
 
 
-def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
-             group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
-             modindices: bool, group_partial: tuple[str, ...] = ()) -> dict[str, Any]:
+def _checked_options(
+    estimator: str | None, ordered: object, missing: str | None, group_equal: Sequence[str]
+) -> tuple[str, str]:
+    """The estimator and missing-data rule, lower-cased and defaulted; refuses unknown options."""
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
         raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
@@ -117,6 +118,12 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
     if bad:
         raise StatsError("group_equal accepts 'loadings', 'intercepts' and 'residuals', not "
                          f"{', '.join(sorted(bad))}.")
+    return estimator, missing
+
+
+def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
+             modindices, group_partial=()) -> dict:
+    estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -132,7 +139,7 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
             raise StatsError(f"Too few complete rows{where}: {Y.shape[0]} for {p} indicators "
                              "(need more rows than indicators; several hundred are advisable for a CFA).")
     n = int(sum(Y.shape[0] for Y in groups))
-    info: dict[str, Any] = {"n": n, "n_dropped": n_dropped, "n_rows": prep.n_rows, "missing": missing,
+    info = {"n": n, "n_dropped": n_dropped, "n_rows": prep.n_rows, "missing": missing,
             "estimator": estimator.upper(),
             "groups": [{"name": lab, "n": int(Y.shape[0])} for lab, Y in zip(labels, groups)],
             "ov_names": names, "lv_names": probe.lv_names, "warnings": []}

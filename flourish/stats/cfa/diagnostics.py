@@ -145,10 +145,8 @@ def r_squared(model: Model, x: np.ndarray) -> list[dict[str, float | None]]:
     for M in model.matrices(x):
         L, P, T = M["lambda"], M["psi"], M["theta"]
         common = np.diag(L @ P @ L.T)
-        if model.ordered:
-            r2 = common  # unit variance of the latent response (delta parameterisation)
-        else:
-            r2 = 1.0 - np.diag(T) / (common + np.diag(T))
+        # ordered: the latent response has unit variance (delta parameterisation)
+        r2 = common if model.ordered else 1.0 - np.diag(T) / (common + np.diag(T))
         # as lavaan: no R-square for an indicator with a negative residual variance (a Heywood case)
         bad = (r2 > 1.0) | (r2 < 0.0)
         out.append({name: (None if b else float(v)) for name, v, b in zip(model.ov_names, r2, bad)})

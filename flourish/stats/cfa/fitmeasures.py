@@ -17,6 +17,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from ..distributions import bisect, chi2_cdf, chi2_sf, ncx2_cdf, ncx2_sf
 
 if TYPE_CHECKING:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..distributions import chi2_sf
-
 from ..errors import StatsError
 from ..io import Data
 from .api import fit_cfa
@@ -90,7 +89,8 @@ def format_invariance_text(res: dict[str, Any]) -> str:
         if r["differs"]:
             lines.append("    parameters that differ between groups (univariate score tests, p < .05):")
             for u in r["differs"]:
-                lines.append(f"      {u['lhs']} {u['op']} {u['rhs']}".rstrip() + f"  ({' vs '.join(u['group_names'])}): "
+                parameter = f"      {u['lhs']} {u['op']} {u['rhs']}".rstrip()
+                lines.append(parameter + f"  ({' vs '.join(u['group_names'])}): "
                              f"chi2(1) = {u['X2']:.3f}, p = {u['pvalue']:.4g}")
         else:
             lines.append("    no single constraint differs (all univariate score tests p >= .05)")

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import StatsError
-from .model import Model
+from .model import Model, Param
 
 # per group: (Sigma^-1, logdet Sigma, d = ybar - mu or None)
 _Group = tuple[np.ndarray, float, np.ndarray | None]
@@ -50,6 +50,36 @@ def sample_stats(groups: list[np.ndarray]) -> list[GroupStats]:
     return out
 
 
+def _start_factor(mine: list[Param], S: np.ndarray, j: int) -> None:
+    """One factor's start values: principal-axis loadings of its indicators and its variance."""
+    loads = [q for q in mine if q.kind == "lambda" and q.col == j]
+    rows = [q.row for q in loads]
+    if not rows:
+        return
+    sub = S[np.ix_(rows, rows)]
+    w, v = np.linalg.eigh(sub)
+    vec = v[:, -1] * np.sqrt(max(w[-1], 1e-6))
+    if vec.sum() < 0:
+        vec = -vec
+    if len(rows) == 1:
+        vec = np.array([np.sqrt(max(sub[0, 0], 1e-6) * 0.5)])
+    var_q = next((q for q in mine if q.kind == "psi" and q.row == j and q.col == j), None)
+    fixed = [(k, q) for k, q in enumerate(loads) if q.free < 0 and q.value != 0]
+    if fixed:
+        k, q = fixed[0]
+        scale = vec[k] / q.value if abs(vec[k]) > 1e-8 else 1.0
+        psi = max(scale ** 2, 0.05)
+        lam = vec / np.sqrt(psi)
+    else:
+        psi = var_q.value if (var_q is not None and var_q.free < 0) else 1.0
+        lam = vec / np.sqrt(max(psi, 1e-8))
+    for k, q in enumerate(loads):
+        if q.free >= 0:
+            q.value = float(lam[k])
+    if var_q is not None and var_q.free >= 0:
+        var_q.value = float(psi)
+
+
 def set_start_values(model: Model, covs: list[np.ndarray], means: list[np.ndarray] | None = None) -> None:
     """Start values in the spirit of lavaan's: half the observed variance for residual
     variances, one-factor (principal axis) loadings per factor, zero covariances."""
@@ -58,32 +88,7 @@ def set_start_values(model: Model, covs: list[np.ndarray], means: list[np.ndarra
         S = covs[g]
         mine = [q for q in model.params if q.group == g]
         for j in range(model.m):
-            loads = [q for q in mine if q.kind == "lambda" and q.col == j]
-            rows = [q.row for q in loads]
-            if not rows:
-                continue
-            sub = S[np.ix_(rows, rows)]
-            w, v = np.linalg.eigh(sub)
-            vec = v[:, -1] * np.sqrt(max(w[-1], 1e-6))
-            if vec.sum() < 0:
-                vec = -vec
-            if len(rows) == 1:
-                vec = np.array([np.sqrt(max(sub[0, 0], 1e-6) * 0.5)])
-            var_q = next((q for q in mine if q.kind == "psi" and q.row == j and q.col == j), None)
-            fixed = [(k, q) for k, q in enumerate(loads) if q.free < 0 and q.value != 0]
-            if fixed:
-                k, q = fixed[0]
-                scale = vec[k] / q.value if abs(vec[k]) > 1e-8 else 1.0
-                psi = max(scale ** 2, 0.05)
-                lam = vec / np.sqrt(psi)
-            else:
-                psi = var_q.value if (var_q is not None and var_q.free < 0) else 1.0
-                lam = vec / np.sqrt(max(psi, 1e-8))
-            for k, q in enumerate(loads):
-                if q.free >= 0:
-                    q.value = float(lam[k])
-            if var_q is not None and var_q.free >= 0:
-                var_q.value = float(psi)
+            _start_factor(mine, S, j)
         for q in mine:
             if q.free < 0 and not q.derived:
                 continue
@@ -236,7 +241,8 @@ def parameter_names(model: Model) -> list[str]:
     names = [""] * model.n_free
     for q in model.params:
         if q.free >= 0 and not q.derived and not names[q.free]:
-            names[q.free] = f"{q.lhs} {q.op} {q.rhs}".strip() + (f" (group {q.group + 1})" if model.n_groups > 1 else "")
+            group = f" (group {q.group + 1})" if model.n_groups > 1 else ""
+            names[q.free] = f"{q.lhs} {q.op} {q.rhs}".strip() + group
     return names
 
 

@@ -20,7 +20,6 @@ structure is added with free intercepts and latent means fixed to 0
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -56,9 +55,6 @@ class Model:
     ordered: bool = False
     n_thresholds: list[int] = field(default_factory=list)  # per observed variable (ordered only)
     n_free: int = 0
-    if TYPE_CHECKING:  # caches set on first use by diagnostics.py; not dataclass fields
-        _std_index: np.ndarray = field(init=False)
-        _std_fixed: np.ndarray = field(init=False)
 
     @property
     def p(self) -> int:
@@ -68,10 +64,10 @@ class Model:
     def m(self) -> int:
         return len(self.lv_names)
 
-    def index_arrays(self) -> dict[str, np.ndarray]:
+    def index_arrays(self):
         """Per kind: arrays (param_idx, group, row, col, free) for vectorised filling."""
         if getattr(self, "_idx", None) is None:
-            out: dict[str, np.ndarray] = {}
+            out = {}
             for kind in KINDS:
                 rows = [(i, q.group, q.row, q.col, q.free) for i, q in enumerate(self.params)
                         if q.kind == kind and not q.derived]
@@ -120,7 +116,7 @@ class Model:
                     M[sel[:, 3], sel[:, 2]] = values[sel[:, 0]]
         return mats
 
-    def implied(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    def implied(self, x: np.ndarray):
         """List of (Sigma, mu) per group (mu is None without a mean structure)."""
         out = []
         for M in self.matrices(x):
@@ -130,10 +126,9 @@ class Model:
             out.append((sigma, mu))
         return out
 
-    def jacobian(self, x: np.ndarray, mats: list[dict[str, np.ndarray]] | None = None
-                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    def jacobian(self, x: np.ndarray, mats=None):
         """d vec(Sigma_g)/dx (p*p x q) and d mu_g/dx (p x q) per group, analytic."""
-        p, m, q = self.p, self.m, self.n_free
+        p, q = self.p, self.n_free
         if mats is None:
             mats = self.matrices(x)
         idx = self.index_arrays()
@@ -206,15 +201,9 @@ def _partial_key(text: str) -> tuple[str, str, str]:
     raise StatsError(f"group.partial: cannot read '{text}'; write e.g. 'f1 =~ y3', 'y3 ~ 1' or 'y3 ~~ y3'.")
 
 
-def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = False,
-                meanstructure: bool = False, group_equal: tuple[str, ...] = (),
-                ordered: bool = False, n_thresholds: list[int] | None = None,
-                group_partial: tuple[str, ...] = ()) -> Model:
-    """Turn parsed statements into a parameter table with lavaan's cfa() defaults.
-
-    group_equal: "loadings", "intercepts", "residuals", "thresholds" held equal across groups
-    (lavaan's group.equal); group_partial: parameters exempt from it, written as lavaan's
-    group.partial ("f1 =~ y3", "y3 ~ 1", "y3 ~~ y3")."""
+def _variable_names(statements: list[Statement]) -> tuple[list[str], list[str]]:
+    """Factor and indicator names in order of appearance; refuses second-order factors and
+    '~~' on names that are neither."""
     lv_names: list[str] = []
     for s in statements:
         if s.op == "=~" and s.lhs not in lv_names:
@@ -234,6 +223,161 @@ def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = F
                 if name not in lv_names and name not in ov_names:
                     raise StatsError(f"Model syntax, line {s.line}: '{name}' is used in '~~' but is not an "
                                      "indicator of any factor.")
+    return lv_names, ov_names
+
+
+def _loading_params(statements: list[Statement], g: int, lvi: dict[str, int], ovi: dict[str, int],
+                    std_lv: bool, eq_loadings: bool, partial: set[tuple[str, str, str]],
+                    params: list[Param]) -> None:
+    """Group g's loadings; without std_lv the first free loading of a factor is its marker (1)."""
+    for s in statements:
+        if s.op != "=~":
+            continue
+        f = lvi[s.lhs]
+        for k, t in enumerate(s.terms):
+            marker = (k == 0 and not std_lv and t.fixed is None and not t.free
+                      and not any(q.kind == "lambda" and q.col == f and q.group == g for q in params))
+            if t.fixed is not None:
+                params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, t.fixed,
+                                    label=t.label))
+            elif marker:
+                params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, 1.0,
+                                    label=t.label))
+            else:
+                equal = eq_loadings and (s.lhs, "=~", t.name) not in partial
+                params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, np.nan,
+                                    free=0, label=t.label or (f".L{f}_{ovi[t.name]}" if equal else None)))
+
+
+def _covariance_params(statements: list[Statement], g: int, lvi: dict[str, int], ovi: dict[str, int],
+                       ordered: bool, eq_residuals: bool, partial: set[tuple[str, str, str]],
+                       params: list[Param]) -> set[tuple[str, int, int]]:
+    """Group g's (co)variances written in the model; returns the (kind, row, col) written."""
+    seen_var: set[tuple[str, int, int]] = set()
+    for s in statements:
+        if s.op != "~~":
+            continue
+        for t in s.terms:
+            a, b = s.lhs, t.name
+            if a in ovi and b in ovi:
+                kind, r, c = "theta", ovi[a], ovi[b]
+            elif a in lvi and b in lvi:
+                kind, r, c = "psi", lvi[a], lvi[b]
+            else:
+                raise StatsError(f"Model syntax, line {s.line}: '{a} ~~ {b}' mixes a factor and an "
+                                 "indicator; only factor-factor or indicator-indicator (co)variances "
+                                 "are allowed.")
+            r, c = max(r, c), min(r, c)
+            key = (kind, r, c)
+            if key in seen_var:
+                raise StatsError(f"Model syntax, line {s.line}: '{a} ~~ {b}' is specified twice.")
+            seen_var.add(key)
+            if ordered and kind == "theta" and r == c:
+                raise StatsError(f"Model syntax, line {s.line}: residual variances of ordered indicators "
+                                 "are not parameters (delta parameterisation); remove '{a} ~~ {a}'.")
+            if t.fixed is not None:
+                params.append(Param(a, "~~", b, g, kind, r, c, t.fixed, label=t.label))
+            else:
+                equal = eq_residuals and kind == "theta" and (a, "~~", b) not in partial
+                params.append(Param(a, "~~", b, g, kind, r, c, np.nan, free=0,
+                                    label=t.label or (f".R{r}_{c}" if equal else None)))
+    return seen_var
+
+
+def _default_variance_params(g: int, ov_names: list[str], lv_names: list[str], seen_var: set[tuple[str, int, int]],
+                             std_lv: bool, ordered: bool, eq_loadings: bool, eq_residuals: bool,
+                             partial: set[tuple[str, str, str]], params: list[Param]) -> None:
+    """lavaan's defaults for group g: residual and factor variances, factor covariances."""
+    for i, name in enumerate(ov_names):
+        if ("theta", i, i) not in seen_var:
+            if ordered:
+                params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, user=False, derived=True))
+            else:
+                equal = eq_residuals and (name, "~~", name) not in partial
+                params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, free=0, user=False,
+                                    label=f".R{i}_{i}" if equal else None))
+    for j, name in enumerate(lv_names):
+        if ("psi", j, j) not in seen_var:
+            if std_lv and not (eq_loadings and g > 0):  # lavaan frees them in groups 2.. then
+                params.append(Param(name, "~~", name, g, "psi", j, j, 1.0, user=False))
+            else:
+                params.append(Param(name, "~~", name, g, "psi", j, j, np.nan, free=0, user=False))
+    for j in range(len(lv_names)):
+        for k in range(j + 1, len(lv_names)):
+            if ("psi", k, j) not in seen_var:
+                params.append(Param(lv_names[j], "~~", lv_names[k], g, "psi", k, j, np.nan, free=0,
+                                    user=False))
+
+
+def _mean_and_threshold_params(g: int, ov_names: list[str], lv_names: list[str], meanstructure: bool,
+                               ordered: bool, n_thresholds: list[int] | None, eq_intercepts: bool,
+                               eq_thresholds: bool, partial: set[tuple[str, str, str]],
+                               params: list[Param]) -> None:
+    """Group g's intercepts and latent means (mean structure), or thresholds (ordered)."""
+    if meanstructure:
+        for i, name in enumerate(ov_names):
+            equal = eq_intercepts and (name, "~1", "") not in partial
+            params.append(Param(name, "~1", "", g, "nu", i, 0, np.nan, free=0, user=False,
+                                label=f".N{i}" if equal else None))
+        for j, name in enumerate(lv_names):
+            free_mean = eq_intercepts and g > 0
+            params.append(Param(name, "~1", "", g, "alpha", j, 0, np.nan if free_mean else 0.0,
+                                free=0 if free_mean else -1, user=False))
+    if ordered:  # as lavaan: intercepts and latent means fixed at 0
+        for i, name in enumerate(ov_names):
+            params.append(Param(name, "~1", "", g, "nu", i, 0, 0.0, user=False))
+        for j, name in enumerate(lv_names):
+            params.append(Param(name, "~1", "", g, "alpha", j, 0, 0.0, user=False))
+        k = 0
+        for i, name in enumerate(ov_names):
+            for t in range(n_thresholds[i]):
+                params.append(Param(name, "|", f"t{t + 1}", g, "tau", k, 0, np.nan, free=0, user=False,
+                                    label=f".T{k}" if eq_thresholds else None))
+                k += 1
+
+
+def _assign_free_indices(params: list[Param]) -> int:
+    """Number the free parameters; rows sharing a label share the index. Returns the count."""
+    n_free = 0
+    by_label: dict[str, int] = {}
+    for q in params:
+        if q.free < 0 or q.derived:
+            continue
+        if q.label is not None:
+            if q.label not in by_label:
+                by_label[q.label] = n_free
+                n_free += 1
+            q.free = by_label[q.label]
+        else:
+            q.free = n_free
+            n_free += 1
+    return n_free
+
+
+def _check_scales(params: list[Param], lv_names: list[str], n_groups: int, eq_loadings: bool) -> None:
+    """Refuses a factor without a scale (a fixed loading or variance) in any group."""
+    for g in range(n_groups):
+        for j, name in enumerate(lv_names):
+            fixed_load = any(q.kind == "lambda" and q.col == j and q.group == g and q.free < 0 and q.value != 0
+                             for q in params)
+            fixed_var = any(q.kind == "psi" and q.row == j and q.col == j and q.group == g and q.free < 0
+                            for q in params)
+            if not (fixed_load or fixed_var or (eq_loadings and g > 0)):  # scaled through group 1
+                raise StatsError(f"The model is not identified: factor '{name}' has no scale. Fix one loading "
+                                 f"(e.g. '{name} =~ 1*item') or its variance ('{name} ~~ 1*{name}'), "
+                                 "or use std.lv.")
+
+
+def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = False,
+                meanstructure: bool = False, group_equal: tuple[str, ...] = (),
+                ordered: bool = False, n_thresholds: list[int] | None = None,
+                group_partial: tuple[str, ...] = ()) -> Model:
+    """Turn parsed statements into a parameter table with lavaan's cfa() defaults.
+
+    group_equal: "loadings", "intercepts", "residuals", "thresholds" held equal across groups
+    (lavaan's group.equal); group_partial: parameters exempt from it, written as lavaan's
+    group.partial ("f1 =~ y3", "y3 ~ 1", "y3 ~~ y3")."""
+    lv_names, ov_names = _variable_names(statements)
     if n_groups > 1:
         meanstructure = True
     if ordered:
@@ -248,116 +392,14 @@ def build_model(statements: list[Statement], n_groups: int = 1, std_lv: bool = F
 
     params: list[Param] = []
     for g in range(n_groups):
-        seen_var = set()
-        for s in statements:
-            if s.op != "=~":
-                continue
-            f = lvi[s.lhs]
-            for k, t in enumerate(s.terms):
-                marker = (k == 0 and not std_lv and t.fixed is None and not t.free
-                          and not any(q.kind == "lambda" and q.col == f and q.group == g for q in params))
-                if t.fixed is not None:
-                    params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, t.fixed,
-                                        label=t.label))
-                elif marker:
-                    params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, 1.0,
-                                        label=t.label))
-                else:
-                    equal = eq_loadings and (s.lhs, "=~", t.name) not in partial
-                    params.append(Param(s.lhs, "=~", t.name, g, "lambda", ovi[t.name], f, np.nan,
-                                        free=0, label=t.label or (f".L{f}_{ovi[t.name]}" if equal else None)))
-        for s in statements:
-            if s.op != "~~":
-                continue
-            for t in s.terms:
-                a, b = s.lhs, t.name
-                if a in ovi and b in ovi:
-                    kind, r, c = "theta", ovi[a], ovi[b]
-                elif a in lvi and b in lvi:
-                    kind, r, c = "psi", lvi[a], lvi[b]
-                else:
-                    raise StatsError(f"Model syntax, line {s.line}: '{a} ~~ {b}' mixes a factor and an "
-                                     "indicator; only factor-factor or indicator-indicator (co)variances "
-                                     "are allowed.")
-                r, c = max(r, c), min(r, c)
-                key = (kind, r, c)
-                if key in seen_var:
-                    raise StatsError(f"Model syntax, line {s.line}: '{a} ~~ {b}' is specified twice.")
-                seen_var.add(key)
-                if ordered and kind == "theta" and r == c:
-                    raise StatsError(f"Model syntax, line {s.line}: residual variances of ordered indicators "
-                                     "are not parameters (delta parameterisation); remove '{a} ~~ {a}'.")
-                if t.fixed is not None:
-                    params.append(Param(a, "~~", b, g, kind, r, c, t.fixed, label=t.label))
-                else:
-                    equal = eq_residuals and kind == "theta" and (a, "~~", b) not in partial
-                    params.append(Param(a, "~~", b, g, kind, r, c, np.nan, free=0,
-                                        label=t.label or (f".R{r}_{c}" if equal else None)))
-        for i, name in enumerate(ov_names):
-            if ("theta", i, i) not in seen_var:
-                if ordered:
-                    params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, user=False, derived=True))
-                else:
-                    equal = eq_residuals and (name, "~~", name) not in partial
-                    params.append(Param(name, "~~", name, g, "theta", i, i, np.nan, free=0, user=False,
-                                        label=f".R{i}_{i}" if equal else None))
-        for j, name in enumerate(lv_names):
-            if ("psi", j, j) not in seen_var:
-                if std_lv and not (eq_loadings and g > 0):  # lavaan frees them in groups 2.. then
-                    params.append(Param(name, "~~", name, g, "psi", j, j, 1.0, user=False))
-                else:
-                    params.append(Param(name, "~~", name, g, "psi", j, j, np.nan, free=0, user=False))
-        for j in range(len(lv_names)):
-            for k in range(j + 1, len(lv_names)):
-                if ("psi", k, j) not in seen_var:
-                    params.append(Param(lv_names[j], "~~", lv_names[k], g, "psi", k, j, np.nan, free=0,
-                                        user=False))
-        if meanstructure:
-            for i, name in enumerate(ov_names):
-                equal = eq_intercepts and (name, "~1", "") not in partial
-                params.append(Param(name, "~1", "", g, "nu", i, 0, np.nan, free=0, user=False,
-                                    label=f".N{i}" if equal else None))
-            for j, name in enumerate(lv_names):
-                free_mean = eq_intercepts and g > 0
-                params.append(Param(name, "~1", "", g, "alpha", j, 0, np.nan if free_mean else 0.0,
-                                    free=0 if free_mean else -1, user=False))
-        if ordered:  # as lavaan: intercepts and latent means fixed at 0
-            for i, name in enumerate(ov_names):
-                params.append(Param(name, "~1", "", g, "nu", i, 0, 0.0, user=False))
-            for j, name in enumerate(lv_names):
-                params.append(Param(name, "~1", "", g, "alpha", j, 0, 0.0, user=False))
-            k = 0
-            for i, name in enumerate(ov_names):
-                # ordered models are always built with n_thresholds (api.py); None fails here as before
-                for th in range(n_thresholds[i]):  # type: ignore[index]
-                    params.append(Param(name, "|", f"t{th + 1}", g, "tau", k, 0, np.nan, free=0, user=False,
-                                        label=f".T{k}" if eq_thresholds else None))
-                    k += 1
-    # assign free indices; rows sharing a label share the index
-    n_free = 0
-    by_label: dict[str, int] = {}
-    for q in params:
-        if q.free < 0 or q.derived:
-            continue
-        if q.label is not None:
-            if q.label not in by_label:
-                by_label[q.label] = n_free
-                n_free += 1
-            q.free = by_label[q.label]
-        else:
-            q.free = n_free
-            n_free += 1
-    # a factor must have a scale
-    for g in range(n_groups):
-        for j, name in enumerate(lv_names):
-            fixed_load = any(q.kind == "lambda" and q.col == j and q.group == g and q.free < 0 and q.value != 0
-                             for q in params)
-            fixed_var = any(q.kind == "psi" and q.row == j and q.col == j and q.group == g and q.free < 0
-                            for q in params)
-            if not (fixed_load or fixed_var or (eq_loadings and g > 0)):  # scaled through group 1
-                raise StatsError(f"The model is not identified: factor '{name}' has no scale. Fix one loading "
-                                 f"(e.g. '{name} =~ 1*item') or its variance ('{name} ~~ 1*{name}'), "
-                                 "or use std.lv.")
+        _loading_params(statements, g, lvi, ovi, std_lv, eq_loadings, partial, params)
+        seen_var = _covariance_params(statements, g, lvi, ovi, ordered, eq_residuals, partial, params)
+        _default_variance_params(g, ov_names, lv_names, seen_var, std_lv, ordered, eq_loadings, eq_residuals,
+                                 partial, params)
+        _mean_and_threshold_params(g, ov_names, lv_names, meanstructure, ordered, n_thresholds, eq_intercepts,
+                                   eq_thresholds, partial, params)
+    n_free = _assign_free_indices(params)
+    _check_scales(params, lv_names, n_groups, eq_loadings)
     return Model(ov_names=ov_names, lv_names=lv_names, params=params, n_groups=n_groups,
                  meanstructure=meanstructure, ordered=ordered, n_thresholds=list(n_thresholds or []),
                  n_free=n_free)

@@ -5,6 +5,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from ..distributions import norm_sf
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ import numpy as np
 
 from ..distributions import chi2_sf
 from ..errors import StatsError
-from .fitmeasures import incremental, rmsea_block
 from .diagnostics import add_diagnostics
+from .fitmeasures import incremental, rmsea_block
 from .ml import set_start_values
 from .model import Model, build_model
 from .polychoric import Polychoric
@@ -83,8 +83,9 @@ def fit_wlsmv(statements: list[Statement], codes: np.ndarray, levels: list[list[
         q.value = float(v)
     x = model.start_vector()
     converged = False
-    iters = 0
-    for iters in range(1, 501):
+    iters = 0  # reported: the number of Gauss-Newton steps started
+    for _ in range(500):
+        iters += 1
         sig, D, _ = _sigma_and_jac(model, x, pc.pairs, tau_free, n_th)
         e = s - sig
         f = float(e @ (w * e))

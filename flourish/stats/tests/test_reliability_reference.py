@@ -16,7 +16,8 @@ from flourish.stats.cli import main
 from flourish.stats.io import read_csv
 from flourish.stats.reliability import model_omegas, reliability_by_group, scale_reliability
 from flourish.stats.tests.conftest import DATA
-from flourish.stats.tests.reliability_reference import PSYCH_WARNING, RELIABILITY as REF
+from flourish.stats.tests.reliability_reference import PSYCH_WARNING
+from flourish.stats.tests.reliability_reference import RELIABILITY as REF
 
 PATH = os.path.join(DATA, "reverse_keyed.csv")
 A = ["a1", "a2", "a3", "a4", "a5"]

@@ -38,7 +38,9 @@ class Command(BaseCommand):
                     raise CommandError(f"The probe failed: {job.last_error}")
                 time.sleep(0.5)
             if options["wait"]:
-                raise CommandError(f"No worker finished the probe within {options['wait']:g} s: is `flourish worker` running?")
+                raise CommandError(
+                    f"No worker finished the probe within {options['wait']:g} s: is `flourish worker` running?"
+                )
         elif verb == "recover":
             self.stdout.write(f"{actions.recover_abandoned()} job(s) queued again")
         elif verb == "failed":

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True)
-        create = verbs.add_parser("create", help="create an organisation and email its first admin a set-your-password link")
+        create = verbs.add_parser(
+            "create", help="create an organisation and email its first admin a set-your-password link"
+        )
         create.add_argument("name", help="the organisation's name, e.g. \"Riverside Children's Centre\"")
         create.add_argument("--admin", required=True, metavar="EMAIL", help="the first organisation admin's email")
         verbs.add_parser("list", help="list the organisations and their admins")

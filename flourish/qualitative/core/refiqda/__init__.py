@@ -75,8 +75,8 @@ from .model import (
 PROJECT_SCHEMA: Path = Path(__file__).resolve().parent / "schema" / "Project-mrt2019.xsd"
 
 __all__ = [
-    "CODEBOOK_NS", "PROJECT_SCHEMA", "DEFAULT_ZIP_LIMIT", "NS", "XML_BAD", "Code", "CodeNotes", "Coding", "ImportReport", "Memo",
-    "Project", "QdaError", "Skipped", "Source", "User", "check", "code_description", "export_qdc", "export_qdpx",
-    "import_qdc", "import_qde", "import_qdpx", "new_guid", "parse_code_description", "parse_project_description",
-    "project_description", "project_xml", "source_bytes", "text_hash", "validate",
+    "CODEBOOK_NS", "PROJECT_SCHEMA", "DEFAULT_ZIP_LIMIT", "NS", "XML_BAD", "Code", "CodeNotes", "Coding",
+    "ImportReport", "Memo", "Project", "QdaError", "Skipped", "Source", "User", "check", "code_description",
+    "export_qdc", "export_qdpx", "import_qdc", "import_qde", "import_qdpx", "new_guid", "parse_code_description",
+    "parse_project_description", "project_description", "project_xml", "source_bytes", "text_hash", "validate",
 ]
