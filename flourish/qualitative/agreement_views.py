@@ -21,9 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import actions, actions_adjudication, analysis, selectors
-from .presenters import CoderKind, UnitKind
 from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
-from .presenters import compare_first, page
+from .presenters import CoderKind, UnitKind, compare_first, page
 
 BOOTSTRAP, SEED = 1000, 0
 CONFIDENCE = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]

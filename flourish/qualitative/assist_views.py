@@ -14,9 +14,8 @@ from . import actions, actions_assist
 from . import jobs as assist_jobs
 from .assist import scoring
 from .assist import suggest as assist
-from .presenters import CoderKind, MemberRole, UnitKind
 from .permissions import get_project_for_user, get_suggestion
-from .presenters import page
+from .presenters import CoderKind, MemberRole, UnitKind, page
 
 PER_PAGE = 50
 METHOD_LABELS = {

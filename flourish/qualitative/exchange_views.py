@@ -12,16 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from flourish.accounts.permissions import Role
-from flourish.accounts.permissions import organisations_for
+from flourish.accounts.permissions import Role, organisations_for
 from flourish.core.forms import SingleChoiceField
 
 from . import actions_exchange, exchange
 from . import jobs as qualitative_jobs
 from .actions import NotAllowed
-from .presenters import MemberRole
 from .permissions import get_workbench_for_user, may_download_project
-from .presenters import page
+from .presenters import MemberRole, page
 
 MAX_QDPX = 200 * 1024 * 1024
 MAX_QDC = 10 * 1024 * 1024

@@ -88,8 +88,9 @@ def import_qdpx(context, organisation_id, user_id, name) -> dict:
         with transaction.atomic():
             # The project, the job's record of it and the upload's removal commit together:
             # a second run finds the project and imports nothing again.
-            project, report = actions_exchange.import_qdpx(bytes(upload.data), Organisation.objects.get(pk=organisation_id),
-                                                   User.objects.get(pk=user_id), name)
+            organisation = Organisation.objects.get(pk=organisation_id)
+            project, report = actions_exchange.import_qdpx(bytes(upload.data), organisation,
+                                                           User.objects.get(pk=user_id), name)
             result = {"project_id": project.pk, "message": f"Project imported. {project.name}: {report.summary()}",
                       "url": reverse("qualitative:project", args=[project.pk]), "link_text": f"Open {project.name}",
                       "details": [*report.warnings, *report.skipped_lines()]}

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.shortcuts import render
 
 from . import codebook as guidance
+
 # The choice enums, for the views: names of choices, not queries (views import no models).
 from .models import CoderKind, MemberRole, UnitKind
 

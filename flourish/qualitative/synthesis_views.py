@@ -11,9 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from . import analysis, quotations
-from .presenters import CoderKind, UnitKind
 from .permissions import choose_layer, get_workbench_for_user, has_chosen_to_compare
-from .presenters import compare_first, page
+from .presenters import CoderKind, UnitKind, compare_first, page
 
 QUOTES_ON_PAGE = 10  # per code; the exports have them all
 

@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from flourish.accounts.permissions import Role
-from flourish.accounts.permissions import organisations_for
+from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
 

@@ -5,9 +5,9 @@ person first, with warnings about what to look at twice."""
 import pytest
 from django.core import mail
 
-from flourish.jobs.testing import run_pending_jobs
 from flourish.feedback import actions, nominations
 from flourish.feedback.models import Cycle, Rater, Status
+from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import answer, fresh_rate_limits  # noqa: F401 (an autouse fixture)
 

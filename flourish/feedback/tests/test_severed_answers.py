@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from flourish.jobs.testing import run_pending_jobs
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Response
+from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import add_raters, answer, fresh_rate_limits, new_cycle  # noqa: F401 (an autouse fixture)
 

@@ -5,9 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from flourish.feedback import actions
-from flourish.feedback.models import RaterLink
+from flourish.feedback.models import RaterLink, Response
 from flourish.feedback.tests.helpers import add_raters, answer, complete_self, new_cycle
-from flourish.feedback.models import Response
 from flourish.selfassess import actions as self_actions
 
 

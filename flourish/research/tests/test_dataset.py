@@ -6,7 +6,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from flourish.feedback.models import Response, RaterLink
+from flourish.feedback.models import RaterLink, Response
 from flourish.research import dataset
 from flourish.testing import personas
 

@@ -1,13 +1,14 @@
 """Public entry point: :func:`fit_cfa`."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .._blas import single_threaded_blas
 from ..errors import StatsError
-from ..io import get_columns
+from ..io import Data, get_columns
 from . import ml
 from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
@@ -34,7 +35,7 @@ class Prepared:
         self.full = full  # every row with a group (before deletion): ordinal levels come from here
 
 
-def _prepare(data: Mapping[str, Sequence[object]], names: list[str], group: str | None,
+def _prepare(data: Data, names: list[str], group: str | None,
              missing: str = "listwise") -> Prepared:
     """Rows to analyse.  listwise (lavaan's default): rows with an answer to every model item;
     pairwise: rows with at least one answer (each statistic then uses what is observed)."""
@@ -75,10 +76,10 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
             "biased unless answers are missing completely at random; consider --missing pairwise (WLSMV).")
 
 
-def fit_cfa(data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
+def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
             std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
-            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict:
+            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -121,8 +122,9 @@ def _checked_options(
     return estimator, missing
 
 
-def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
-             modindices, group_partial=()) -> dict:
+def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
+             group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
+             modindices: bool, group_partial: tuple[str, ...] = ()) -> dict[str, Any]:
     estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
@@ -139,7 +141,7 @@ def _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanst
             raise StatsError(f"Too few complete rows{where}: {Y.shape[0]} for {p} indicators "
                              "(need more rows than indicators; several hundred are advisable for a CFA).")
     n = int(sum(Y.shape[0] for Y in groups))
-    info = {"n": n, "n_dropped": n_dropped, "n_rows": prep.n_rows, "missing": missing,
+    info: dict[str, Any] = {"n": n, "n_dropped": n_dropped, "n_rows": prep.n_rows, "missing": missing,
             "estimator": estimator.upper(),
             "groups": [{"name": lab, "n": int(Y.shape[0])} for lab, Y in zip(labels, groups)],
             "ov_names": names, "lv_names": probe.lv_names, "warnings": []}

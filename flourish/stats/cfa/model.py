@@ -20,6 +20,7 @@ structure is added with free intercepts and latent means fixed to 0
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -55,6 +56,9 @@ class Model:
     ordered: bool = False
     n_thresholds: list[int] = field(default_factory=list)  # per observed variable (ordered only)
     n_free: int = 0
+    if TYPE_CHECKING:  # caches set on first use by diagnostics.py; not dataclass fields
+        _std_index: np.ndarray = field(init=False)
+        _std_fixed: np.ndarray = field(init=False)
 
     @property
     def p(self) -> int:
@@ -64,10 +68,10 @@ class Model:
     def m(self) -> int:
         return len(self.lv_names)
 
-    def index_arrays(self):
+    def index_arrays(self) -> dict[str, np.ndarray]:
         """Per kind: arrays (param_idx, group, row, col, free) for vectorised filling."""
         if getattr(self, "_idx", None) is None:
-            out = {}
+            out: dict[str, np.ndarray] = {}
             for kind in KINDS:
                 rows = [(i, q.group, q.row, q.col, q.free) for i, q in enumerate(self.params)
                         if q.kind == kind and not q.derived]
@@ -116,7 +120,7 @@ class Model:
                     M[sel[:, 3], sel[:, 2]] = values[sel[:, 0]]
         return mats
 
-    def implied(self, x: np.ndarray):
+    def implied(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """List of (Sigma, mu) per group (mu is None without a mean structure)."""
         out = []
         for M in self.matrices(x):
@@ -126,7 +130,8 @@ class Model:
             out.append((sigma, mu))
         return out
 
-    def jacobian(self, x: np.ndarray, mats=None):
+    def jacobian(self, x: np.ndarray, mats: list[dict[str, np.ndarray]] | None = None
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
         """d vec(Sigma_g)/dx (p*p x q) and d mu_g/dx (p x q) per group, analytic."""
         p, q = self.p, self.n_free
         if mats is None:
@@ -330,7 +335,7 @@ def _mean_and_threshold_params(g: int, ov_names: list[str], lv_names: list[str],
             params.append(Param(name, "~1", "", g, "alpha", j, 0, 0.0, user=False))
         k = 0
         for i, name in enumerate(ov_names):
-            for t in range(n_thresholds[i]):
+            for t in range(n_thresholds[i]):  # type: ignore[index]  # ordered models always get n_thresholds
                 params.append(Param(name, "|", f"t{t + 1}", g, "tau", k, 0, np.nan, free=0, user=False,
                                     label=f".T{k}" if eq_thresholds else None))
                 k += 1
