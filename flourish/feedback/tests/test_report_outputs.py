@@ -503,7 +503,7 @@ def test_report_outputs_read_only_the_stored_report(as_leader, released):
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
     before = without_csrf(page_html(as_leader, released))
-    Response.objects.filter(rater__cycle=released).update(answers={}, comments={})
+    Response.objects.filter(cycle=released).update(answers={}, comments={})
     Rater.objects.filter(cycle=released).update(profession=SMALL_GROUP)
     assert without_csrf(page_html(as_leader, released)) == before
     assert json.loads(cli(str(released.pk))) == released.report

@@ -71,7 +71,7 @@ def report(cycle_pk: int) -> dict:
     from flourish.feedback.models import Rater, Response
 
     raters = Rater.objects.filter(cycle_id=cycle_pk)
-    responses = Response.objects.filter(rater__cycle_id=cycle_pk)
+    responses = Response.objects.filter(cycle_id=cycle_pk)
     return {
         "raters": raters.count(),
         "responses": responses.count(),

@@ -13,7 +13,7 @@ def test_a_running_site_is_live_and_ready(client, db):
     assert client.get("/healthz").content == b"ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.content.decode().splitlines() == ["database: ok", "queue: none configured"]
+    assert ready.content.decode().splitlines() == ["database: ok", "queue: ok"]  # the database job queue (TASKS)
     assert ready["Cache-Control"] == "no-store"
 
 

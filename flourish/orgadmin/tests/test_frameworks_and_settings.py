@@ -80,7 +80,8 @@ def test_frameworks_in_use_are_counted(org_admin, leader, organisation, model_ve
 def settings_data(**changes):
     data = {"report_name": "", "sender_name": "Riverside Children's Centre", "comment_minimum": "4",
             "password_sign_in": "True", "retain_rater_contacts_days": "365", "retain_comments_days": "730",
-            "retain_sign_in_logs_days": "90", "retain_audit_days": "730", "show_line_manager_separately": "False"}
+            "retain_sign_in_logs_days": "90", "retain_audit_days": "730", "show_line_manager_separately": "False",
+            "rater_lists_need_approval": "True"}
     data.update(changes)
     return data
 
