@@ -17,12 +17,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from flourish.disclosure.models import Release
+from flourish.feedback import actions as feedback_actions
+from flourish.feedback.models import Response
 from flourish.feedback.tests.helpers import RATERS
 from flourish.research import dataset
 from flourish.research.actions import set_cycle_consent, set_rater_consent
 from flourish.testing import personas
 
-from .scenarios import closed_cycle, consent_everything
+from .scenarios import closed_cycle, consent_everything, open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +41,15 @@ def export_rows(client, user):
 
 def test_a_refusing_rater_cannot_be_recovered_from_the_report_and_the_export(client, leader, researcher,
                                                                               model_version):
-    cycle, raters = closed_cycle(leader, model_version, raters=FOUR)
-    assert cycle.report is not None  # four others: the report is released to the leader
-    set_cycle_consent(leader, cycle, True)
+    # Raters choose before close: closing severs their answers from them.
+    cycle, raters = open_cycle(leader, model_version, raters=FOUR)
     for rater in raters[:3]:
         set_rater_consent(rater, True)
     refuser = raters[3]
+    refusers_answers = refuser.response.answers
+    cycle = feedback_actions.close(cycle)
+    assert cycle.report is not None  # four others: the report is released to the leader
+    set_cycle_consent(leader, cycle, True)
     rows = [r for r in export_rows(client, researcher) if r["source"] == "other"]
     # The attack: the cycle whose n matches, minus the consented rows, gives the refuser.
     item = model_version.processes[0]["items"][0]["id"]
@@ -52,7 +57,7 @@ def test_a_refusing_rater_cannot_be_recovered_from_the_report_and_the_export(cli
     same_cycle = [r for r in rows if r["cycle"] == dataset.cycle_pseudonym(cycle.pk)]
     if same_cycle:
         derived = shown["score"] * shown["n"] - sum(int(r[item]) for r in same_cycle)
-        assert derived != refuser.response.answers[item], "the refuser's answer follows by subtraction"
+        assert derived != refusers_answers[item], "the refuser's answer follows by subtraction"
     assert same_cycle == []
     # the method note says so, in the formats that carry one
     client.force_login(researcher)
@@ -63,16 +68,23 @@ def test_a_refusing_rater_cannot_be_recovered_from_the_report_and_the_export(cli
 def test_rows_already_exported_count_as_known_when_a_rater_later_withdraws(client, leader, researcher,
                                                                           model_version):
     six = FOUR + [("Sam", "Health", "peer"), ("Sunil", "Health", "peer")]
-    cycle, raters = closed_cycle(leader, model_version, raters=six)
-    set_cycle_consent(leader, cycle, True)
+    cycle, raters = open_cycle(leader, model_version, raters=six)
     for rater in raters[:3]:  # three refuse: every figure's remainder is 3 >= k
         set_rater_consent(rater, True)
+    exported = {rater.response.pk for rater in raters[:3]}
+    cycle = feedback_actions.close(cycle)
+    set_cycle_consent(leader, cycle, True)
     assert len([r for r in export_rows(client, researcher) if r["source"] == "other"]) == 3
     assert Release.objects.filter(audience__startswith="research:organisation:").count() == 1
-    # One exported rater withdraws and another consents. Their row was already seen, so the
-    # reader would know four rows and the last two raters (2 < k) would follow from the report.
-    set_rater_consent(raters[3], True)
-    set_rater_consent(raters[0], False)
+    # The consented set changes afterwards (a rater's consent withdrawn on request, another
+    # given). The rows already seen stay known to the reader, so with four known rows the
+    # last two raters (2 < k) would follow from the report: nothing more goes out.
+    severed = list(Response.objects.filter(cycle=cycle).order_by("pk"))
+    consenting = [r for r in severed if r.research_consent]
+    refusing = [r for r in severed if not r.research_consent]
+    assert len(consenting) == 3 and len(exported) == 3
+    Response.objects.filter(pk=consenting[0].pk).update(research_consent=False)
+    Response.objects.filter(pk=refusing[0].pk).update(research_consent=True)
     assert [r for r in export_rows(client, researcher) if r["source"] == "other"] == []
 
 
