@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.feedback.permissions import get_rater_for_token
 from flourish.feedback.ratelimits import limit_rater_links
 from flourish.feedback.selectors import response_of
@@ -63,16 +64,19 @@ def consent(request):
         kind, pk, share = request.POST.get("kind"), request.POST.get("pk"), request.POST.get("share") == "yes"
         try:
             if kind == "self-assessment":
-                actions.set_self_assessment_consent(request.user, get_own_self_assessment(request.user, pk), share)
+                chosen = get_own_self_assessment(request.user, pk)
+                actions.set_self_assessment_consent(request.user, chosen, share)
                 what = "your self-assessment"
             elif kind == "cycle":
-                actions.set_cycle_consent(request.user, get_own_cycle(request.user, pk), share)
+                chosen = get_own_cycle(request.user, pk)
+                actions.set_cycle_consent(request.user, chosen, share)
                 what = "this 360° feedback"
             else:
                 raise Http404("No such choice.")
         except actions.NotAllowed as problem:
             messages.error(request, str(problem))
         else:
+            audit.record(request, "research-consent-changed", chosen, kind=kind, share=share)
             messages.success(request, f"Saved: {what} {'may now' if share else 'will no longer'} be used for "
                              "research.")
         back = request.POST.get("next", "")
@@ -116,6 +120,8 @@ def export(request, fmt):
         raise Http404("No such format.")
     content_type, extension = dataset.FORMATS[fmt]
     response = HttpResponse(actions.export_dataset(organisations, request.user, fmt), content_type=content_type)
+    for organisation in organisations:
+        audit.record(request, "research-exported", organisation, format=fmt)
     name = f"flourish-research-data-{timezone.localdate():%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
