@@ -264,7 +264,11 @@ def rater_key(rater) -> str:
 def _queue_mail(purpose, object_key, to, subject, template, context):
     """Queued in this transaction; a worker sends it (retrying while the mail server is
     down), so the rater shows "Sent" only once the server accepted it."""
-    jobs_mail.queue_mail(purpose, object_key, to, subject, render_to_string(template, context))
+    from flourish.orgadmin.mail import sender_for
+
+    cycle = context.get("cycle")
+    sender = sender_for(cycle.organisation) if cycle is not None else ""
+    jobs_mail.queue_mail(purpose, object_key, to, subject, render_to_string(template, context), from_email=sender)
 
 
 def _live_rater_keys(cycle) -> list[str]:

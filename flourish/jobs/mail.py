@@ -19,8 +19,9 @@ def _job_key(delivery: Delivery) -> str:
     return f"delivery:{delivery.pk}"
 
 
-def queue_mail(purpose: str, object_key: str, to: str, subject: str, body: str) -> Delivery:
-    delivery = Delivery.objects.create(purpose=purpose, object_key=object_key, to=to, subject=subject, body=body)
+def queue_mail(purpose: str, object_key: str, to: str, subject: str, body: str, from_email: str = "") -> Delivery:
+    delivery = Delivery.objects.create(purpose=purpose, object_key=object_key, to=to, subject=subject, body=body,
+                                       from_email=from_email)
     actions.enqueue(DELIVER, key=_job_key(delivery), label=f"Email to {to}", args={"delivery_id": delivery.pk})
     return delivery
 
@@ -32,7 +33,8 @@ def deliver(context, delivery_id: int) -> dict:
         return {"sent_at": delivery.sent_at.isoformat()}  # run twice: sent once
     connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 30)
     try:
-        EmailMessage(delivery.subject, delivery.body, None, [delivery.to], connection=connection).send()
+        EmailMessage(delivery.subject, delivery.body, delivery.from_email or None, [delivery.to],
+                     connection=connection).send()
     except Exception as problem:
         delivery.attempts += 1
         delivery.last_error = f"{type(problem).__name__}: {problem}"[:1000]

@@ -73,6 +73,9 @@ class Delivery(models.Model):
     purpose = models.CharField(max_length=60)
     object_key = models.CharField(max_length=120)
     to = models.EmailField()
+    # "Name <address>" of the organisation it is sent for (its admin's sender name), or blank
+    # for DEFAULT_FROM_EMAIL.
+    from_email = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=250)
     body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)

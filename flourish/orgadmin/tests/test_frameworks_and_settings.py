@@ -160,3 +160,22 @@ def test_admin_pages_never_show_who_answered(org_admin, leader, organisation, mo
         for rater in raters:
             assert rater.email not in page, (url, rater.email)
         assert "listens to everyone" not in page, url
+
+
+def test_queued_invitations_go_out_under_the_organisations_sender_name(org_admin, organisation, leader,
+                                                                       model_version, settings):
+    from django.core import mail
+
+    from flourish.feedback import actions as feedback_actions
+    from flourish.feedback.tests.helpers import add_raters, new_cycle
+    from flourish.jobs.testing import run_pending_jobs
+
+    settings.DEFAULT_FROM_EMAIL = "Flourish <flourish@riverside.test>"
+    signed_in(org_admin).post(f"/organisation/{organisation.pk}/settings/", settings_data())
+    cycle = new_cycle(leader, model_version)
+    add_raters(cycle)
+    feedback_actions.send_invitations(cycle)
+    mail.outbox.clear()
+    run_pending_jobs()
+    assert mail.outbox and {m.from_email for m in mail.outbox} == {
+        "Riverside Children's Centre <flourish@riverside.test>"}
