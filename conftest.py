@@ -73,11 +73,16 @@ def _fresh_caches() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _restored_environment() -> Iterator[None]:
-    """Put os.environ back as it was, even if the test set or removed variables directly."""
+    """Put os.environ back as it was, even if the test set or removed variables directly.
+    Variables that a longer-lived (module) fixture owns are left to it: the browser fixture
+    sets DJANGO_ALLOW_ASYNC_UNSAFE while its browser is open and puts it back itself."""
     before = dict(os.environ)
     yield
-    for name in set(os.environ) - set(before):
+    for name in set(os.environ) - set(before) - FIXTURE_OWNED:
         del os.environ[name]
     for name, value in before.items():
-        if os.environ.get(name) != value:
+        if name not in FIXTURE_OWNED and os.environ.get(name) != value:
             os.environ[name] = value
+
+
+FIXTURE_OWNED = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
