@@ -25,6 +25,7 @@ from flourish.accounts.models import Organisation
 from flourish.audit.actions import purge_before, record
 from flourish.audit.models import Entry
 from flourish.feedback.models import Cycle, Rater, RaterLink, Response
+from flourish.jobs.models import Delivery, Job
 
 from .models import OrganisationSettings
 
@@ -103,10 +104,15 @@ def apply(now=None) -> Plan:
     for organisation in Organisation.objects.all():
         periods = _periods(organisation)
         for cycle_id in _raters_to_deidentify(organisation, now, periods).values_list("cycle_id", flat=True).distinct():
-            for n, rater in enumerate(Rater.objects.filter(cycle_id=cycle_id).order_by("pk"), start=1):
+            raters = list(Rater.objects.filter(cycle_id=cycle_id).order_by("pk"))
+            for n, rater in enumerate(raters, start=1):
                 rater.name, rater.email, rater.employer = DE_IDENTIFIED.format(n=n), "", ""
                 rater.save(update_fields=["name", "email", "employer"])
             RaterLink.objects.filter(rater__cycle_id=cycle_id).delete()
+            # The mail queue's records of their invitations and reminders held the addresses too.
+            deliveries = Delivery.objects.filter(object_key__in=[f"rater:{r.pk}" for r in raters])
+            Job.objects.filter(key__in=[f"delivery:{pk}" for pk in deliveries.values_list("pk", flat=True)]).delete()
+            deliveries.delete()
         responses, reports = _comments_to_remove(organisation, now, periods)
         responses.update(comments={})
         for cycle in reports:

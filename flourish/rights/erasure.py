@@ -25,7 +25,8 @@ from flourish.audit.models import Entry
 from flourish.core.actions import NotAllowed
 from flourish.development.models import JournalEntry, Plan
 from flourish.disclosure import actions as ledger
-from flourish.feedback.models import Cycle
+from flourish.feedback.models import Cycle, Rater
+from flourish.jobs.models import Delivery, Job
 from flourish.selfassess.models import SelfAssessment
 from flourish.sets.cohort_release import person as cohort_person
 from flourish.sets.models import LearningSet, SetMember
@@ -94,6 +95,11 @@ def erase(request, user, typed_email: str) -> None:
         raise NotAllowed(problem)
     token = "erased-" + hashlib.sha256(secrets.token_bytes(16)).hexdigest()[:16]
     ledger.replace_respondent(cohort_person(user.pk), token, _set_subjects(user))
+    # The mail queue's records for their raters hold the raters' addresses (and, unsent, their links).
+    rater_keys = [f"rater:{pk}" for pk in Rater.objects.filter(cycle__leader=user).values_list("pk", flat=True)]
+    deliveries = Delivery.objects.filter(object_key__in=rater_keys)
+    Job.objects.filter(key__in=[f"delivery:{pk}" for pk in deliveries.values_list("pk", flat=True)]).delete()
+    deliveries.delete()
     organisations = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     user_id = user.pk
     user.delete()
