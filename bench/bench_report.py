@@ -70,7 +70,10 @@ def main():
                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         leader = personas.leader()
         version = Framework.objects.get(slug="vaggers-anderson").latest()
-        cycle = actions.create_cycle(leader, leader.memberships.first().organisation, version,
+        organisation = leader.memberships.first().organisation
+        organisation.rater_lists_need_approval = False  # the bench measures reports, not approval
+        organisation.save(update_fields=["rater_lists_need_approval"])
+        cycle = actions.create_cycle(leader, organisation, version,
                                      "Bench", datetime.date.today() + datetime.timedelta(days=14))
         raters = [
             actions.nominate(cycle, name=f"Rater {i}", email=f"r{i}@example.org",

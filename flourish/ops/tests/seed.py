@@ -41,6 +41,11 @@ def make_cycle(raters: int, answered: str) -> dict:
     from flourish.testing import personas
 
     organisation = personas.organisation()
+    # These tests are about serving, not approval: the leader's organisation lets leaders
+    # send invitations themselves (the approval rule has its own tests).
+    if organisation.rater_lists_need_approval:
+        organisation.rater_lists_need_approval = False
+        organisation.save(update_fields=["rater_lists_need_approval"])
     leader = personas.leader(organisation)
     version = Framework.objects.get(slug=default_framework_slug()).latest()
     number = Cycle.objects.count() + 1
