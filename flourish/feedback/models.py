@@ -1,4 +1,3 @@
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from flourish.accounts.models import Organisation
+from flourish.core.tokens import hash_token
 from flourish.frameworks.models import FrameworkVersion
 from flourish.lib.disclosure import MIN_K
 from flourish.selfassess.models import SelfAssessment
@@ -24,10 +24,6 @@ def default_groups():
 
 def new_salt():
     return secrets.token_hex(16)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 class Relationship(models.TextChoices):

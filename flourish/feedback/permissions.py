@@ -16,8 +16,9 @@ from django.http import Http404
 
 from flourish.accounts.models import Role, User
 from flourish.accounts.permissions import organisations_for
+from flourish.core.tokens import hash_token
 
-from .models import Cycle, Rater, RaterLink, Status, hash_token
+from .models import Cycle, Rater, RaterLink, Status
 
 
 def organisations_to_start_in(user):

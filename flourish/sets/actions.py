@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from flourish.accounts.models import Membership, Role
 from flourish.core.actions import NotAllowed, required
+from flourish.core.tokens import hash_token
 from flourish.jobs.mail import queue_mail
 from flourish.lib.disclosure import MIN_K
 
@@ -23,7 +24,6 @@ from .models import (
     SetInvitation,
     SetMember,
     Stage,
-    hash_token,
 )
 
 

@@ -8,7 +8,6 @@ as aggregates of at least k leaders, decided against everything the facilitator 
 already shown (see `flourish.sets.cohort_release` and the disclosure ledger).
 """
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,10 +16,6 @@ from django.db.models import Q
 
 from flourish.accounts.models import Organisation
 from flourish.frameworks.models import FrameworkVersion
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 class Stage(models.TextChoices):

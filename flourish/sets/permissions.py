@@ -12,8 +12,9 @@ from django.http import Http404
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
+from flourish.core.tokens import hash_token
 
-from .models import LearningSet, ParCycle, SetInvitation, SetMember, hash_token
+from .models import LearningSet, ParCycle, SetInvitation, SetMember
 
 
 def facilitated_sets(user):

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from flourish.core.tokens import hash_token
 from flourish.feedback import actions, reporting
-from flourish.feedback.models import RaterLink, Status, hash_token
+from flourish.feedback.models import RaterLink, Status
 from flourish.jobs.testing import run_pending_jobs
 
 from .helpers import add_raters, answer, complete_self, new_cycle

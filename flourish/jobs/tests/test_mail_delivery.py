@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from flourish.core.tokens import hash_token
 from flourish.feedback import actions
-from flourish.feedback.models import RaterLink, Status, hash_token
+from flourish.feedback.models import RaterLink, Status
 from flourish.feedback.tests.helpers import add_raters, fresh_rate_limits, new_cycle  # noqa: F401
 from flourish.jobs.models import Delivery, DeliveryStatus
 from flourish.jobs.testing import run_pending_jobs

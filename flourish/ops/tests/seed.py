@@ -92,7 +92,8 @@ def report(cycle_pk: int) -> dict:
 def submitted_of(tokens_file: str) -> dict:
     """How many of these rater links have a submitted response (the load benchmark's check
     that every journey the server confirmed was stored)."""
-    from flourish.feedback.models import RaterLink, Response, hash_token
+    from flourish.core.tokens import hash_token
+    from flourish.feedback.models import RaterLink, Response
 
     tokens = json.loads(Path(tokens_file).read_text(encoding="utf-8"))
     hashes = [hash_token(token) for token in tokens]

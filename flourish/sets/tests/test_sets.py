@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from flourish.core.tokens import hash_token
 from flourish.jobs.testing import run_pending_jobs
 from flourish.sets import actions
-from flourish.sets.models import LearningSet, ParCycle, SetInvitation, SetMember, Stage, hash_token
+from flourish.sets.models import LearningSet, ParCycle, SetInvitation, SetMember, Stage
 from flourish.sets.permissions import get_invitation_for_token
 from flourish.testing import personas
 
