@@ -37,8 +37,9 @@ from .permissions import (
 @never_cache
 @limit_rater_links  # the rater pages' per-address budget
 def rater_consent(request, token):
-    """A rater's own choice, from their personal link: works while the cycle is open and
-    after it closes (a withdrawn link still lets them withdraw consent)."""
+    """A rater's own choice, from their personal link, while the cycle is open (a withdrawn
+    link still lets them withdraw consent). After close the answers are severed from the
+    rater, so the page says so instead of offering a choice it could not carry out."""
     rater = get_rater_for_token(token)
     response = response_of(rater)
     if request.method == "POST" and response is not None:

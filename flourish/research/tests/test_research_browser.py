@@ -37,14 +37,20 @@ def test_a_researcher_runs_the_models_tests_and_downloads_the_results(page, demo
 
 
 def test_a_rater_and_a_leader_make_their_choices_accessibly(page, leader, model_version):
-    from flourish.research.tests.scenarios import closed_cycle, token_for
+    from flourish.feedback import actions
+    from flourish.research.tests.scenarios import open_cycle, token_for
 
-    cycle, raters = closed_cycle(leader, model_version)
+    cycle, raters = open_cycle(leader, model_version)
     page.goto(f"/research/consent/r/{token_for(raters[0])}/")
     assert_accessible(page)
     page.get_by_label("Yes, my answers may be used for de-identified research").check()
     page.get_by_role("button", name="Save my choice").click()
     expect(page.get_by_text("Thank you. Your answers may be used for research.")).to_be_visible()
+    assert_accessible(page)
+    cycle = actions.close(cycle)
+    page.reload()
+    expect(page.get_by_text("This feedback has closed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Save my choice")).to_have_count(0)
     assert_accessible(page)
     sign_in(page, leader.email, PASSWORD)
     page.goto("/research/consent/")
