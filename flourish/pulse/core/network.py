@@ -1,0 +1,139 @@
+"""The collaboration map as networks: density, the E–I index, and groups nobody works with.
+
+Respondents are anonymous, so the map is respondent → group: each says how often
+(0 = never … 4 = most days) they worked with each profession and each agency on the roster.
+A *tie* is an answer of at least ``TIE_MIN`` (about monthly).
+
+- ``ego_graph``: the bipartite directed graph respondent → group (networkx), one edge per tie.
+- E–I index (Krackhardt & Stern 1988): (E − I) / (E + I) over ties, E to a group other than
+  the respondent's own, I to their own; per group (its members' ties) and for the team.
+  −1 is all ties inside, +1 all outside. Raw, not rescaled for group sizes.
+- ``group_graph``: group → group, edge A → B weighted by the share of A's respondents with a
+  tie to B; ``density`` counts an edge where that share is at least ``TIE_SHARE`` (most of A
+  work with B), via ``networkx.density`` (directed, no self-loops).
+- ``nobody_works_with``: groups on the roster that no respondent outside them has a tie to.
+
+Groups are pooled below k first (``pooling.pool``), so every figure names groups, never persons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from flourish.lib.disclosure import MIN_K
+from flourish.pulse.core.pooling import pool
+
+__all__ = [
+    "TIE_MIN",
+    "TIE_SHARE",
+    "MapAnswer",
+    "density",
+    "ei_index",
+    "ego_graph",
+    "group_graph",
+    "nobody_works_with",
+]
+
+#: "About monthly" or more often is a working tie; less is occasional contact.
+TIE_MIN = 2
+#: A group-to-group edge counts for density where at least half of the group's respondents have the tie.
+TIE_SHARE = 0.5
+
+PROFESSION = "profession"
+AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class MapAnswer:
+    """One respondent's collaboration map: their own groups and how often they work with each group."""
+
+    respondent: str
+    profession: str
+    agency: str
+    professions: Mapping[str, int]
+    agencies: Mapping[str, int]
+
+    def own(self, dimension: str) -> str:
+        return self.profession if dimension == PROFESSION else self.agency
+
+    def answers(self, dimension: str) -> Mapping[str, int]:
+        return self.professions if dimension == PROFESSION else self.agencies
+
+
+def _dimension(dimension: str) -> None:
+    if dimension not in (PROFESSION, AGENCY):
+        raise ValueError(f"dimension must be {PROFESSION!r} or {AGENCY!r}, got {dimension!r}")
+
+
+def ego_graph(answers: Sequence[MapAnswer], dimension: str, roster: Mapping[str, int], k: int = MIN_K) -> nx.DiGraph:
+    """Respondent → (pooled) group ties; respondent nodes carry ``group``, group nodes ``kind="group"``."""
+    _dimension(dimension)
+    label = pool(roster, k)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(set(label.values()), kind="group")
+    for answer in answers:
+        own = answer.own(dimension)
+        if own not in label:
+            raise ValueError(f"respondent {answer.respondent}: {dimension} {own!r} is not on the team's roster")
+        node = ("respondent", answer.respondent)
+        graph.add_node(node, kind="respondent", group=label[own])
+        for group, often in answer.answers(dimension).items():
+            if group not in label:
+                raise ValueError(f"respondent {answer.respondent}: {group!r} is not a {dimension} on the roster")
+            if often >= TIE_MIN:
+                graph.add_edge(node, label[group])
+    return graph
+
+
+def ei_index(graph: nx.DiGraph) -> tuple[float | None, dict[str, float | None]]:
+    """(team E–I, group → E–I of its respondents' ties); None where there are no ties."""
+    external: dict[str, int] = {}
+    internal: dict[str, int] = {}
+    for node, target in graph.edges():
+        group = graph.nodes[node]["group"]
+        bucket = internal if target == group else external
+        bucket[group] = bucket.get(group, 0) + 1
+    groups = {graph.nodes[n]["group"] for n, kind in graph.nodes(data="kind") if kind == "respondent"}
+
+    def ei(e: int, i: int) -> float | None:
+        return (e - i) / (e + i) if e + i else None
+
+    per_group = {g: ei(external.get(g, 0), internal.get(g, 0)) for g in sorted(groups)}
+    return ei(sum(external.values()), sum(internal.values())), per_group
+
+
+def group_graph(answers: Sequence[MapAnswer], dimension: str, roster: Mapping[str, int],
+                k: int = MIN_K) -> nx.DiGraph:
+    """Group → group, ``share`` = fraction of the sending group's respondents with a tie to the receiver."""
+    ego = ego_graph(answers, dimension, roster, k)
+    groups = [n for n, kind in ego.nodes(data="kind") if kind == "group"]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(groups))
+    members: dict[str, int] = {}
+    ties: dict[tuple[str, str], int] = {}
+    for node, data in ego.nodes(data=True):
+        if data["kind"] != "respondent":
+            continue
+        members[data["group"]] = members.get(data["group"], 0) + 1
+        for target in ego.successors(node):
+            if target != data["group"]:
+                ties[(data["group"], target)] = ties.get((data["group"], target), 0) + 1
+    for (source, target), count in ties.items():
+        graph.add_edge(source, target, share=count / members[source], ties=count)
+    return graph
+
+
+def density(graph: nx.DiGraph, share: float = TIE_SHARE) -> float:
+    """Directed density of the group graph, counting edges whose share reaches ``share``."""
+    kept = nx.DiGraph()
+    kept.add_nodes_from(graph.nodes)
+    kept.add_edges_from((u, v) for u, v, s in graph.edges(data="share") if s >= share)
+    return float(nx.density(kept))
+
+
+def nobody_works_with(graph: nx.DiGraph) -> list[str]:
+    """Groups with no tie from any respondent outside them (in-degree 0 in the group graph)."""
+    return sorted(str(n) for n, degree in graph.in_degree() if degree == 0)
