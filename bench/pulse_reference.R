@@ -1,0 +1,105 @@
+# Reference numbers for the team integration pulse (issue 15), from lme4 and igraph.
+# Re-run from the repository root, after the data:
+#     .venv/bin/python bench/pulse_data.py && Rscript bench/pulse_reference.R
+# Reads flourish/pulse/core/tests/data/simulated_pulse.csv and simulated_maps.csv; writes
+#   flourish/pulse/core/tests/data/pulse_reference.json  (generated; do not edit)
+# with, computed here independently of Flourish's code:
+#   - "lmer": the REML fit of score ~ leader_main_c + leader_borderline_c + wave
+#             + (1 | organisation) + (1 | organisation:team) (lme4, Debian's r-cran-lme4)
+#   - "agreement": per wave, rwg(j) of every team (James, Demaree & Wolf 1984, uniform null,
+#             A = 5, truncated at 0) and ICC(1)/ICC(2) from aov() of score by team
+#   - "power": teams needed for a team-level effect (noncentral t on J − 2 df, var(β̂) = (ρ + (1 − ρ)/n)/(J − 1)),
+#             by a plain search over J with pt(ncp =)
+#   - "maps": per team, density (igraph::edge_density) and the E–I index by profession and agency,
+#             and the groups nobody works with, after pooling groups below k = 3
+# lme4, igraph and jsonlite are test-reference tools only, never dependencies of Flourish.
+suppressPackageStartupMessages({library(lme4); library(igraph); library(jsonlite)})
+datadir <- "flourish/pulse/core/tests/data"
+d <- read.csv(file.path(datadir, "simulated_pulse.csv"), check.names = FALSE)
+
+# --- the multilevel model ---------------------------------------------------------------------
+d$leader_main_c <- d$leader_main - mean(d$leader_main)
+d$leader_borderline_c <- d$leader_borderline - mean(d$leader_borderline)
+fit <- lmer(score ~ leader_main_c + leader_borderline_c + wave + (1 | organisation) + (1 | organisation:team),
+            data = d, REML = TRUE,
+            control = lmerControl(optimizer = "nloptwrap", optCtrl = list(xtol_abs = 1e-12, ftol_abs = 1e-14,
+                                                                         maxeval = 1e5)))
+vc <- as.data.frame(VarCorr(fit))
+lmer_out <- list(
+  call = "lmer(score ~ leader_main_c + leader_borderline_c + wave + (1 | organisation) + (1 | organisation:team), REML = TRUE)",
+  fixed = as.list(setNames(unname(fixef(fit)), c("intercept", "leader_main", "leader_borderline", "wave"))),
+  se = as.list(setNames(unname(sqrt(diag(as.matrix(vcov(fit))))), c("intercept", "leader_main", "leader_borderline", "wave"))),
+  variances = list(organisation = vc$vcov[vc$grp == "organisation"], team = vc$vcov[vc$grp == "organisation:team"],
+                   residual = vc$vcov[vc$grp == "Residual"]),
+  reml_criterion = unname(REMLcrit(fit)),
+  n_rows = nrow(d))
+
+# --- agreement --------------------------------------------------------------------------------
+items <- paste0("i", 1:14)
+rwg_j <- function(x, A = 5) {
+  v <- mean(apply(x, 2, var)); e <- (A^2 - 1) / 12; r <- v / e
+  if (r >= 1) return(0)
+  J <- ncol(x); J * (1 - r) / (J * (1 - r) + r)
+}
+agreement <- list()
+for (w in sort(unique(d$wave))) {
+  dw <- d[d$wave == w, ]
+  a <- summary(aov(score ~ factor(team), data = dw))[[1]]
+  msb <- a[["Mean Sq"]][1]; msw <- a[["Mean Sq"]][2]
+  n <- table(dw$team); N <- sum(n); J <- length(n)
+  k0 <- (N - sum(n^2) / N) / (J - 1)
+  teams <- sort(unique(dw$team))
+  agreement[[as.character(w)]] <- list(
+    msb = msb, msw = msw, icc1 = (msb - msw) / (msb + (k0 - 1) * msw), icc2 = (msb - msw) / msb,
+    rwg_j = as.list(setNames(sapply(teams, function(t) rwg_j(as.matrix(dw[dw$team == t, items]))), teams)))
+}
+
+# --- collaboration maps -----------------------------------------------------------------------
+m <- read.csv(file.path(datadir, "simulated_maps.csv"), check.names = FALSE)
+POOLED <- "Other groups together"
+one_dimension <- function(tm, own_col, prefix) {
+  roster <- table(tm[[own_col]])
+  label <- setNames(ifelse(roster >= 3, names(roster), POOLED), names(roster))
+  own <- unname(label[tm[[own_col]]])
+  groups <- sort(unique(unname(label)))
+  ties <- data.frame(from = integer(0), to = character(0))
+  for (i in seq_len(nrow(tm))) for (g in names(roster)) {
+    if (tm[i, paste0(prefix, g)] >= 2) ties <- rbind(ties, data.frame(from = i, to = unname(label[g])))
+  }
+  ties <- unique(ties)
+  ties$inside <- own[ties$from] == ties$to
+  ei <- function(t) if (nrow(t)) (sum(!t$inside) - sum(t$inside)) / nrow(t) else NA
+  per_group <- lapply(setNames(sort(unique(own)), sort(unique(own))), function(g) ei(ties[own[ties$from] == g, ]))
+  out <- ties[!ties$inside, ]
+  pairs <- unique(data.frame(a = own[out$from], b = out$to))
+  share <- mapply(function(a, b) sum(own[out$from] == a & out$to == b) / sum(own == a), pairs$a, pairs$b)
+  strong <- pairs[share >= 0.5, ]
+  g_strong <- graph_from_data_frame(strong, directed = TRUE, vertices = data.frame(name = groups))
+  g_any <- graph_from_data_frame(pairs, directed = TRUE, vertices = data.frame(name = groups))
+  list(roster = as.list(roster), ei = ei(ties), ei_groups = per_group,
+       density = edge_density(g_strong, loops = FALSE),
+       nobody = I(sort(V(g_any)$name[degree(g_any, mode = "in") == 0])))
+}
+maps <- list()
+for (t in sort(unique(m$team))) {
+  tm <- m[m$team == t, ]
+  maps[[t]] <- list(profession = one_dimension(tm, "profession", "p:"), agency = one_dimension(tm, "agency", "a:"))
+}
+
+# --- power ------------------------------------------------------------------------------------
+power_at <- function(J, effect, n, rho, alpha = .05) {
+  crit <- qt(1 - alpha / 2, J - 2); nc <- effect * sqrt((J - 1) / (rho + (1 - rho) / n))
+  pt(crit, J - 2, ncp = nc, lower.tail = FALSE) + pt(-crit, J - 2, ncp = nc)
+}
+power <- list()
+for (case in list(c(0.19, 12, 0.15), c(0.3, 12, 0.15), c(0.5, 12, 0.15), c(0.2, 8, 0.3), c(0.1, 20, 0.05))) {
+  J <- 4; while (power_at(J, case[1], case[2], case[3]) < .8) J <- J + 1
+  power[[length(power) + 1]] <- list(effect = case[1], team_size = case[2], icc = case[3], teams = J,
+                                     power = power_at(J, case[1], case[2], case[3]))
+}
+
+write_json(list(generated_by = "bench/pulse_reference.R (do not edit)", r_version = R.version.string,
+                lme4 = as.character(packageVersion("lme4")), igraph = as.character(packageVersion("igraph")),
+                lmer = lmer_out, power = power, agreement = agreement, maps = maps),
+           file.path(datadir, "pulse_reference.json"), auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
+cat("wrote", file.path(datadir, "pulse_reference.json"), "\n")

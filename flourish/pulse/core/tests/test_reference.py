@@ -1,0 +1,115 @@
+"""Flourish's pulse computations against R on the simulated data set (bench/pulse_reference.R):
+the multilevel model against lme4 (fixed effects to 1e-4, variance components to 1e-3),
+rwg(j) and ICC(1)/ICC(2) against R's own aov(), the collaboration-map indices against igraph.
+The planted leader effect is recovered within its confidence interval.
+
+Regenerate the references: .venv/bin/python bench/pulse_data.py && Rscript bench/pulse_reference.R
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from flourish.pulse.core.agreement import icc, rwg_j
+from flourish.pulse.core.multilevel import fit, frame
+from flourish.pulse.core.network import MapAnswer, density, ego_graph, ei_index, group_graph, nobody_works_with
+from flourish.pulse.core.power import teams_needed
+from flourish.pulse.core.simulate import AGENCIES, PLANTED, PROFESSIONS, collaboration_maps, simulate
+
+ROOT = Path(__file__).resolve().parents[4]
+DATA = Path(__file__).resolve().parent / "data"
+REFERENCE = json.loads((DATA / "pulse_reference.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return simulate()
+
+
+@pytest.fixture(scope="module")
+def model(rows):
+    return fit(frame(rows))
+
+
+def test_the_reference_data_are_what_the_simulator_produces_today():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import pulse_data
+    finally:
+        sys.path.pop(0)
+    for name, (header, table) in (("simulated_pulse.csv", pulse_data.pulse_rows()),
+                                  ("simulated_maps.csv", pulse_data.map_rows())):
+        with open(DATA / name, newline="") as handle:
+            stored = list(csv.reader(handle))
+        assert stored == [header] + [[str(v) for v in row] for row in table], f"{name}: re-run bench/pulse_data.py"
+
+
+def test_the_fixed_effects_match_lme4_to_1e_4(model):
+    for name, value in REFERENCE["lmer"]["fixed"].items():
+        assert model.fixed[name].estimate == pytest.approx(value, abs=1e-4), name
+        assert model.fixed[name].se == pytest.approx(REFERENCE["lmer"]["se"][name], abs=1e-4), name
+
+
+def test_the_variance_components_match_lme4_to_1e_3(model):
+    for name, value in REFERENCE["lmer"]["variances"].items():
+        assert model.variances[name] == pytest.approx(value, abs=1e-3), name
+    assert model.reml_criterion == pytest.approx(REFERENCE["lmer"]["reml_criterion"], abs=1e-3)
+    assert (model.n_rows, model.n_teams, model.n_organisations) == (1920, 80, 8) and model.converged
+
+
+def test_the_planted_leader_effect_is_recovered_within_its_confidence_interval(model):
+    for name in ("leader_main", "leader_borderline", "wave"):
+        estimate = model.fixed[name]
+        assert estimate.low < PLANTED[name] < estimate.high, name
+    # and the main processes' effect is clearly there: its interval excludes 0
+    assert model.fixed["leader_main"].low > 0
+    assert 0 < model.fixed["leader_main"].standardised < 1
+
+
+def test_rwg_j_and_icc_match_r_on_every_team_and_wave(rows):
+    for wave, expected in REFERENCE["agreement"].items():
+        in_wave = [r for r in rows if r.wave == int(wave)]
+        teams = sorted({r.team for r in in_wave})
+        for team in teams:
+            members = [list(r.answers) for r in in_wave if r.team == team]
+            assert rwg_j(members, 5) == pytest.approx(expected["rwg_j"][team], abs=1e-10), (wave, team)
+        result = icc({t: [r.score for r in in_wave if r.team == t] for t in teams})
+        assert result is not None
+        assert result.icc1 == pytest.approx(expected["icc1"], abs=1e-10)
+        assert result.icc2 == pytest.approx(expected["icc2"], abs=1e-10)
+        assert result.msb == pytest.approx(expected["msb"], abs=1e-10)
+
+
+@pytest.mark.parametrize("case", REFERENCE["power"], ids=lambda c: f"d={c['effect']},n={c['team_size']}")
+def test_the_teams_needed_match_rs_noncentral_t_search(case):
+    note = teams_needed(case["effect"], team_size=int(case["team_size"]), icc=case["icc"])
+    assert note.teams == case["teams"]
+
+
+def team_maps(team):
+    members = [m for m in collaboration_maps() if m.team == team]
+    professions = {p: sum(m.profession == p for m in members) for p in PROFESSIONS}
+    agencies = {a: sum(m.agency == a for m in members) for a in AGENCIES}
+    roster = ({p: n for p, n in professions.items() if n}, {a: n for a, n in agencies.items() if n})
+    answers = [MapAnswer(m.respondent, m.profession, m.agency,
+                         {p: f for p, f in zip(PROFESSIONS, m.with_professions) if p in roster[0]},
+                         {a: f for a, f in zip(AGENCIES, m.with_agencies) if a in roster[1]}) for m in members]
+    return answers, roster
+
+
+@pytest.mark.parametrize("team", sorted(REFERENCE["maps"]))
+def test_the_collaboration_map_indices_match_igraph(team):
+    answers, (professions, agencies) = team_maps(team)
+    for dimension, roster in (("profession", professions), ("agency", agencies)):
+        expected = REFERENCE["maps"][team][dimension]
+        whole, per_group = ei_index(ego_graph(answers, dimension, roster))
+        assert whole == pytest.approx(expected["ei"], abs=1e-12)
+        assert per_group == pytest.approx(expected["ei_groups"], abs=1e-12)
+        graph = group_graph(answers, dimension, roster)
+        assert density(graph) == pytest.approx(expected["density"], abs=1e-12)
+        assert nobody_works_with(graph) == sorted(expected["nobody"])
