@@ -1,7 +1,9 @@
 """Pure computation for the team integration pulse: no Django, mypy --strict.
 
 - ``instrument``: read and check a pulse file (``flourish/pulse/data/pulse-v<N>.json``).
-- ``agreement``: rwg(j), ICC(1), ICC(2) and whether a team score may be shown.
+- ``agreement``: rwg(j), ICC(1), ICC(2) and whether a team score may be shown; ``scores`` the
+  team scores of a wave (the pulse and each domain) through that decision.
+- ``pooling``: groups below k pooled before any figure.
 - ``matrix``: the role-to-role matrix, k-safe (pooled below k).
 - ``network``: the collaboration map as networkx graphs: density, E–I index, groups nobody works with.
 - ``multilevel``: the model test across teams (statsmodels MixedLM), ``simulate`` its planted data
