@@ -10,8 +10,9 @@
 #             A = 5, truncated at 0) and ICC(1)/ICC(2) from aov() of score by team
 #   - "power": teams needed for a team-level effect (noncentral t on J − 2 df, var(β̂) = (ρ + (1 − ρ)/n)/(J − 1)),
 #             by a plain search over J with pt(ncp =)
-#   - "maps": per team, density (igraph::edge_density) and the E–I index by profession and agency,
-#             and the groups nobody works with, after pooling groups below k = 3
+#   - "maps": per team, density (igraph::edge_density) and the E–I index by profession and agency
+#             (ties between the real groups; per group only where 3 answered), and the groups nobody
+#             works with, after pooling groups below k = 3
 # lme4, igraph and jsonlite are test-reference tools only, never dependencies of Flourish.
 suppressPackageStartupMessages({library(lme4); library(igraph); library(jsonlite)})
 datadir <- "flourish/pulse/core/tests/data"
@@ -60,17 +61,24 @@ POOLED <- "Other groups together"
 one_dimension <- function(tm, own_col, prefix) {
   roster <- table(tm[[own_col]])
   label <- setNames(ifelse(roster >= 3, names(roster), POOLED), names(roster))
-  own <- unname(label[tm[[own_col]]])
+  own_raw <- tm[[own_col]]
+  own <- unname(label[own_raw])
   groups <- sort(unique(unname(label)))
   ties <- data.frame(from = integer(0), to = character(0))
   for (i in seq_len(nrow(tm))) for (g in names(roster)) {
-    if (tm[i, paste0(prefix, g)] >= 2) ties <- rbind(ties, data.frame(from = i, to = unname(label[g])))
+    if (tm[i, paste0(prefix, g)] >= 2) ties <- rbind(ties, data.frame(from = i, to = g))
   }
-  ties <- unique(ties)
-  ties$inside <- own[ties$from] == ties$to
+  # E–I on the real groups; per pooled group only where k = 3 answered, smaller ones together
+  ties$inside <- own_raw[ties$from] == ties$to
+  answered <- table(own)
+  shown <- names(answered)[answered >= 3]
+  if (sum(answered[!(names(answered) %in% shown)]) >= 3) shown <- union(shown, POOLED)
+  key <- ifelse(own %in% names(answered)[answered >= 3], own, POOLED)
   ei <- function(t) if (nrow(t)) (sum(!t$inside) - sum(t$inside)) / nrow(t) else NA
-  per_group <- lapply(setNames(sort(unique(own)), sort(unique(own))), function(g) ei(ties[own[ties$from] == g, ]))
-  out <- ties[!ties$inside, ]
+  per_group <- lapply(setNames(sort(shown), sort(shown)), function(g) ei(ties[key[ties$from] == g, ]))
+  # group graph on pooled groups: one tie per respondent and receiving pooled group
+  pt <- unique(data.frame(from = ties$from, to = unname(label[ties$to])))
+  out <- pt[own[pt$from] != pt$to, ]
   pairs <- unique(data.frame(a = own[out$from], b = out$to))
   share <- mapply(function(a, b) sum(own[out$from] == a & out$to == b) / sum(own == a), pairs$a, pairs$b)
   strong <- pairs[share >= 0.5, ]

@@ -6,8 +6,8 @@ A *tie* is an answer of at least ``TIE_MIN`` (about monthly).
 
 - ``ego_graph``: the bipartite directed graph respondent → group (networkx), one edge per tie.
 - E–I index (Krackhardt & Stern 1988): (E − I) / (E + I) over ties, E to a group other than
-  the respondent's own, I to their own; per group (its members' ties) and for the team.
-  −1 is all ties inside, +1 all outside. Raw, not rescaled for group sizes.
+  the respondent's own, I to their own; per group (its members' ties, only where k answered)
+  and for the team. −1 is all ties inside, +1 all outside. Raw, not rescaled for group sizes.
 - ``group_graph``: group → group, edge A → B weighted by the share of A's respondents with a
   tie to B; ``density`` counts an edge where that share is at least ``TIE_SHARE`` (most of A
   work with B), via ``networkx.density`` (directed, no self-loops).
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from flourish.lib.disclosure import MIN_K
-from flourish.pulse.core.pooling import pool
+from flourish.pulse.core.pooling import POOLED, pool
 
 __all__ = [
     "TIE_MIN",
@@ -69,60 +69,80 @@ def _dimension(dimension: str) -> None:
 
 
 def ego_graph(answers: Sequence[MapAnswer], dimension: str, roster: Mapping[str, int], k: int = MIN_K) -> nx.DiGraph:
-    """Respondent → (pooled) group ties; respondent nodes carry ``group``, group nodes ``kind="group"``."""
+    """Respondent → group ties, on the roster's own groups.
+
+    Group nodes carry ``kind="group"`` and ``pooled`` (their label after pooling below k);
+    respondent nodes carry ``kind="respondent"``, their ``group`` and its ``pooled`` label. Ties
+    stay between the real groups, so a psychologist working with a speech therapist is an
+    external tie even when both professions are pooled for showing.
+    """
     _dimension(dimension)
     label = pool(roster, k)
     graph = nx.DiGraph()
-    graph.add_nodes_from(set(label.values()), kind="group")
+    for group, pooled in label.items():
+        graph.add_node(("group", group), kind="group", group=group, pooled=pooled)
     for answer in answers:
         own = answer.own(dimension)
         if own not in label:
             raise ValueError(f"respondent {answer.respondent}: {dimension} {own!r} is not on the team's roster")
         node = ("respondent", answer.respondent)
-        graph.add_node(node, kind="respondent", group=label[own])
+        graph.add_node(node, kind="respondent", group=own, pooled=label[own])
         for group, often in answer.answers(dimension).items():
             if group not in label:
                 raise ValueError(f"respondent {answer.respondent}: {group!r} is not a {dimension} on the roster")
             if often >= TIE_MIN:
-                graph.add_edge(node, label[group])
+                graph.add_edge(node, ("group", group))
     return graph
 
 
-def ei_index(graph: nx.DiGraph) -> tuple[float | None, dict[str, float | None]]:
-    """(team E–I, group → E–I of its respondents' ties); None where there are no ties."""
+def ei_index(graph: nx.DiGraph, k: int = MIN_K) -> tuple[float | None, dict[str, float | None]]:
+    """(team E–I, pooled group → E–I of its respondents' ties); None where there are no ties.
+
+    A group's own figure is given only where at least k of its members answered; the members of
+    smaller groups are counted together under ``POOLED`` where they reach k together, and left
+    out of the per-group figures otherwise (they still count in the team's figure).
+    """
     external: dict[str, int] = {}
     internal: dict[str, int] = {}
+    answered: dict[str, int] = {}
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == "respondent":
+            answered[data["pooled"]] = answered.get(data["pooled"], 0) + 1
+    shown = {g for g, n in answered.items() if n >= k}
+    small = sum(n for g, n in answered.items() if g not in shown)
+    if small >= k:
+        shown.add(POOLED)
     for node, target in graph.edges():
-        group = graph.nodes[node]["group"]
-        bucket = internal if target == group else external
-        bucket[group] = bucket.get(group, 0) + 1
-    groups = {graph.nodes[n]["group"] for n, kind in graph.nodes(data="kind") if kind == "respondent"}
+        data = graph.nodes[node]
+        key = data["pooled"] if data["pooled"] in shown and answered[data["pooled"]] >= k else POOLED
+        bucket = internal if graph.nodes[target]["group"] == data["group"] else external
+        bucket[key] = bucket.get(key, 0) + 1
 
     def ei(e: int, i: int) -> float | None:
         return (e - i) / (e + i) if e + i else None
 
-    per_group = {g: ei(external.get(g, 0), internal.get(g, 0)) for g in sorted(groups)}
+    per_group = {g: ei(external.get(g, 0), internal.get(g, 0)) for g in sorted(shown)}
     return ei(sum(external.values()), sum(internal.values())), per_group
 
 
 def group_graph(answers: Sequence[MapAnswer], dimension: str, roster: Mapping[str, int],
                 k: int = MIN_K) -> nx.DiGraph:
-    """Group → group, ``share`` = fraction of the sending group's respondents with a tie to the receiver."""
+    """Pooled group → pooled group: ``share`` is the fraction of the sending group's respondents with
+    a tie to any member group of the receiver, ``ties`` their number; each node's ``respondents``
+    says how many answered, so a picture can hold back what fewer than k said."""
     ego = ego_graph(answers, dimension, roster, k)
-    groups = [n for n, kind in ego.nodes(data="kind") if kind == "group"]
     graph = nx.DiGraph()
-    graph.add_nodes_from(sorted(groups))
-    members: dict[str, int] = {}
+    graph.add_nodes_from(sorted({d["pooled"] for _, d in ego.nodes(data=True)}), respondents=0)
     ties: dict[tuple[str, str], int] = {}
     for node, data in ego.nodes(data=True):
         if data["kind"] != "respondent":
             continue
-        members[data["group"]] = members.get(data["group"], 0) + 1
-        for target in ego.successors(node):
-            if target != data["group"]:
-                ties[(data["group"], target)] = ties.get((data["group"], target), 0) + 1
+        source = data["pooled"]
+        graph.nodes[source]["respondents"] += 1
+        for target in {ego.nodes[t]["pooled"] for t in ego.successors(node)} - {source}:
+            ties[(source, target)] = ties.get((source, target), 0) + 1
     for (source, target), count in ties.items():
-        graph.add_edge(source, target, share=count / members[source], ties=count)
+        graph.add_edge(source, target, share=count / graph.nodes[source]["respondents"], ties=count)
     return graph
 
 

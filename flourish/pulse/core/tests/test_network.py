@@ -32,18 +32,38 @@ MAPS = [
 ]
 
 
+def three_of_each(maps):
+    return [MapAnswer(f"{m.respondent}{copy}", m.profession, m.agency, m.professions, m.agencies)
+            for m in maps for copy in "abc"]
+
+
 def test_ei_index_by_profession_counts_ties_outside_against_inside():
-    team, per_group = ei_index(ego_graph(MAPS, "profession", PROFESSIONS))
-    # ties: r1 N(I) SW(E); r2 N(I); r3 N(E) SW(I) T(E); r4 N(E) SW(I); r5 SW(E) T(I) → E 5, I 5
+    # ties: r1 N(I) SW(E); r2 N(I); r3 N(E) SW(I) T(E); r4 N(E) SW(I); r5 SW(E) T(I) → E 5, I 5;
+    # three of each practitioner, so every profession has at least k answering
+    team, per_group = ei_index(ego_graph(three_of_each(MAPS), "profession", {"Nurse": 6, "Social worker": 6,
+                                                                              "Teacher": 3}))
     assert team == 0.0
     assert per_group == {"Nurse": pytest.approx(-1 / 3), "Social worker": pytest.approx(1 / 5), "Teacher": 0.0}
 
 
-def test_ei_index_by_agency_uses_the_pooled_groups():
-    team, per_group = ei_index(ego_graph(MAPS, "agency", AGENCIES))
+def test_a_groups_own_ei_index_needs_k_of_its_members_to_answer():
+    # two nurses, two social workers, one teacher: no profession has k answering; together they do
+    team, per_group = ei_index(ego_graph(MAPS, "profession", PROFESSIONS))
     assert team == 0.0
-    assert set(per_group) == {"NHS trust", "Council", POOLED}
-    assert per_group[POOLED] == 0.0  # the teacher: one tie in (the pooled school), one out
+    assert per_group == {POOLED: 0.0}
+    team, per_group = ei_index(ego_graph(MAPS[:2], "profession", PROFESSIONS))
+    assert team == pytest.approx(-1 / 3) and per_group == {}  # two nurses alone: team figure only
+
+
+def test_ties_between_two_pooled_professions_are_still_external():
+    roster = {"Nurse": 3, "Psychologist": 1, "Speech therapist": 2}
+    maps = [answer("p1", "Psychologist", "NHS trust", {"Psychologist": 0, "Speech therapist": 4, "Nurse": 0}, {}),
+            answer("s1", "Speech therapist", "NHS trust", {"Psychologist": 3, "Speech therapist": 1, "Nurse": 1}, {}),
+            *[answer(f"n{i}", "Nurse", "NHS trust", {"Nurse": 4, "Psychologist": 0, "Speech therapist": 1}, {})
+              for i in range(3)]]
+    team, per_group = ei_index(ego_graph(maps, "profession", roster))
+    assert team == pytest.approx((2 - 3) / 5)  # p1 and s1 reach outside their profession; the nurses do not
+    assert per_group == {"Nurse": -1.0}  # the pooled pair answered as two: not shown alone
 
 
 def test_density_counts_an_edge_where_most_of_a_group_work_with_the_other():
@@ -54,6 +74,11 @@ def test_density_counts_an_edge_where_most_of_a_group_work_with_the_other():
     # N→SW, SW→N, SW→T, T→SW of 3·2 ordered pairs
     assert density(graph) == pytest.approx(4 / 6)
     assert density(graph, share=1.0) == pytest.approx(2 / 6)
+
+
+def test_each_group_says_how_many_answered_so_pictures_can_hold_back_small_ones():
+    graph = group_graph(MAPS, "agency", AGENCIES)
+    assert dict(graph.nodes(data="respondents")) == {"NHS trust": 2, "Council": 2, POOLED: 1, "Housing": 0}
 
 
 def test_density_agrees_with_networkx_on_the_same_edges():
