@@ -105,12 +105,25 @@ def load_file(path: str | Path) -> Instrument:
 def parse(data: bytes | str, source: str = "<string>") -> Instrument:
     if len(data) > MAX_BYTES:
         raise PulseError(source, [f"is too large ({len(data)} bytes); a pulse file is well under 200 KB"])
+    duplicates: list[str] = []
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
     try:
-        document = json.loads(data)
+        document = json.loads(data, object_pairs_hook=no_duplicates)
     except UnicodeDecodeError:
         raise PulseError(source, ["is not UTF-8 text"]) from None
     except json.JSONDecodeError as exc:
         raise PulseError(source, [f"line {exc.lineno}, column {exc.colno}: is not valid JSON: {exc.msg}"]) from None
+    if duplicates:
+        # json keeps the last of two equal keys without a word; a file that says two things is refused
+        raise PulseError(source, [f'"{key}": is given twice in the same object' for key in duplicates])
     return validate(document, source)
 
 

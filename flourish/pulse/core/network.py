@@ -105,7 +105,7 @@ def ei_index(graph: nx.DiGraph, k: int = MIN_K) -> tuple[float | None, dict[str,
     external: dict[str, int] = {}
     internal: dict[str, int] = {}
     answered: dict[str, int] = {}
-    for node, data in graph.nodes(data=True):
+    for _, data in graph.nodes(data=True):
         if data["kind"] == "respondent":
             answered[data["pooled"]] = answered.get(data["pooled"], 0) + 1
     shown = {g for g, n in answered.items() if n >= k}

@@ -129,6 +129,13 @@ def test_unreadable_json_says_where():
     assert str(caught.value).startswith("broken.json: line 2, column 10: is not valid JSON")
 
 
+def test_a_key_given_twice_is_refused_rather_than_silently_taking_the_last():
+    text = SHIPPED.read_text().replace('"version": 1,', '"version": 1,\n  "version": 2,', 1)
+    with pytest.raises(PulseError) as caught:
+        parse(text, "twice.json")
+    assert caught.value.problems == ['"version": is given twice in the same object']
+
+
 def test_a_file_that_is_not_an_object_and_a_missing_file_are_refused(tmp_path):
     assert problems_of([1, 2]) == ["must be a JSON object with slug, name, version, items, ..."]
     with pytest.raises(PulseError, match="there is no such file"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flourish.pulse.core.matrix import Cell, RoleRating, role_matrix
 from flourish.pulse.core.pooling import POOLED, pool
@@ -70,3 +72,41 @@ def test_a_rating_of_a_profession_off_the_roster_is_refused_naming_the_responden
 def test_k_below_the_anonymity_minimum_is_refused():
     with pytest.raises(ValueError, match="at least 3"):
         role_matrix([], ROSTER, k=2)
+
+
+PROFESSIONS = ("Nurse", "Social worker", "Teacher", "Psychologist", "Speech therapist")
+
+
+@st.composite
+def teams(draw):
+    roster = {p: draw(st.integers(1, 5)) for p in PROFESSIONS}
+    ratings = []
+    for p, size in roster.items():
+        for i in range(draw(st.integers(0, size))):
+            for other in draw(st.lists(st.sampled_from([q for q in PROFESSIONS if q != p]), unique=True)):
+                ratings.append(rating(f"{p}{i}", p, other, draw(st.sampled_from([1, 2, 3, 4, 5, None]))))
+    return roster, ratings
+
+
+@settings(max_examples=300, deadline=None)
+@given(teams())
+def test_no_figure_rests_on_fewer_than_k_raters_or_rates_a_group_below_k(team):
+    roster, ratings = team
+    matrix = role_matrix(ratings, roster)
+    sizes = {}
+    for p, size in roster.items():
+        label = p if size >= 3 else POOLED
+        sizes[label] = sizes.get(label, 0) + size
+    for (_row, column), cell in matrix.cells.items():
+        if cell is not None:
+            assert cell.n >= 3 and sizes[column] >= 3
+    for column, cell in matrix.pooled_rows.items():
+        assert sizes[column] >= 3
+        if cell is not None:
+            assert cell.n >= 3
+            # the shown cells and the pooled figure never overlap: together they count each rater once
+            shown = sum(c.n for (r, col), c in matrix.cells.items() if col == column and c is not None)
+            raters = {(x.rater_profession if roster[x.rater_profession] >= 3 else POOLED, x.respondent)
+                      for x in ratings if x.answers[0] is not None and
+                      (x.rated_profession if roster[x.rated_profession] >= 3 else POOLED) == column}
+            assert shown + cell.n == len(raters)
