@@ -109,8 +109,13 @@ def _gls_standard_errors(data: pd.DataFrame, org_var: float, team_var: float, re
     teams = data["team"].to_numpy()
     for org in pd.unique(organisations):
         rows = organisations == org
-        same_team = (teams[rows][:, None] == teams[rows][None, :]).astype(float)
-        v = residual * np.eye(int(rows.sum())) + org_var + team_var * same_team
+        own_teams, team_index = np.unique(teams[rows], return_inverse=True)
+        # V = σ²I + Z G Z′ with Z = [1 | team indicators]; Woodbury keeps it to (1 + teams)-square
+        # matrices, and this form needs no G⁻¹, so a variance estimated at 0 is fine.
+        z = np.column_stack([np.ones(int(rows.sum())), np.eye(len(own_teams))[team_index]])
+        g = np.diag([org_var] + [team_var] * len(own_teams))
         xo = x[rows]
-        information += xo.T @ np.linalg.solve(v, xo)
+        zx = z.T @ xo
+        inner = np.linalg.solve(residual * np.eye(z.shape[1]) + z.T @ z @ g, zx)
+        information += (xo.T @ xo - zx.T @ g @ inner) / residual
     return np.sqrt(np.diag(np.linalg.inv(information)))
