@@ -6,6 +6,7 @@
 # with, computed here independently of Flourish's code:
 #   - "lmer": the REML fit of score ~ leader_main_c + leader_borderline_c + wave
 #             + (1 | organisation) + (1 | organisation:team) (lme4, Debian's r-cran-lme4)
+#   - "lmer_unequal": the same with every 7th row left out (unequal teams)
 #   - "agreement": per wave, rwg(j) of every team (James, Demaree & Wolf 1984, uniform null,
 #             A = 5, truncated at 0) and ICC(1)/ICC(2) from aov() of score by team
 #   - "power": teams needed for a team-level effect (noncentral t on J − 2 df, var(β̂) = (ρ + (1 − ρ)/n)/(J − 1)),
@@ -21,19 +22,28 @@ d <- read.csv(file.path(datadir, "simulated_pulse.csv"), check.names = FALSE)
 # --- the multilevel model ---------------------------------------------------------------------
 d$leader_main_c <- d$leader_main - mean(d$leader_main)
 d$leader_borderline_c <- d$leader_borderline - mean(d$leader_borderline)
-fit <- lmer(score ~ leader_main_c + leader_borderline_c + wave + (1 | organisation) + (1 | organisation:team),
-            data = d, REML = TRUE,
-            control = lmerControl(optimizer = "nloptwrap", optCtrl = list(xtol_abs = 1e-12, ftol_abs = 1e-14,
-                                                                         maxeval = 1e5)))
-vc <- as.data.frame(VarCorr(fit))
-lmer_out <- list(
-  call = "lmer(score ~ leader_main_c + leader_borderline_c + wave + (1 | organisation) + (1 | organisation:team), REML = TRUE)",
-  fixed = as.list(setNames(unname(fixef(fit)), c("intercept", "leader_main", "leader_borderline", "wave"))),
-  se = as.list(setNames(unname(sqrt(diag(as.matrix(vcov(fit))))), c("intercept", "leader_main", "leader_borderline", "wave"))),
-  variances = list(organisation = vc$vcov[vc$grp == "organisation"], team = vc$vcov[vc$grp == "organisation:team"],
-                   residual = vc$vcov[vc$grp == "Residual"]),
-  reml_criterion = unname(REMLcrit(fit)),
-  n_rows = nrow(d))
+lmer_fit <- function(data) {
+  fit <- lmer(score ~ leader_main_c + leader_borderline_c + wave + (1 | organisation) + (1 | organisation:team),
+              data = data, REML = TRUE,
+              control = lmerControl(optimizer = "nloptwrap", optCtrl = list(xtol_abs = 1e-12, ftol_abs = 1e-14,
+                                                                           maxeval = 1e5)))
+  vc <- as.data.frame(VarCorr(fit))
+  names4 <- c("intercept", "leader_main", "leader_borderline", "wave")
+  list(
+    call = "lmer(score ~ leader_main_c + leader_borderline_c + wave + (1 | organisation) + (1 | organisation:team), REML = TRUE)",
+    fixed = as.list(setNames(unname(fixef(fit)), names4)),
+    se = as.list(setNames(unname(sqrt(diag(as.matrix(vcov(fit))))), names4)),
+    variances = list(organisation = vc$vcov[vc$grp == "organisation"], team = vc$vcov[vc$grp == "organisation:team"],
+                     residual = vc$vcov[vc$grp == "Residual"]),
+    reml_criterion = unname(REMLcrit(fit)),
+    n_rows = nrow(data))
+}
+lmer_out <- lmer_fit(d)
+# Unequal teams: every 7th row left out (rows 1, 8, 15, ... counted from 1), centred again after.
+u <- d[-seq(1, nrow(d), by = 7), ]
+u$leader_main_c <- u$leader_main - mean(u$leader_main)
+u$leader_borderline_c <- u$leader_borderline - mean(u$leader_borderline)
+lmer_unequal <- lmer_fit(u)
 
 # --- agreement --------------------------------------------------------------------------------
 items <- paste0("i", 1:14)
@@ -108,6 +118,6 @@ for (case in list(c(0.19, 12, 0.15), c(0.3, 12, 0.15), c(0.5, 12, 0.15), c(0.2, 
 
 write_json(list(generated_by = "bench/pulse_reference.R (do not edit)", r_version = R.version.string,
                 lme4 = as.character(packageVersion("lme4")), igraph = as.character(packageVersion("igraph")),
-                lmer = lmer_out, power = power, agreement = agreement, maps = maps),
+                lmer = lmer_out, lmer_unequal = lmer_unequal, power = power, agreement = agreement, maps = maps),
            file.path(datadir, "pulse_reference.json"), auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat("wrote", file.path(datadir, "pulse_reference.json"), "\n")

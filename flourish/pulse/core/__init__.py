@@ -6,6 +6,7 @@
 - ``pooling``: groups below k pooled before any figure.
 - ``matrix``: the role-to-role matrix, k-safe (pooled below k).
 - ``network``: the collaboration map as networkx graphs: density, E–I index, groups nobody works with.
-- ``multilevel``: the model test across teams (statsmodels MixedLM), ``simulate`` its planted data
-  set, ``power`` the teams needed.
+- ``multilevel``: the model test across teams (statsmodels MixedLM); ``nested`` the same model by
+  REML from per-team sums (2,000 teams in about a second); ``simulate`` its planted data set,
+  ``power`` the teams needed.
 """

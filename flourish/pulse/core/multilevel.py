@@ -62,19 +62,28 @@ def frame(rows: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame({n: [getattr(r, n) if not isinstance(r, Mapping) else r[n] for r in rows] for n in names})
 
 
-def fit(data: pd.DataFrame, level: float = 0.95) -> Fit:
-    """Fit the model by REML; raise ValueError naming what is missing if it cannot be fitted."""
+def prepare(data: pd.DataFrame) -> pd.DataFrame:
+    """The rows the model can use, with the leader scores centred; ValueError naming what is missing."""
     needed = ("organisation", "team", "score", *PREDICTORS)
     missing = [c for c in needed if c not in data.columns]
     if missing:
         raise ValueError(f"the data need the columns {', '.join(missing)}")
     data = data.dropna(subset=list(needed)).copy()
     n_teams, n_orgs = data["team"].nunique(), data["organisation"].nunique()
-    if n_orgs < 2 or n_teams < 3 * n_orgs // 2 or n_teams < 4:
-        raise ValueError(f"{n_teams} teams in {n_orgs} organisations are too few for a model across teams")
+    if n_orgs < 2 or n_teams < 4:
+        places = "organisation" if n_orgs == 1 else "organisations"
+        raise ValueError(f"{n_teams} teams in {n_orgs} {places} are too few for a model across teams "
+                         "(it needs at least 2 organisations and 4 teams)")
     for name in CENTRED:
         data[name + "_c"] = data[name] - data[name].mean()
     data["wave"] = data["wave"].astype(float)
+    return data
+
+
+def fit(data: pd.DataFrame, level: float = 0.95) -> Fit:
+    """Fit the model by REML; raise ValueError naming what is missing if it cannot be fitted."""
+    data = prepare(data)
+    n_teams, n_orgs = data["team"].nunique(), data["organisation"].nunique()
     model = MixedLM.from_formula("score ~ leader_main_c + leader_borderline_c + wave", data, groups="organisation",
                                  re_formula="1", vc_formula={"team": "0 + C(team)"})
     with warnings.catch_warnings():

@@ -1,5 +1,6 @@
 """Flourish's pulse computations against R on the simulated data set (bench/pulse_reference.R):
-the multilevel model against lme4 (fixed effects to 1e-4, variance components to 1e-3),
+the multilevel model against lme4 (fixed effects to 1e-4, variance components to 1e-3), both
+by statsmodels' MixedLM and by the fast nested REML, on equal and unequal teams;
 rwg(j) and ICC(1)/ICC(2) against R's own aov(), the collaboration-map indices against igraph.
 The planted leader effect is recovered within its confidence interval.
 
@@ -8,15 +9,14 @@ Regenerate the references: .venv/bin/python bench/pulse_data.py && Rscript bench
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from flourish.pulse.core.agreement import icc, rwg_j
 from flourish.pulse.core.multilevel import fit, frame
+from flourish.pulse.core.nested import fit_nested
 from flourish.pulse.core.network import MapAnswer, density, ego_graph, ei_index, group_graph, nobody_works_with
 from flourish.pulse.core.power import teams_needed
 from flourish.pulse.core.simulate import AGENCIES, PLANTED, PROFESSIONS, collaboration_maps, simulate
@@ -31,38 +31,59 @@ def rows():
     return simulate()
 
 
+ENGINES = {"statsmodels": fit, "nested": fit_nested}
+
+
 @pytest.fixture(scope="module")
-def model(rows):
-    return fit(frame(rows))
+def fits(rows):
+    whole = frame(rows)
+    unequal = whole.drop(index=whole.index[::7])  # as the R script: every 7th row out
+    return {(engine, case): fitter(data) for engine, fitter in ENGINES.items()
+            for case, data in (("lmer", whole), ("lmer_unequal", unequal))}
 
 
-def test_the_reference_data_are_what_the_simulator_produces_today():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import pulse_data
-    finally:
-        sys.path.pop(0)
-    for name, (header, table) in (("simulated_pulse.csv", pulse_data.pulse_rows()),
-                                  ("simulated_maps.csv", pulse_data.map_rows())):
-        with open(DATA / name, newline="") as handle:
-            stored = list(csv.reader(handle))
-        assert stored == [header] + [[str(v) for v in row] for row in table], f"{name}: re-run bench/pulse_data.py"
+@pytest.fixture(scope="module")
+def model(fits):
+    return fits[("statsmodels", "lmer")]
 
 
-def test_the_fixed_effects_match_lme4_to_1e_4(model):
-    for name, value in REFERENCE["lmer"]["fixed"].items():
+CASES = [(engine, case) for engine in ENGINES for case in ("lmer", "lmer_unequal")]
+
+
+@pytest.mark.parametrize(("engine", "case"), CASES)
+def test_the_fixed_effects_and_their_standard_errors_match_lme4_to_1e_4(fits, engine, case):
+    model, expected = fits[(engine, case)], REFERENCE[case]
+    assert model.n_rows == expected["n_rows"]
+    for name, value in expected["fixed"].items():
         assert model.fixed[name].estimate == pytest.approx(value, abs=1e-4), name
-        assert model.fixed[name].se == pytest.approx(REFERENCE["lmer"]["se"][name], abs=1e-4), name
+        assert model.fixed[name].se == pytest.approx(expected["se"][name], abs=1e-4), name
 
 
-def test_the_variance_components_match_lme4_to_1e_3(model):
-    for name, value in REFERENCE["lmer"]["variances"].items():
+@pytest.mark.parametrize(("engine", "case"), CASES)
+def test_the_variance_components_match_lme4_to_1e_3(fits, engine, case):
+    model, expected = fits[(engine, case)], REFERENCE[case]
+    for name, value in expected["variances"].items():
         assert model.variances[name] == pytest.approx(value, abs=1e-3), name
-    assert model.reml_criterion == pytest.approx(REFERENCE["lmer"]["reml_criterion"], abs=1e-3)
-    assert (model.n_rows, model.n_teams, model.n_organisations) == (1920, 80, 8) and model.converged
+    assert model.reml_criterion == pytest.approx(expected["reml_criterion"], abs=1e-3)
+    assert model.converged
 
 
-def test_the_planted_leader_effect_is_recovered_within_its_confidence_interval(model):
+@pytest.mark.parametrize("case", ["lmer", "lmer_unequal"])
+def test_the_fast_nested_fit_matches_lme4_far_more_closely_than_asked(fits, case):
+    model, expected = fits[("nested", case)], REFERENCE[case]
+    for name, value in expected["fixed"].items():
+        assert model.fixed[name].estimate == pytest.approx(value, abs=1e-6), name
+    for name, value in expected["variances"].items():
+        assert model.variances[name] == pytest.approx(value, abs=1e-6), name
+
+
+def test_the_simulated_study_has_80_teams_in_8_organisations(model):
+    assert (model.n_rows, model.n_teams, model.n_organisations) == (1920, 80, 8)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_planted_leader_effect_is_recovered_within_its_confidence_interval(fits, engine):
+    model = fits[(engine, "lmer")]
     for name in ("leader_main", "leader_borderline", "wave"):
         estimate = model.fixed[name]
         assert estimate.low < PLANTED[name] < estimate.high, name
