@@ -125,12 +125,10 @@ def ei_index(graph: nx.DiGraph, k: int = MIN_K) -> tuple[float | None, dict[str,
     return ei(sum(external.values()), sum(internal.values())), per_group
 
 
-def group_graph(answers: Sequence[MapAnswer], dimension: str, roster: Mapping[str, int],
-                k: int = MIN_K) -> nx.DiGraph:
-    """Pooled group → pooled group: ``share`` is the fraction of the sending group's respondents with
-    a tie to any member group of the receiver, ``ties`` their number; each node's ``respondents``
-    says how many answered, so a picture can hold back what fewer than k said."""
-    ego = ego_graph(answers, dimension, roster, k)
+def group_graph(ego: nx.DiGraph) -> nx.DiGraph:
+    """Pooled group → pooled group, from ``ego_graph``: ``share`` is the fraction of the sending
+    group's respondents with a tie to any member group of the receiver, ``ties`` their number; each
+    node's ``respondents`` says how many answered, so a picture can hold back what fewer than k said."""
     graph = nx.DiGraph()
     graph.add_nodes_from(sorted({d["pooled"] for _, d in ego.nodes(data=True)}), respondents=0)
     ties: dict[tuple[str, str], int] = {}

@@ -67,7 +67,7 @@ def test_ties_between_two_pooled_professions_are_still_external():
 
 
 def test_density_counts_an_edge_where_most_of_a_group_work_with_the_other():
-    graph = group_graph(MAPS, "profession", PROFESSIONS)
+    graph = group_graph(ego_graph(MAPS, "profession", PROFESSIONS))
     assert graph["Nurse"]["Social worker"]["share"] == 0.5
     assert graph["Social worker"]["Nurse"]["share"] == 1.0
     assert not graph.has_edge("Nurse", "Teacher")
@@ -77,27 +77,27 @@ def test_density_counts_an_edge_where_most_of_a_group_work_with_the_other():
 
 
 def test_each_group_says_how_many_answered_so_pictures_can_hold_back_small_ones():
-    graph = group_graph(MAPS, "agency", AGENCIES)
+    graph = group_graph(ego_graph(MAPS, "agency", AGENCIES))
     assert dict(graph.nodes(data="respondents")) == {"NHS trust": 2, "Council": 2, POOLED: 1, "Housing": 0}
 
 
 def test_density_agrees_with_networkx_on_the_same_edges():
-    graph = group_graph(MAPS, "agency", AGENCIES)
+    graph = group_graph(ego_graph(MAPS, "agency", AGENCIES))
     kept = nx.DiGraph([(u, v) for u, v, s in graph.edges(data="share") if s >= 0.5])
     kept.add_nodes_from(graph)
     assert density(graph) == pytest.approx(nx.density(kept)) == pytest.approx(4 / 12)
 
 
 def test_groups_nobody_works_with_are_named_as_groups():
-    assert nobody_works_with(group_graph(MAPS, "agency", AGENCIES)) == ["Housing"]
-    assert nobody_works_with(group_graph(MAPS, "profession", PROFESSIONS)) == []
+    assert nobody_works_with(group_graph(ego_graph(MAPS, "agency", AGENCIES))) == ["Housing"]
+    assert nobody_works_with(group_graph(ego_graph(MAPS, "profession", PROFESSIONS))) == []
 
 
 def test_working_only_inside_ones_own_group_does_not_count_as_being_worked_with():
     alone = [answer("r1", "Nurse", "NHS trust", {"Nurse": 4, "Social worker": 3, "Teacher": 0}, {}),
              answer("r2", "Social worker", "Council", {"Nurse": 3, "Social worker": 4, "Teacher": 0}, {}),
              answer("r3", "Teacher", "School", {"Nurse": 0, "Social worker": 0, "Teacher": 4}, {})]
-    assert nobody_works_with(group_graph(alone, "profession", PROFESSIONS)) == ["Teacher"]
+    assert nobody_works_with(group_graph(ego_graph(alone, "profession", PROFESSIONS))) == ["Teacher"]
 
 
 def test_a_group_off_the_roster_is_refused_naming_the_respondent():

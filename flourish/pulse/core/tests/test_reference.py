@@ -131,6 +131,6 @@ def test_the_collaboration_map_indices_match_igraph(team):
         whole, per_group = ei_index(ego_graph(answers, dimension, roster))
         assert whole == pytest.approx(expected["ei"], abs=1e-12)
         assert per_group == pytest.approx(expected["ei_groups"], abs=1e-12)
-        graph = group_graph(answers, dimension, roster)
+        graph = group_graph(ego_graph(answers, dimension, roster))
         assert density(graph) == pytest.approx(expected["density"], abs=1e-12)
         assert nobody_works_with(graph) == sorted(expected["nobody"])
