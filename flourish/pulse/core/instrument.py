@@ -173,8 +173,7 @@ def _keys(obj: Mapping[str, Any], place: str, required: Sequence[str], allowed: 
             problems.append(f"{_at(place, key)}: is not a known field (known: {', '.join(allowed)})")
 
 
-def _text(obj: Mapping[str, Any], place: str, key: str, problems: list[str], *, limit: int = MAX_TEXT,
-          required: bool = True) -> str | None:
+def _text(obj: Mapping[str, Any], place: str, key: str, problems: list[str], *, limit: int = MAX_TEXT) -> str | None:
     value = obj.get(key)
     where = _at(place, key)
     if value is None:
