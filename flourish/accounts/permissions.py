@@ -5,7 +5,8 @@ outside the organisation cannot even learn that the object exists.
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
+
+from flourish.core.lookups import get_or_404
 
 from .models import Membership, Organisation, Role
 
@@ -33,10 +34,7 @@ def has_role(user, organisation, role: str) -> bool:
 
 
 def get_organisation_for_user(user, pk, role: str | None = None) -> Organisation:
-    try:
-        return organisations_for(user, role).get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such organisation.") from None
+    return get_or_404(organisations_for(user, role), "organisation", pk=pk)
 
 
 def leader_organisations(user) -> QuerySet[Organisation]:

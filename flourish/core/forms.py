@@ -23,3 +23,16 @@ class SingleChoiceField(forms.ModelChoiceField):
             self.initial = rows[0].pk
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class OrganisationFrameworkForm(forms.Form):
+    """Where a piece of work starts and on which framework version (a self-assessment, a
+    set). Each question is asked only when there is more than one answer to choose from."""
+
+    organisation = SingleChoiceField(label="Organisation")
+    framework = SingleChoiceField(label="Framework")
+
+    def __init__(self, *args, organisations, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["framework"].queryset = versions

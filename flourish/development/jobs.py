@@ -1,8 +1,7 @@
 """Development's background job: a plan's PDF."""
 
-from django.http import Http404
-
 from flourish.jobs.actions import store_file
+from flourish.jobs.permissions import while_allowed
 from flourish.jobs.registry import handler, periodic
 
 from . import actions
@@ -12,15 +11,7 @@ from .permissions import get_plan_for_user
 PLAN_PDF_JOB = "development.plan_pdf"
 
 
-def _still_the_owner(user, job) -> bool:
-    try:
-        get_plan_for_user(user, job.args["plan_id"])
-    except Http404:
-        return False
-    return True
-
-
-@handler(PLAN_PDF_JOB, max_attempts=3, may_read=_still_the_owner)
+@handler(PLAN_PDF_JOB, max_attempts=3, may_read=while_allowed(get_plan_for_user, "plan_id"))
 def plan_pdf(context, plan_id: int) -> dict:
     from .pdf import render_pdf
 

@@ -387,7 +387,7 @@ def _update_live_milestone(cycle, group):
         still_asked=asked.filter(revoked_at__isnull=True).count(),
         # Answers from withdrawn links still count here, so a withdrawal moves nothing.
         answered=Response.objects.filter(cycle=cycle, profession=group, submitted_at__isnull=False).count(),
-        k=cycle.min_group_size,
+        k=cycle.min_k,
     ):
         cycle.live_milestones = [*cycle.live_milestones, group]
         cycle.save(update_fields=["live_milestones"])
@@ -530,7 +530,7 @@ def import_closed_cycle(*, leader_email: str, organisation_name: str, version, t
         for group, relationship, answers, comments in others
     ])
     if not reporting.enough_responses(cycle):
-        raise NotAllowed(f"fewer than {cycle.min_group_size} other respondents; the report could never be released")
+        raise NotAllowed(f"fewer than {cycle.min_k} other respondents; the report could never be released")
     return close(cycle)
 
 

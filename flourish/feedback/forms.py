@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from flourish.accounts.models import Membership, Role, User
+from flourish.core.forms import SingleChoiceField
 
 from .models import Relationship
 from .permissions import approvers_in
@@ -16,8 +17,8 @@ class CycleForm(forms.Form):
         label="Closing date", help_text="The last day people can answer. Two to three weeks is usual.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
-    leader = forms.ModelChoiceField(queryset=None, empty_label=None, label="Leader receiving feedback")
+    organisation = SingleChoiceField(label="Organisation")
+    leader = SingleChoiceField(label="Leader receiving feedback")
     approver = forms.ModelChoiceField(
         queryset=None, required=False, label="Who approves the list of people to ask",
         help_text="A facilitator or organisation admin. Invitations go only after they approve the list, "

@@ -329,8 +329,8 @@ class ParsedResponses:
         return groups
 
 
-def _min_group_size() -> int:
-    return Cycle._meta.get_field("min_group_size").default
+def _min_k() -> int:
+    return Cycle._meta.get_field("min_k").default
 
 
 def _response_header_problems(
@@ -495,7 +495,7 @@ def parse_responses(data: bytes, version) -> ParsedResponses:
         respondents.append(Respondent(number, label, role, group, relationship, answers, comments))
 
     if not problems:
-        k = _min_group_size()
+        k = _min_k()
         others = sum(1 for r in respondents if r.role == OTHER)
         if others < k:
             problems.add(f"the file has {others} other respondent{'s' if others != 1 else ''}; a report "

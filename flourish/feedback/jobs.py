@@ -1,10 +1,10 @@
 """Feedback's background jobs: building a closed cycle's report, and its PDF."""
 
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 
 from flourish.jobs.actions import JobFailed, enqueue, store_file
+from flourish.jobs.permissions import while_allowed
 from flourish.jobs.registry import handler, periodic
 
 from . import actions
@@ -25,17 +25,9 @@ def release_report(context, cycle_id: int) -> dict:
             "link_text": "Back to the feedback round", "url": reverse("feedback:detail", args=[cycle.pk])}
 
 
-def _still_a_reader(user, job) -> bool:
-    """The PDF is the report: whoever lost access to the report (sharing withdrawn) cannot
-    fetch it from an older job either."""
-    try:
-        get_cycle_for_reader(user, job.args["cycle_id"])
-    except Http404:
-        return False
-    return True
-
-
-@handler(REPORT_PDF_JOB, max_attempts=3, may_read=_still_a_reader)
+# The PDF is the report: whoever lost access to the report (sharing withdrawn) cannot fetch
+# it from an older job either.
+@handler(REPORT_PDF_JOB, max_attempts=3, may_read=while_allowed(get_cycle_for_reader, "cycle_id"))
 def report_pdf(context, cycle_id: int) -> dict:
     from .pdf import render_pdf
     from .presenters import not_released_message

@@ -55,7 +55,7 @@ class Cycle(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     professional_groups = models.JSONField(default=default_groups)
     # This cycle's k (never below the one anonymity minimum, flourish.lib.disclosure.MIN_K).
-    min_group_size = models.PositiveSmallIntegerField(default=MIN_K, validators=[MinValueValidator(MIN_K)])
+    min_k = models.PositiveSmallIntegerField(default=MIN_K, validators=[MinValueValidator(MIN_K)])
     min_comments = models.PositiveSmallIntegerField(default=MIN_K, validators=[MinValueValidator(MIN_K)])
     gap_margin = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
     self_assessment = models.OneToOneField(
@@ -88,7 +88,7 @@ class Cycle(models.Model):
     class Meta:
         ordering = ["-created"]
         constraints = [
-            models.CheckConstraint(condition=Q(min_group_size__gte=MIN_K), name="k_at_least_three"),
+            models.CheckConstraint(condition=Q(min_k__gte=MIN_K), name="k_at_least_three"),
             models.CheckConstraint(condition=Q(min_comments__gte=3), name="comment_k_at_least_three"),
         ]
 

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from flourish.accounts.models import Role, User
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 from flourish.core.tokens import hash_token
 
 from .models import Cycle, Rater, RaterLink, Status
@@ -72,48 +73,35 @@ def readable_reports(user):
     ).distinct().select_related("framework_version__framework", "organisation", "leader")
 
 
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (Cycle.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such cycle.") from None
-
-
 def get_cycle_for_manager(user, pk) -> Cycle:
-    return _get(manageable_cycles(user), pk)
+    return get_or_404(manageable_cycles(user), "cycle", pk=pk)
 
 
 def get_cycle_for_reader(user, pk) -> Cycle:
-    return _get(readable_reports(user), pk)
+    return get_or_404(readable_reports(user), "cycle", pk=pk)
 
 
 def get_cycle_for_approver(user, pk) -> Cycle:
     if not user.is_authenticated:
         raise Http404("No such cycle.")
-    return _get(Cycle.objects.filter(approver=user).select_related("leader", "organisation"), pk)
+    return get_or_404(Cycle.objects.filter(approver=user).select_related("leader", "organisation"), "cycle", pk=pk)
 
 
 def get_cycle_for_sharer(user, pk) -> Cycle:
     """Only the leader may share their own report (an admin who manages the cycle gets 404)."""
     if not user.is_authenticated:
         raise Http404("No such cycle.")
-    return _get(manageable_cycles(user).filter(leader=user), pk)
+    return get_or_404(manageable_cycles(user).filter(leader=user), "cycle", pk=pk)
 
 
 def get_rater_for_approver(user, cycle_pk, rater_pk) -> Rater:
     cycle = get_cycle_for_approver(user, cycle_pk)
-    try:
-        return cycle.raters.get(pk=rater_pk)
-    except (Rater.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such rater.") from None
+    return get_or_404(cycle.raters.all(), "rater", pk=rater_pk)
 
 
 def get_rater_for_manager(user, cycle_pk, rater_pk) -> Rater:
     cycle = get_cycle_for_manager(user, cycle_pk)
-    try:
-        return cycle.raters.get(pk=rater_pk)
-    except (Rater.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such rater.") from None
+    return get_or_404(cycle.raters.all(), "rater", pk=rater_pk)
 
 
 def get_rater_for_token(token: str) -> Rater:

@@ -30,7 +30,7 @@ def report_json_text(report: dict) -> str:
 def not_released_message(cycle) -> str:
     return (
         f"The report on {cycle.title!r} is not released yet. A report opens only after the cycle "
-        f"closes, and only if at least {cycle.min_group_size} people other than the leader responded."
+        f"closes, and only if at least {cycle.min_k} people other than the leader responded."
     )
 
 
@@ -113,7 +113,7 @@ def live_board(cycle) -> dict:
                 group=group, asked=sum(1 for r in ever if r.revoked_at is None), asked_ever=len(ever),
                 reached=group in cycle.live_milestones,
             ))
-    k = cycle.min_group_size
+    k = cycle.min_k
     return {
         "rows": live.rows(groups, k),
         "report_expected": live.report_expected(cycle.live_milestones),
@@ -159,7 +159,7 @@ def approval_page(cycle) -> dict:
     ]
     groups = nominations.groups_that_cannot_reach_k(
         [nominations.Person(r.email, r.profession, r.get_relationship_display()) for r in asked],
-        cycle.min_group_size,
+        cycle.min_k,
     )
     return {
         "cycle": cycle,

@@ -23,7 +23,7 @@ def processes_of(version) -> list[pure.Process]:
 
 def rules_of(cycle) -> pure.Rules:
     return pure.Rules(
-        k=cycle.min_group_size,
+        k=cycle.min_k,
         comment_k=cycle.min_comments,
         gap_margin=cycle.gap_margin,
         show_line_manager=cycle.organisation.show_line_manager_separately,

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from flourish.jobs import selectors as jobs_selectors
 from flourish.rights import actions as rights_actions
-from flourish.selfassess.presenters import only_choices
 
 from . import actions, importing, presenters
 from . import jobs as feedback_jobs
@@ -60,7 +59,7 @@ def create(request):
             messages.success(request, "The feedback round is set up. Now add the people to ask.")
             return redirect("feedback:detail", pk=cycle.pk)
     return render(request, "feedback/create.html", {
-        "form": form, "only": only_choices(form, ["organisation", "leader"]),
+        "form": form,
     }, status=400 if form.errors else 200)
 
 

@@ -1,7 +1,11 @@
 """A job is seen only by the person who asked for it (404 for anyone else, so a job's id
 tells an outsider nothing); its output also passes the kind's own reader check."""
 
+from collections.abc import Callable
+
 from django.http import Http404
+
+from flourish.core.lookups import get_or_404
 
 from . import registry
 from .models import Job
@@ -9,11 +13,24 @@ from .models import Job
 
 def get_job_for_user(user, job_id) -> Job:
     if not user.is_authenticated:
-        raise Http404
-    job = Job.objects.filter(pk=job_id, owner=user).select_related("owner").first()
-    if job is None:
-        raise Http404
-    return job
+        raise Http404("No such job.")
+    return get_or_404(Job.objects.filter(owner=user).select_related("owner"), "job", pk=job_id)
+
+
+def while_allowed(lookup: Callable, arg: str) -> Callable:
+    """A kind's ``may_read``: the output is readable while ``lookup(user, job.args[arg])`` (an
+    app's ``permissions.get_<thing>_for_user``) still finds the thing, so whoever has lost
+    access to it (a plan's owner, a report's reader whose sharing was withdrawn) cannot
+    fetch it from an older job either."""
+
+    def may_read(user, job) -> bool:
+        try:
+            lookup(user, job.args[arg])
+        except Http404:
+            return False
+        return True
+
+    return may_read
 
 
 def may_read_output(user, job: Job) -> bool:

@@ -145,3 +145,8 @@ class IdentityProviderForm(forms.ModelForm):
         if "." not in domain or "@" in domain or " " in domain:
             raise forms.ValidationError("Enter a domain such as riverside.nhs.uk.")
         return domain
+
+
+class OrganisationSignInForm(forms.Form):
+    email = forms.EmailField(label="Your work email address",
+                             help_text="You will sign in with your organisation's own account.")

@@ -2,10 +2,10 @@
 admin of that organisation, and for people outside it, so nothing is revealed."""
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from flourish.accounts.models import Organisation, Role, User
 from flourish.accounts.permissions import get_organisation_for_user, organisations_for
+from flourish.core.lookups import get_or_404
 
 
 def admin_organisations(user) -> QuerySet[Organisation]:
@@ -25,10 +25,7 @@ def people_of(organisation) -> QuerySet[User]:
 
 def get_person_for_admin(user, organisation_pk, person_pk) -> tuple[Organisation, User]:
     organisation = get_organisation_for_admin(user, organisation_pk)
-    try:
-        return organisation, people_of(organisation).get(pk=person_pk)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such person.") from None
+    return organisation, get_or_404(people_of(organisation), "person", pk=person_pk)
 
 
 def get_organisation_for_member(user, pk) -> Organisation:

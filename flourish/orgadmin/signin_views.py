@@ -1,15 +1,10 @@
 """Sign-in with the organisation's identity provider: ask for the email address, find the
 organisation by its allowed domain, and hand over to the provider."""
 
-from django import forms
 from django.shortcuts import redirect, render
 
 from . import oidc
-
-
-class OrganisationSignInForm(forms.Form):
-    email = forms.EmailField(label="Your work email address",
-                             help_text="You will sign in with your organisation's own account.")
+from .forms import OrganisationSignInForm
 
 
 def sign_in(request):

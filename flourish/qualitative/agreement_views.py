@@ -11,7 +11,6 @@ import io
 import json
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,61 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import actions, actions_adjudication, analysis, selectors
+from .forms import AgreementForm
 from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
-from .presenters import CoderKind, UnitKind, compare_first, page
+from .presenters import CoderKind, compare_first, page
 
 BOOTSTRAP, SEED = 1000, 0
-CONFIDENCE = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]
 SHOWN_DISAGREEMENTS = 200
-
-
-class AgreementForm(forms.Form):
-    """What to compare (sent by GET). Without data, the defaults of `project_agreement`."""
-
-    coders = forms.MultipleChoiceField(label="Coders to compare", widget=forms.CheckboxSelectMultiple,
-                                       error_messages={"required": "Choose at least two coders to compare"})
-    sources = forms.MultipleChoiceField(label="Sources", widget=forms.CheckboxSelectMultiple,
-                                        error_messages={"required": "Choose at least one source"})
-    codes = forms.MultipleChoiceField(label="Codes", widget=forms.CheckboxSelectMultiple,
-                                      error_messages={"required": "Choose at least one code"})
-    unit = forms.ChoiceField(label="Unit of comparison", choices=UnitKind.choices, widget=forms.RadioSelect,
-                             help_text="A speaker turn is the words after the speaker's name; sentences never "
-                                       "cross a turn.")
-    exclude_uncoded = forms.BooleanField(label="Leave out units nobody coded with the chosen codes", required=False)
-    confidence = forms.ChoiceField(label="Confidence intervals", choices=CONFIDENCE, widget=forms.RadioSelect)
-
-    def __init__(self, project, data=None, only=None):
-        defaults_from = analysis.pick_coders(project)
-        super().__init__(data, initial={
-            "coders": [str(c.pk) for c in defaults_from], "sources": [str(s.pk) for s in project.sources.all()],
-            "codes": [str(c.pk) for c in project.codes.all()], "unit": project.unit_kind, "confidence": "0.95",
-        })
-        kind = dict(CoderKind.choices)
-        self.fields["coders"].choices = [
-            (str(c.pk), c.name if c.kind == CoderKind.PERSON else f"{c.name} ({kind[c.kind].lower()})")
-            for c in project.coders.all()]
-        self.fields["sources"].choices = [(str(s.pk), s.name) for s in project.sources.all()]
-        self.fields["codes"].choices = [(str(c.pk), c.name) for c in project.codes.all()]
-        if only:
-            for name in set(self.fields) - set(only):
-                del self.fields[name]
-
-    def clean_coders(self):
-        coders = self.cleaned_data["coders"]
-        if len(coders) < 2:
-            raise forms.ValidationError("Choose at least two coders to compare")
-        return coders
-
-    def chosen(self) -> dict:
-        """Keyword arguments for `project_agreement` (valid form) or its defaults (unbound)."""
-        data = self.cleaned_data if self.is_bound else {"unit": self.initial["unit"], "confidence": "0.95"}
-        return {
-            "coders": [int(pk) for pk in data["coders"]] if "coders" in data else None,
-            "sources": [int(pk) for pk in data["sources"]] if "sources" in data else None,
-            "codes": [int(pk) for pk in data["codes"]] if "codes" in data else None,
-            "unit_kind": data["unit"], "exclude_uncoded": data.get("exclude_uncoded", False),
-            "confidence": float(data.get("confidence", "0.95")),
-        }
 
 
 def _form(request, project, only=None) -> AgreementForm:

@@ -2,7 +2,6 @@
 lead and accepted or rejected by any member (see `assist.suggest` for what each does).
 Without the optional extra the page says how to install it and offers nothing else."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,29 +13,15 @@ from . import actions, actions_assist
 from . import jobs as assist_jobs
 from .assist import scoring
 from .assist import suggest as assist
+from .forms import RunForm
 from .permissions import get_project_for_user, get_suggestion
-from .presenters import CoderKind, MemberRole, UnitKind, page
+from .presenters import CoderKind, MemberRole, page
 
 PER_PAGE = 50
 METHOD_LABELS = {
     scoring.SIMILARITY: "Similarity to the code's definition and examples",
     scoring.CLASSIFIER: "Classifier trained on the consensus coding",
 }
-
-
-class RunForm(forms.Form):
-    unit_kind = forms.ChoiceField(label="Suggest codes for each", choices=[
-        (UnitKind.TURN, "Speaker turn"), (UnitKind.SENTENCE, "Sentence")], widget=forms.RadioSelect)
-    threshold = forms.FloatField(
-        label="Lowest similarity to suggest", min_value=0.0, max_value=1.0, initial=scoring.SIMILARITY_THRESHOLD,
-        help_text="From 0 to 1. About 0.3 leaves out talk unrelated to a code; higher means fewer, surer suggestions.")
-    probability = forms.FloatField(
-        label="Lowest classifier probability to suggest", min_value=0.0, max_value=1.0,
-        initial=scoring.PROBABILITY_THRESHOLD,
-        help_text=f"From 0 to 1. Used for codes with at least {scoring.MIN_POSITIVE} adjudicated units where "
-                  f"the code applies and {scoring.MIN_NEGATIVE} where it does not.")
-    limit = forms.IntegerField(label="Most suggestions for one unit", min_value=1, max_value=10,
-                               initial=scoring.LIMIT)
 
 
 def _assist_url(project, page_number=None) -> str:

@@ -5,7 +5,6 @@ A full .qdpx holds every coding layer, so a coder who is still coding blind (has
 chosen to compare, `Coder.compared_at`) cannot download it; leads always can. The codebook
 (.qdc) has no codings and is open to every member."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,46 +12,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from flourish.accounts.permissions import Role, organisations_for
-from flourish.core.forms import SingleChoiceField
 
 from . import actions_exchange, exchange
 from . import jobs as qualitative_jobs
 from .actions import NotAllowed
+from .forms import ImportCodebookForm, ImportProjectForm
 from .permissions import get_workbench_for_user, may_download_project
 from .presenters import MemberRole, page
-
-MAX_QDPX = 200 * 1024 * 1024
-MAX_QDC = 10 * 1024 * 1024
-
-
-def _check_size(file, limit: int):
-    if file.size > limit:
-        raise forms.ValidationError(f"The file is too large ({file.size:,} bytes); the limit is {limit:,} bytes.")
-    return file
-
-
-class ImportProjectForm(forms.Form):
-    organisation = SingleChoiceField(label="Organisation")
-    name = forms.CharField(label="Name of the new project", required=False, max_length=exchange.PROJECT_NAME_MAX,
-                           help_text="Leave empty to use the name in the file.")
-    file = forms.FileField(label="REFI-QDA project file (.qdpx)",
-                           help_text="Exported from NVivo, ATLAS.ti, MAXQDA, QDA Miner, Quirkos, Flourish or "
-                                     "another tool that writes REFI-QDA projects.")
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-
-    def clean_file(self):
-        return _check_size(self.cleaned_data["file"], MAX_QDPX)
-
-
-class ImportCodebookForm(forms.Form):
-    file = forms.FileField(label="REFI-QDA codebook file (.qdc)",
-                           help_text="Codes this project already has (the same GUID) are left as they are.")
-
-    def clean_file(self):
-        return _check_size(self.cleaned_data["file"], MAX_QDC)
 
 
 def _exchange_page(request, project, member, layer, status=200, **context):

@@ -7,7 +7,9 @@ from django import forms
 
 from flourish.core.forms import SingleChoiceField
 
-from .models import MemberRole, UnitKind
+from . import analysis, exchange
+from .assist import scoring
+from .models import CoderKind, MemberRole, UnitKind
 
 MAX_UPLOAD_FILES = 50
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # per file, before parsing (the parser has its own limit)
@@ -15,6 +17,9 @@ MAX_UPLOAD_TOTAL = 100 * 1024 * 1024  # all the files of one upload
 STAGES = [("interview", "Interview"), ("PAR session", "PAR session")]
 NO_FRAMEWORK = "none"
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_QDPX = 200 * 1024 * 1024
+MAX_QDC = 10 * 1024 * 1024
+CONFIDENCE = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]
 
 
 class MultipleFileInput(forms.FileInput):
@@ -247,3 +252,119 @@ class SelectionForm(forms.Form):
     def __init__(self, *args, codes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["codes"].queryset = codes
+
+
+# --- agreement, synthesis and the assistant (their forms are sent by GET or start a job) ------
+
+def _layer_choices(project) -> list[tuple[str, str]]:
+    """Each coding layer by name, the consensus and assistant layers marked as such."""
+    kind = dict(CoderKind.choices)
+    return [(str(c.pk), c.name if c.kind == CoderKind.PERSON else f"{c.name} ({kind[c.kind].lower()})")
+            for c in project.coders.all()]
+
+
+class AgreementForm(forms.Form):
+    """What to compare (sent by GET). Without data, the defaults of `project_agreement`."""
+
+    coders = forms.MultipleChoiceField(label="Coders to compare", widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": "Choose at least two coders to compare"})
+    sources = forms.MultipleChoiceField(label="Sources", widget=forms.CheckboxSelectMultiple,
+                                        error_messages={"required": "Choose at least one source"})
+    codes = forms.MultipleChoiceField(label="Codes", widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"required": "Choose at least one code"})
+    unit = forms.ChoiceField(label="Unit of comparison", choices=UnitKind.choices, widget=forms.RadioSelect,
+                             help_text="A speaker turn is the words after the speaker's name; sentences never "
+                                       "cross a turn.")
+    exclude_uncoded = forms.BooleanField(label="Leave out units nobody coded with the chosen codes", required=False)
+    confidence = forms.ChoiceField(label="Confidence intervals", choices=CONFIDENCE, widget=forms.RadioSelect)
+
+    def __init__(self, project, data=None, only=None):
+        defaults_from = analysis.pick_coders(project)
+        super().__init__(data, initial={
+            "coders": [str(c.pk) for c in defaults_from], "sources": [str(s.pk) for s in project.sources.all()],
+            "codes": [str(c.pk) for c in project.codes.all()], "unit": project.unit_kind, "confidence": "0.95",
+        })
+        self.fields["coders"].choices = _layer_choices(project)
+        self.fields["sources"].choices = [(str(s.pk), s.name) for s in project.sources.all()]
+        self.fields["codes"].choices = [(str(c.pk), c.name) for c in project.codes.all()]
+        if only:
+            for name in set(self.fields) - set(only):
+                del self.fields[name]
+
+    def clean_coders(self):
+        coders = self.cleaned_data["coders"]
+        if len(coders) < 2:
+            raise forms.ValidationError("Choose at least two coders to compare")
+        return coders
+
+    def chosen(self) -> dict:
+        """Keyword arguments for `project_agreement` (valid form) or its defaults (unbound)."""
+        data = self.cleaned_data if self.is_bound else {"unit": self.initial["unit"], "confidence": "0.95"}
+        return {
+            "coders": [int(pk) for pk in data["coders"]] if "coders" in data else None,
+            "sources": [int(pk) for pk in data["sources"]] if "sources" in data else None,
+            "codes": [int(pk) for pk in data["codes"]] if "codes" in data else None,
+            "unit_kind": data["unit"], "exclude_uncoded": data.get("exclude_uncoded", False),
+            "confidence": float(data.get("confidence", "0.95")),
+        }
+
+
+class LayerForm(forms.Form):
+    layer = forms.ChoiceField(label="Coding layer")
+    unit = forms.ChoiceField(label="Unit", choices=UnitKind.choices, widget=forms.RadioSelect)
+    leave_out = forms.MultipleChoiceField(
+        label="Leave out the turns of", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="The research team's questions and prompts are not data. Speakers whose role is "
+                  "researcher, interviewer or facilitator are left out unless you choose otherwise.")
+
+    def __init__(self, project, layer, unit, leave_out):
+        super().__init__(initial={"layer": str(layer.pk), "unit": unit, "leave_out": leave_out})
+        self.fields["layer"].choices = _layer_choices(project)
+        self.fields["leave_out"].choices = [(s.name, s.name) for s in project.speakers.all()]
+
+
+class RunForm(forms.Form):
+    unit_kind = forms.ChoiceField(label="Suggest codes for each", choices=[
+        (UnitKind.TURN, "Speaker turn"), (UnitKind.SENTENCE, "Sentence")], widget=forms.RadioSelect)
+    threshold = forms.FloatField(
+        label="Lowest similarity to suggest", min_value=0.0, max_value=1.0, initial=scoring.SIMILARITY_THRESHOLD,
+        help_text="From 0 to 1. About 0.3 leaves out talk unrelated to a code; higher means fewer, surer suggestions.")
+    probability = forms.FloatField(
+        label="Lowest classifier probability to suggest", min_value=0.0, max_value=1.0,
+        initial=scoring.PROBABILITY_THRESHOLD,
+        help_text=f"From 0 to 1. Used for codes with at least {scoring.MIN_POSITIVE} adjudicated units where "
+                  f"the code applies and {scoring.MIN_NEGATIVE} where it does not.")
+    limit = forms.IntegerField(label="Most suggestions for one unit", min_value=1, max_value=10,
+                               initial=scoring.LIMIT)
+
+
+# --- REFI-QDA exchange --------------------------------------------------------------------
+
+def _check_size(file, limit: int):
+    if file.size > limit:
+        raise forms.ValidationError(f"The file is too large ({file.size:,} bytes); the limit is {limit:,} bytes.")
+    return file
+
+
+class ImportProjectForm(forms.Form):
+    organisation = SingleChoiceField(label="Organisation")
+    name = forms.CharField(label="Name of the new project", required=False, max_length=exchange.PROJECT_NAME_MAX,
+                           help_text="Leave empty to use the name in the file.")
+    file = forms.FileField(label="REFI-QDA project file (.qdpx)",
+                           help_text="Exported from NVivo, ATLAS.ti, MAXQDA, QDA Miner, Quirkos, Flourish or "
+                                     "another tool that writes REFI-QDA projects.")
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_file(self):
+        return _check_size(self.cleaned_data["file"], MAX_QDPX)
+
+
+class ImportCodebookForm(forms.Form):
+    file = forms.FileField(label="REFI-QDA codebook file (.qdc)",
+                           help_text="Codes this project already has (the same GUID) are left as they are.")
+
+    def clean_file(self):
+        return _check_size(self.cleaned_data["file"], MAX_QDC)

@@ -50,6 +50,10 @@ def get_workbench_for_user(user, pk, lead: bool = False) -> tuple[Project, Proje
     return project, member, project.coders.get(user=user)
 
 
+def get_member(project, pk) -> ProjectMember:
+    return get_or_404(project.members.select_related("user"), "member", pk=pk)
+
+
 def get_source(project, pk) -> Source:
     return _get(project.sources.all(), pk, "source")
 
@@ -114,10 +118,7 @@ def choose_layer(project, own, chosen: str | None) -> Coder:
     else the consensus layer once it has codings and the member has chosen to compare, else
     their own. Reads only: showing another layer waits for the choice to compare (the view asks)."""
     if chosen:
-        layer = project.coders.filter(pk=chosen).first() if chosen.isdigit() else None
-        if layer is None:
-            raise Http404("No such coding layer.")
-        return layer
+        return get_or_404(project.coders.all(), "coding layer", pk=chosen)
     consensus = project.coders.filter(kind=CoderKind.CONSENSUS).first()
     ready = consensus is not None and has_chosen_to_compare(own) and consensus.codings.exists()
     return consensus if ready else own

@@ -6,32 +6,15 @@ Any layer but one's own waits until the member has chosen to compare (a POST to 
 so nobody is shown others' coding while still coding blind.
 """
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from . import analysis, quotations
+from .forms import LayerForm
 from .permissions import choose_layer, get_workbench_for_user, has_chosen_to_compare
-from .presenters import CoderKind, UnitKind, compare_first, page
+from .presenters import compare_first, page
 
 QUOTES_ON_PAGE = 10  # per code; the exports have them all
-
-
-class LayerForm(forms.Form):
-    layer = forms.ChoiceField(label="Coding layer")
-    unit = forms.ChoiceField(label="Unit", choices=UnitKind.choices, widget=forms.RadioSelect)
-    leave_out = forms.MultipleChoiceField(
-        label="Leave out the turns of", required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="The research team's questions and prompts are not data. Speakers whose role is "
-                  "researcher, interviewer or facilitator are left out unless you choose otherwise.")
-
-    def __init__(self, project, layer, unit, leave_out):
-        super().__init__(initial={"layer": str(layer.pk), "unit": unit, "leave_out": leave_out})
-        kind = dict(CoderKind.choices)
-        self.fields["layer"].choices = [
-            (str(c.pk), c.name if c.kind == CoderKind.PERSON else f"{c.name} ({kind[c.kind].lower()})")
-            for c in project.coders.all()]
-        self.fields["leave_out"].choices = [(s.name, s.name) for s in project.speakers.all()]
 
 
 def _unit(request, project) -> str:

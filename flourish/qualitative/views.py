@@ -16,7 +16,7 @@ from flourish.frameworks.selectors import latest_versions
 
 from . import actions, selectors
 from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
-from .permissions import can_create_projects, get_source, get_speaker, get_workbench_for_user
+from .permissions import can_create_projects, get_member, get_source, get_speaker, get_workbench_for_user
 from .presenters import page, uploaded
 
 # --- projects -------------------------------------------------------------------------------
@@ -83,9 +83,7 @@ def add_member(request, pk):
 @require_POST
 def remove_member(request, pk, member_pk):
     project, member, _ = get_workbench_for_user(request.user, pk, lead=True)
-    removed = project.members.filter(pk=member_pk).select_related("user").first()
-    if removed is None:
-        raise Http404("No such member.")
+    removed = get_member(project, member_pk)
     try:
         actions.remove_member(project, removed)
     except actions.NotAllowed as problem:

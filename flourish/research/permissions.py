@@ -13,6 +13,7 @@ from django.http import Http404
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 from flourish.feedback.selectors import cycles_led_by
 from flourish.selfassess.selectors import completed_by
 
@@ -42,10 +43,7 @@ def runs_for(user):
 
 
 def get_run_for_researcher(user, pk) -> ModelTestRun:
-    try:
-        return runs_for(user).get(pk=pk)
-    except (ModelTestRun.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such run.") from None
+    return get_or_404(runs_for(user), "run", pk=pk)
 
 
 def own_self_assessments(user):
@@ -57,22 +55,9 @@ def own_cycles(user):
     return cycles_led_by(user)
 
 
-def _pk(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("No such choice.") from None
-
-
 def get_own_self_assessment(user, pk):
-    found = own_self_assessments(user).filter(pk=_pk(pk)).first()
-    if found is None:
-        raise Http404("No such self-assessment.")
-    return found
+    return get_or_404(own_self_assessments(user), "self-assessment", pk=pk)
 
 
 def get_own_cycle(user, pk):
-    found = own_cycles(user).filter(pk=_pk(pk)).first()
-    if found is None:
-        raise Http404("No such cycle.")
-    return found
+    return get_or_404(own_cycles(user), "cycle", pk=pk)

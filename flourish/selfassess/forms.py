@@ -1,5 +1,7 @@
 from django import forms
 
+from flourish.core.forms import OrganisationFrameworkForm
+
 NOT_OBSERVED = "na"
 
 
@@ -63,15 +65,8 @@ class ProcessAnswersForm(forms.Form):
         return initial
 
 
-class StartForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
-    framework = forms.ModelChoiceField(queryset=None, empty_label=None, label="Framework")
-
-    def __init__(self, *args, organisations, versions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["framework"].queryset = versions
-        self.fields["framework"].label_from_instance = lambda v: str(v)
+class StartForm(OrganisationFrameworkForm):
+    """Where the self-assessment is made and on which framework."""
 
 
 class FocusForm(forms.Form):

@@ -1,6 +1,5 @@
-from django.http import Http404
-
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 
 from .models import SelfAssessment
 
@@ -15,7 +14,4 @@ def self_assessments_for(user):
 
 
 def get_self_assessment_for_user(user, pk) -> SelfAssessment:
-    try:
-        return self_assessments_for(user).get(pk=pk)
-    except (SelfAssessment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such self-assessment.") from None
+    return get_or_404(self_assessments_for(user), "self-assessment", pk=pk)

@@ -5,8 +5,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from flourish.accounts.permissions import leader_organisations
+from flourish.frameworks.permissions import frameworks_for
+from flourish.frameworks.selectors import latest_versions
 
-from . import actions, presenters, profile
+from . import actions, profile
 from .forms import FocusForm, ProcessAnswersForm, StartForm
 from .permissions import get_self_assessment_for_user, self_assessments_for
 
@@ -15,7 +17,7 @@ def _start_form(request, data=None):
     return StartForm(
         data,
         organisations=leader_organisations(request.user),
-        versions=presenters.latest_versions_for(request.user),
+        versions=latest_versions(frameworks_for(request.user)),
     )
 
 
@@ -24,7 +26,7 @@ def index(request):
     form = _start_form(request)
     return render(request, "selfassess/index.html", {
         "assessments": self_assessments_for(request.user),
-        "form": form, "only": presenters.only_choices(form, ["organisation", "framework"]),
+        "form": form,
         "is_leader": leader_organisations(request.user).exists(),
     })
 
@@ -36,7 +38,6 @@ def start(request):
     if not form.is_valid():
         return render(request, "selfassess/index.html", {
             "assessments": self_assessments_for(request.user), "form": form,
-            "only": presenters.only_choices(form, ["organisation", "framework"]),
             "is_leader": leader_organisations(request.user).exists(),
         }, status=400)
     assessment = actions.start(

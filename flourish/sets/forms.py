@@ -1,5 +1,7 @@
 from django import forms
 
+from flourish.core.forms import OrganisationFrameworkForm
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -12,16 +14,10 @@ def _process_choices(version):
     return [(p["id"], p["name"]) for p in version.processes]
 
 
-class CreateSetForm(forms.Form):
+class CreateSetForm(OrganisationFrameworkForm):
     name = forms.CharField(label="Name of the set", max_length=200,
                            help_text="For example, “North locality leaders, 2026”")
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None, label="Organisation")
-    framework = forms.ModelChoiceField(queryset=None, empty_label=None, label="Framework")
-
-    def __init__(self, *args, organisations, versions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["framework"].queryset = versions
+    field_order = ["name", "organisation", "framework"]
 
 
 class InviteForm(forms.Form):

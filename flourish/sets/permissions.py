@@ -12,6 +12,7 @@ from django.http import Http404
 
 from flourish.accounts.models import Role
 from flourish.accounts.permissions import organisations_for
+from flourish.core.lookups import get_or_404
 from flourish.core.tokens import hash_token
 
 from .models import LearningSet, ParCycle, SetInvitation, SetMember
@@ -42,29 +43,19 @@ def visible_sets(user):
     ).select_related("framework_version__framework", "organisation", "facilitator")
 
 
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (LearningSet.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such set.") from None
-
-
 def get_set_for_facilitator(user, pk) -> LearningSet:
-    return _get(facilitated_sets(user), pk)
+    return get_or_404(facilitated_sets(user), "set", pk=pk)
 
 
 def get_set_for_member(user, pk) -> tuple[LearningSet, SetMember | None]:
     """The set and the user's membership (None when the user is its facilitator)."""
-    learning_set = _get(visible_sets(user), pk)
+    learning_set = get_or_404(visible_sets(user), "set", pk=pk)
     member = learning_set.members.filter(user=user, left_at__isnull=True).first()
     return learning_set, member
 
 
 def get_par_cycle(learning_set, number) -> ParCycle:
-    try:
-        return learning_set.cycles.get(number=number)
-    except (ParCycle.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such cycle.") from None
+    return get_or_404(learning_set.cycles.all(), "cycle", number=number)
 
 
 def facilitates(user, learning_set) -> bool:
@@ -87,16 +78,13 @@ def check_may_post(user, learning_set, member, which: str) -> None:
 
 
 def get_session(par_cycle, pk):
-    session = par_cycle.sessions.filter(pk=pk).first() if isinstance(pk, int) else None
-    if session is None:
-        raise Http404("No such session.")
-    return session
+    return get_or_404(par_cycle.sessions.all(), "session", pk=pk)
 
 
 def get_action_to_mark(user, par_cycle, member, pk):
     """A set action the user may mark done: a member their own, the facilitator any."""
-    action = par_cycle.actions.filter(pk=pk).first() if isinstance(pk, int) else None
-    if action is None or (member is not None and action.owner_id != member.pk):
+    action = get_or_404(par_cycle.actions.all(), "action", pk=pk)
+    if member is not None and action.owner_id != member.pk:
         raise Http404("No such action.")
     if member is None and not facilitates(user, par_cycle.learning_set):
         raise Http404("No such action.")

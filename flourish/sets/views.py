@@ -115,7 +115,7 @@ def invite(request, pk):
 
 @login_required
 @require_POST
-def start_cycle(request, pk):
+def start_par_cycle(request, pk):
     learning_set = get_set_for_facilitator(request.user, pk)
     form = ParCycleForm(request.POST, prefix="cycle", version=learning_set.framework_version)
     if form.is_valid():
@@ -124,7 +124,7 @@ def start_cycle(request, pk):
         except actions.NotAllowed as problem:
             form.add_error(None, str(problem))
         else:
-            return redirect("sets:cycle", pk=pk, number=cycle.number)
+            return redirect("sets:par_cycle", pk=pk, number=cycle.number)
     return _detail(request, learning_set, None, cycle_form=form, status=400)
 
 
@@ -177,7 +177,7 @@ def _cycle_forms(learning_set, cycle, post=None, which=None):
 
 
 @login_required
-def cycle(request, pk, number):
+def par_cycle(request, pk, number):
     learning_set, member = get_set_for_member(request.user, pk)
     cycle = get_par_cycle(learning_set, number)
     which = request.POST.get("do") if request.method == "POST" else None
@@ -194,9 +194,9 @@ def cycle(request, pk, number):
         else:
             if done:
                 messages.success(request, done)
-                return redirect("sets:cycle", pk=pk, number=number)
+                return redirect("sets:par_cycle", pk=pk, number=number)
     bound = forms.get(f"{which}_form") if which else None
-    return render(request, "sets/cycle.html", {
+    return render(request, "sets/par_cycle.html", {
         "set": learning_set, "cycle": cycle, "member": member, "is_facilitator": is_facilitator,
         "sessions": cycle.sessions.all(), "actions": cycle.actions.select_related("owner__user"),
         "observations": cycle.observations.select_related("author__user"), "error": error,

@@ -325,7 +325,7 @@ def test_the_start_page_says_how_long_it_takes_and_how_answers_stay_anonymous(
     assert f"{model_version.item_count} questions" in text
     assert f"Feedback for {leader.display_name}" in text
     assert cycle.organisation.name in text.replace("&#x27;", "'")
-    assert f"averages of at least {cycle.min_group_size} people" in text
+    assert f"averages of at least {cycle.min_k} people" in text
     assert f"at least {cycle.min_comments} people have left one" in text
     assert "Nobody is shown who said what" in text
     assert "this cannot tell them whether you have answered" in text

@@ -49,7 +49,7 @@ def build_cycle(leader, version, specs, *, title="Spring 360", k=3, comment_k=3,
     self_value is None and importance is None), then closed by `actions.close`."""
     organisation = without_list_approval(leader.memberships.first().organisation)
     cycle = actions.create_cycle(leader, organisation, version, title, timezone.localdate() + timedelta(days=14))
-    cycle.min_group_size, cycle.min_comments = k, comment_k
+    cycle.min_k, cycle.min_comments = k, comment_k
     cycle.professional_groups = sorted({s.profession for s in specs} | set(cycle.professional_groups))
     cycle.save()
     raters = [

@@ -22,15 +22,15 @@ def cycle(learning_set, model_version):
 def read_urls(learning_set):
     pk = learning_set.pk
     return [reverse("sets:detail", args=[pk]), reverse("sets:story", args=[pk]),
-            reverse("sets:cycle", args=[pk, 1]), reverse("sets:export", args=[pk, "md"])]
+            reverse("sets:par_cycle", args=[pk, 1]), reverse("sets:export", args=[pk, "md"])]
 
 
 def manage_posts(learning_set, model_version):
     pk, pid = learning_set.pk, model_version.processes[0]["id"]
-    cycle_url = reverse("sets:cycle", args=[pk, 1])
+    cycle_url = reverse("sets:par_cycle", args=[pk, 1])
     return [
         (reverse("sets:invite", args=[pk]), {"invite-email": "new@x.test"}),
-        (reverse("sets:start_cycle", args=[pk]), {"cycle-focus": "Q", "cycle-processes": [pid]}),
+        (reverse("sets:start_par_cycle", args=[pk]), {"cycle-focus": "Q", "cycle-processes": [pid]}),
         (cycle_url, {"do": "advance"}),
         (cycle_url, {"do": "session", "session-date": "2026-01-01", "session-agenda": "A"}),
     ]

@@ -84,11 +84,11 @@ def test_a_facilitator_runs_one_par_cycle_through_every_stage(client, learning_s
     member = join(learning_set, a_leader(0))
     client.force_login(facilitator)
     pids = [p["id"] for p in model_version.processes]
-    response = client.post(reverse("sets:start_cycle", args=[learning_set.pk]), {
+    response = client.post(reverse("sets:start_par_cycle", args=[learning_set.pk]), {
         "cycle-focus": "How can we agree one plan with a family?", "cycle-processes": pids[:2],
     })
     cycle = ParCycle.objects.get()
-    url = reverse("sets:cycle", args=[learning_set.pk, cycle.number])
+    url = reverse("sets:par_cycle", args=[learning_set.pk, cycle.number])
     assert response.url == url and cycle.stage == Stage.PLAN and cycle.processes == pids[:2]
     assert client.post(url, {"do": "session", "session-date": "2026-03-04", "session-agenda": "Map the plans",
                              "session-notes": "Three plans each."}).status_code == 302
@@ -130,7 +130,7 @@ def test_a_member_adds_observations_and_updates_only_their_own_actions(client, l
     mine = actions.add_action(cycle, owner=first, text="Mine")
     theirs = actions.add_action(cycle, owner=second, text="Theirs")
     client.force_login(first.user)
-    url = reverse("sets:cycle", args=[learning_set.pk, 1])
+    url = reverse("sets:par_cycle", args=[learning_set.pk, 1])
     assert client.post(url, {"do": "done", "action": mine.pk, "done": "yes"}).status_code == 302
     assert client.post(url, {"do": "done", "action": theirs.pk, "done": "yes"}).status_code == 404
     mine.refresh_from_db(), theirs.refresh_from_db()

@@ -3,7 +3,9 @@
 - no view module (`*views.py`) touches the ORM itself: no `.objects.`, `.save(`, `.delete(`
   or `get_object_or_404` — views authorise through permissions.py and write through actions.py;
 - nothing imports a view module except a URL configuration (`urls.py`, `rater_urls.py`):
-  helpers that other code needs live in presenters.py / selectors.py.
+  helpers that other code needs live in presenters.py / selectors.py;
+- no view module defines a form (they live in the app's forms.py);
+- no template writes a GOV.UK error summary by hand: they include `core/error_summary.html`.
 
 Pure: `.venv/bin/pytest -p no:django flourish/testing/tests/test_layering.py` (scripts/gates).
 """
@@ -11,7 +13,7 @@ Pure: `.venv/bin/pytest -p no:django flourish/testing/tests/test_layering.py` (s
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,6 +24,9 @@ ORM_CALLS = {"save", "delete"}
 # a file that offends fails the test, and so does a listed one that no longer offends.
 KNOWN_ORM_IN_VIEWS: dict[str, set[str]] = {}
 KNOWN_VIEW_IMPORTERS: dict[str, set[str]] = {}
+# The upload's problems are shown with their place in bold, which the include cannot do.
+KNOWN_HAND_WRITTEN_SUMMARIES = {"flourish/orgadmin/templates/orgadmin/frameworks.html"}
+SUMMARY_INCLUDE = "flourish/core/templates/core/error_summary.html"
 
 
 def python_files() -> Iterator[Path]:
@@ -90,13 +95,14 @@ def imported_modules(path: Path, source: str) -> set[str]:
     return {n for n in names if n.startswith("flourish.")}
 
 
-def orm_in_views() -> dict[str, set[str]]:
+def in_view_modules(find: Callable[[str], set[str]]) -> dict[str, set[str]]:
+    """What ``find`` reports in each view module's source, for the modules where it reports anything."""
     offences = {}
     for path in python_files():
         if path.name.endswith("views.py") and not is_test(path):
-            used = orm_uses(path.read_text(encoding="utf-8"))
-            if used:
-                offences[rel(path)] = used
+            found = find(path.read_text(encoding="utf-8"))
+            if found:
+                offences[rel(path)] = found
     return offences
 
 
@@ -112,6 +118,19 @@ def view_importers() -> dict[str, set[str]]:
     return offences
 
 
+def forms_defined(source: str) -> set[str]:
+    """Classes a module defines whose base is named like a form (``forms.Form``, ``ModelForm``…)."""
+    return {node.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ClassDef)
+            and any(name.endswith("Form") for base in node.bases for name in names_in(base))}
+
+
+
+
+def hand_written_summaries() -> set[str]:
+    return {rel(path) for path in sorted(PACKAGE.rglob("*.html"))
+            if 'class="govuk-error-summary"' in path.read_text(encoding="utf-8")} - {SUMMARY_INCLUDE}
+
+
 def differences(found: dict[str, set[str]], known: dict[str, set[str]]) -> tuple[dict, dict]:
     new = {f: sorted(v - known.get(f, set())) for f, v in found.items() if v - known.get(f, set())}
     gone = {f: sorted(v - found.get(f, set())) for f, v in known.items() if v - found.get(f, set())}
@@ -119,7 +138,7 @@ def differences(found: dict[str, set[str]], known: dict[str, set[str]]) -> tuple
 
 
 def test_no_view_module_touches_the_orm_itself():
-    new, gone = differences(orm_in_views(), KNOWN_ORM_IN_VIEWS)
+    new, gone = differences(in_view_modules(orm_uses), KNOWN_ORM_IN_VIEWS)
     assert not new, (
         f"ORM calls in view modules (move them to the app's actions.py, permissions.py or selectors.py): {new}"
     )
@@ -130,6 +149,19 @@ def test_nothing_but_a_url_configuration_imports_a_view_module():
     new, gone = differences(view_importers(), KNOWN_VIEW_IMPORTERS)
     assert not new, f"view modules imported outside urls.py (move the shared code to presenters.py): {new}"
     assert not gone, f"fixed — remove these from KNOWN_VIEW_IMPORTERS in {rel(Path(__file__))}: {gone}"
+
+
+def test_no_view_module_defines_a_form():
+    assert in_view_modules(forms_defined) == {}, "forms defined in view modules (move them to the app's forms.py)"
+
+
+def test_every_error_summary_is_the_one_include():
+    found = hand_written_summaries()
+    assert found <= KNOWN_HAND_WRITTEN_SUMMARIES, (
+        f'hand-written error summaries (use {{% include "core/error_summary.html" %}}): '
+        f"{sorted(found - KNOWN_HAND_WRITTEN_SUMMARIES)}")
+    assert found == KNOWN_HAND_WRITTEN_SUMMARIES, (
+        f"fixed — remove from KNOWN_HAND_WRITTEN_SUMMARIES: {sorted(KNOWN_HAND_WRITTEN_SUMMARIES - found)}")
 
 
 # --- the checker itself is checked, so a broken checker cannot pass everything ------------------
@@ -152,3 +184,9 @@ def test_the_checker_resolves_relative_imports_of_view_modules():
     assert imported_modules(path, "from . import views\n") >= {"flourish.feedback.views"}
     assert imported_modules(path, "from ..qualitative.views import page\n") >= {"flourish.qualitative.views"}
     assert is_view_module("flourish.feedback.report_views") and not is_view_module("flourish.feedback.reviews_x")
+
+
+def test_the_checker_sees_a_form_defined_in_a_module():
+    source = "from django import forms\nclass AgreementForm(forms.Form):\n    pass\nclass Other(Thing):\n    pass\n"
+    assert forms_defined(source) == {"AgreementForm"}
+    assert forms_defined("class LayerForm(SingleChoiceForm, Mixin):\n    pass\n") == {"LayerForm"}
