@@ -110,6 +110,11 @@ def format_text(result: dict[str, Any]) -> str:
     if result.get("missing") == "pairwise":
         out.append("Missing answers: pairwise deletion (each threshold and polychoric correlation uses the rows "
                    "that answer its items; rows with no answer at all are dropped).")
+    elif result.get("missing") == "ml":
+        out.append("Missing answers: full-information ML (every answer is used; rows with no answer on the model "
+                   f"items are dropped; {sum(result.get('missing_patterns', []))} missing-data patterns). The "
+                   "test is against the unrestricted model estimated by EM; standard errors use the observed "
+                   "information.")
     else:
         out.append("Missing answers: listwise deletion (only rows that answer every model item are analysed).")
     if result.get("groups") and len(result["groups"]) > 1:
