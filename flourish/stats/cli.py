@@ -1,6 +1,6 @@
 """Command-line front end: ``flourish cfa ...`` and ``flourish reliability ...``.
 
-    cfa DATA.csv --model SPEC [--estimator ml|wlsmv] [--ordered] [--std-lv]
+    cfa DATA.csv --model SPEC [--estimator ml|mlr|wlsmv] [--ordered] [--std-lv]
         [--missing listwise|pairwise|ml] [--modindices] [--group COLUMN [--invariance]]
         [--format json|text]
     reliability DATA.csv --scale NAME=col1,col2,... [--scale ...] [--min V --max V]
@@ -34,7 +34,10 @@ def _build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("cfa", help="confirmatory factor analysis (matches lavaan)")
     c.add_argument("data")
     c.add_argument("--model", required=True, help="lavaan model syntax, inline or a file path")
-    c.add_argument("--estimator", choices=["ml", "wlsmv"], default=None)
+    c.add_argument("--estimator", choices=["ml", "mlr", "wlsmv"], default=None,
+                   help="ml (default for continuous items); mlr: ML estimates with robust (Huber-White "
+                        "sandwich) standard errors and the Yuan-Bentler scaled chi-square, as lavaan's MLR; "
+                        "wlsmv (default with --ordered)")
     c.add_argument("--ordered", action="store_true", help="treat all indicators as ordinal (WLSMV)")
     c.add_argument("--std-lv", action="store_true", help="fix factor variances to 1 instead of first loadings")
     c.add_argument("--missing", choices=["listwise", "pairwise", "ml"], default="listwise",

@@ -16,7 +16,7 @@ from .model import build_model
 from .result import check_admissible, parameter_table
 from .syntax import parse_model
 
-ESTIMATORS = ("ml", "wlsmv")
+ESTIMATORS = ("ml", "mlr", "wlsmv")
 
 
 MISSING = ("listwise", "pairwise", "ml")
@@ -107,7 +107,9 @@ def _checked_options(
     """The estimator and missing-data rule, lower-cased and defaulted; refuses unknown options."""
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
-        raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
+        raise StatsError(f"Unknown estimator '{estimator}'; use 'ml', 'mlr' or 'wlsmv'.")
+    if ordered and estimator == "mlr":
+        raise StatsError("MLR (robust ML) is for continuous items; for ordinal items use WLSMV.")
     if ordered and estimator == "ml":
         estimator = "wlsmv"  # as lavaan: ordered indicators imply WLSMV
     missing = (missing or "listwise").lower()
@@ -116,7 +118,7 @@ def _checked_options(
     if missing == "pairwise" and estimator != "wlsmv":
         raise StatsError("Pairwise deletion is available for WLSMV (ordinal items) only, as in lavaan; "
                          "for ML use listwise deletion or --missing ml (full-information ML).")
-    if missing == "ml" and estimator != "ml":
+    if missing == "ml" and estimator not in ("ml", "mlr"):
         raise StatsError("--missing ml (full-information ML) needs continuous items and the ML estimator, as "
                          "in lavaan; for ordinal items use --missing pairwise with WLSMV.")
     bad = set(group_equal) - {"loadings", "intercepts", "residuals", "thresholds"}
@@ -191,9 +193,13 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         result["warnings"].append("The optimiser did not converge; no estimates are reported.")
         return result
     x = est["x"]
-    result["parameters"] = parameter_table(mdl, x, est["vcov"])
+    vcov = est["vcov"]
     result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
-    add_diagnostics(result, mdl, x, est["vcov"], [s.cov for s in stats])
+    if estimator == "mlr":
+        from .robust import apply_mlr
+        vcov = apply_mlr(result, mdl, x, groups)
+    result["parameters"] = parameter_table(mdl, x, vcov)
+    add_diagnostics(result, mdl, x, vcov, [s.cov for s in stats])
     if modindices:
         result["modindices"] = modification_indices(mdl, x, stats)
     check_admissible(result)

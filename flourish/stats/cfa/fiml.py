@@ -328,6 +328,9 @@ def fiml_result(model: Model, groups: list[np.ndarray], info: dict[str, Any], mo
         if empty:
             raise StatsError("No answers at all for " + ", ".join(empty) + ": full-information ML cannot "
                              "estimate them.")
+    if info["estimator"] == "MLR":
+        raise StatsError("Robust ML with --missing ml is not available yet; use --estimator ml with --missing ml, "
+                         "or --estimator mlr with complete rows.")
     stats = missing_stats(groups)
     est = fit_fiml(model, stats)
     result = dict(info)

@@ -123,11 +123,14 @@ def format_text(result: dict[str, Any]) -> str:
         out.append("The model did not converge: the numbers below must not be interpreted.")
         return "\n".join(out) + "\n"
     fit = result.get("fit", {})
+    if est == "MLR":
+        out.append("Robust ML: standard errors from the Huber-White sandwich; chisq_scaled is the Yuan-Bentler "
+                   "scaled chi-square (lavaan's yuan.bentler.mplus).")
     out.append("")
     out.append("Model test and fit:")
     keys = ["npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled", "chisq_scaling_factor",
-            "cfi", "tli", "cfi_scaled", "tli_scaled", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
-            "rmsea_pvalue", "rmsea_scaled", "srmr", "logl", "aic", "bic"]
+            "cfi", "tli", "cfi_scaled", "tli_scaled", "cfi_robust", "tli_robust", "rmsea", "rmsea_ci_lower",
+            "rmsea_ci_upper", "rmsea_pvalue", "rmsea_scaled", "rmsea_robust", "srmr", "logl", "aic", "bic"]
     for k in keys:
         if k in fit and fit[k] is not None:
             v = fit[k]
