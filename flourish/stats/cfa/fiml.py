@@ -328,9 +328,6 @@ def fiml_result(model: Model, groups: list[np.ndarray], info: dict[str, Any], mo
         if empty:
             raise StatsError("No answers at all for " + ", ".join(empty) + ": full-information ML cannot "
                              "estimate them.")
-    if info["estimator"] == "MLR":
-        raise StatsError("Robust ML with --missing ml is not available yet; use --estimator ml with --missing ml, "
-                         "or --estimator mlr with complete rows.")
     stats = missing_stats(groups)
     est = fit_fiml(model, stats)
     result = dict(info)
@@ -342,9 +339,13 @@ def fiml_result(model: Model, groups: list[np.ndarray], info: dict[str, Any], mo
         result["warnings"].append("The optimiser did not converge; no estimates are reported.")
         return result
     x = est["x"]
-    result["parameters"] = parameter_table(model, x, est["vcov"])
+    vcov = est["vcov"]
     result["fit"] = fiml_fit_measures(model, stats, est["fmin"], model.implied(x))
-    add_diagnostics(result, model, x, est["vcov"], [s.h1_cov for s in stats])
+    if info["estimator"] == "MLR":
+        from .fiml_robust import apply_fiml_mlr
+        vcov = apply_fiml_mlr(result, model, x, stats, est["information"])
+    result["parameters"] = parameter_table(model, x, vcov)
+    add_diagnostics(result, model, x, vcov, [s.h1_cov for s in stats])
     if modindices:
         result["warnings"].append("Modification indices are computed for complete data only (not with "
                                   "--missing ml).")

@@ -136,38 +136,39 @@ def baseline_moments(groups: list[np.ndarray], meanstructure: bool) -> list[Mome
     return out
 
 
-def scaled_fit(fit: dict[str, float], groups: list[np.ndarray], model: Model, x: np.ndarray,
-               tr: dict[str, Any]) -> dict[str, float]:
-    """lavaan's MLR fit measures from the ML ones (fit) and the traces of the fitted model."""
-    X2, df, N, G = fit["chisq"], fit["df"], float(tr["N"]), model.n_groups
-    c = (tr["tr_h1"] - tr["tr_h0"]) / df if df > 0 else 1.0
+def scaled_fit(fit: dict[str, float], model: Model, N: float, tr_h1: float, tr_h0: float, tr_h0_baseline: float,
+               robust: bool = True) -> dict[str, float]:
+    """lavaan's MLR fit measures from the ML ones (fit) and the traces of the fitted and the
+    baseline model (robust: also the Brosseau-Liard & Savalei "robust" CFI/TLI/RMSEA)."""
+    X2, df, G = fit["chisq"], fit["df"], model.n_groups
+    c = (tr_h1 - tr_h0) / df if df > 0 else 1.0
     Xs = X2 / c
-    base = baseline_moments(groups, model.meanstructure)
-    # at the independence model's estimates its observed information equals the expected one
-    trb = traces(groups, base, expected_information(groups, base))
     X2b, dfb = fit["baseline_chisq"], fit["baseline_df"]
-    cb = (trb["tr_h1"] - trb["tr_h0"]) / dfb
+    cb = (tr_h1 - tr_h0_baseline) / dfb
     Xbs = X2b / cb
     npar = model.n_free
-    n_h1 = sum(Y.shape[1] * (Y.shape[1] + 1) // 2 + (Y.shape[1] if model.meanstructure else 0) for Y in groups)
+    n_h1 = G * (model.p * (model.p + 1) // 2 + (model.p if model.meanstructure else 0))
     out = {"chisq_scaled": Xs, "df_scaled": df, "pvalue_scaled": chi2_sf(Xs, df) if df > 0 else float("nan"),
            "chisq_scaling_factor": c, "baseline_chisq_scaled": Xbs, "baseline_df_scaled": dfb,
            "baseline_pvalue_scaled": chi2_sf(Xbs, dfb), "baseline_chisq_scaling_factor": cb,
-           "scaling_factor_h1": tr["tr_h1"] / n_h1, "scaling_factor_h0": tr["tr_h0"] / npar}
+           "scaling_factor_h1": tr_h1 / n_h1, "scaling_factor_h0": tr_h0 / npar}
     out.update({k + "_scaled": v for k, v in incremental(Xs, df, Xbs, dfb).items()})
+    if df > 0:
+        # lavaan: the scaled interval and close-fit test invert the unscaled X2 on tr(U Gamma) = c df
+        # degrees of freedom
+        rs = rmsea_block(X2, c * df, N, G)
+        out.update({"rmsea_scaled": rmsea_block(Xs, df, N, G)["rmsea"], "rmsea_ci_lower_scaled": rs["rmsea_ci_lower"],
+                    "rmsea_ci_upper_scaled": rs["rmsea_ci_upper"], "rmsea_pvalue_scaled": rs["rmsea_pvalue"]})
+    if not robust:
+        return out
     t1 = max(X2 - c * df, 0.0)
     t2 = max(X2 - c * df, X2b - cb * dfb, 0.0)
     out["cfi_robust"] = out["rni_robust"] = 1.0 if t2 == 0 else 1.0 - t1 / t2
     if df > 0 and X2b - cb * dfb != 0:
         out["tli_robust"] = out["nnfi_robust"] = 1.0 - ((X2 - c * df) / df) / ((X2b - cb * dfb) / dfb)
-    if df > 0:
-        # lavaan: the scaled interval and close-fit test invert the unscaled X2 on tr(U Gamma) = c df
-        # degrees of freedom; the robust ones invert X2 / c on df with noncentrality scaled by c
-        rs = rmsea_block(X2, c * df, N, G)
+    if df > 0:  # the robust interval inverts X2 / c on df, the noncentrality scaled by c
         rr = rmsea_block(Xs, df, N, G, h0=0.05 / math.sqrt(c))
-        out.update({"rmsea_scaled": rmsea_block(Xs, df, N, G)["rmsea"], "rmsea_ci_lower_scaled": rs["rmsea_ci_lower"],
-                    "rmsea_ci_upper_scaled": rs["rmsea_ci_upper"], "rmsea_pvalue_scaled": rs["rmsea_pvalue"],
-                    "rmsea_robust": math.sqrt(max(X2 / (N * df) - c / N, 0.0)) * math.sqrt(G),
+        out.update({"rmsea_robust": math.sqrt(max(X2 / (N * df) - c / N, 0.0)) * math.sqrt(G),
                     "rmsea_ci_lower_robust": rr["rmsea_ci_lower"] * math.sqrt(c),
                     "rmsea_ci_upper_robust": rr["rmsea_ci_upper"] * math.sqrt(c),
                     "rmsea_pvalue_robust": rr["rmsea_pvalue"]})
@@ -182,6 +183,9 @@ def apply_mlr(result: dict[str, Any], model: Model, x: np.ndarray, groups: list[
     H = observed_information(lambda v: obj.gradient_information(v)[0], x)
     tr = traces(groups, model_moments(model, x), H)
     vcov = sandwich(tr["E"], tr["B0"], tr["N"])
-    result["fit"].update(scaled_fit(result["fit"], groups, model, x, tr))
+    base = baseline_moments(groups, model.meanstructure)
+    # at the independence model's estimates its observed information equals the expected one
+    trb = traces(groups, base, expected_information(groups, base))
+    result["fit"].update(scaled_fit(result["fit"], model, float(tr["N"]), tr["tr_h1"], tr["tr_h0"], trb["tr_h0"]))
     result["estimator"] = "MLR"
     return vcov
