@@ -11,8 +11,8 @@ The unrestricted (H1) model is the saturated mean vector and covariance matrix, 
 EM exactly as lavaan's ``lav_mvnorm_missing_h1_estimate_moments`` (start: available-case means
 and variances; stop when no moment changes by 1e-5).  fmin = (logl_H1 - logl_H0) / N, so
 chisq = 2 N fmin as for complete data.  Standard errors use the observed information (the
-Hessian of -logl, by central differences of the analytic gradient, as lavaan's default
-``observed.information = "hessian"``).  Rows without any answer on the model items are
+Hessian of -logl, analytic in :mod:`.fiml_hessian`; lavaan's default ``observed.information =
+"hessian"`` differences its gradient for the same matrix).  Rows without any answer on the model items are
 dropped, as lavaan does.
 """
 from __future__ import annotations
@@ -255,16 +255,6 @@ class FIMLObjective:
                     info += n_b / self.N * (0.5 * (W @ Jo) + Jmo.T @ K_b @ Jmo)
         return self.gradient(x), info
 
-    def observed_information(self, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-        """Hessian of fmin (per case) by central differences of the analytic gradient."""
-        q = len(x)
-        H = np.zeros((q, q))
-        for j in range(q):
-            e = np.zeros(q)
-            e[j] = h
-            H[:, j] = (self.gradient(x + e) - self.gradient(x - e)) / (2 * h)
-        return 0.5 * (H + H.T)
-
 
 def fit_fiml(model: Model, stats: list[MissingStats]) -> dict[str, Any]:
     """Estimate by FIML; returns x, fmin, converged, iterations, vcov, information."""
@@ -274,7 +264,8 @@ def fit_fiml(model: Model, stats: list[MissingStats]) -> dict[str, Any]:
     out: dict[str, Any] = {"x": x, "fmin": f, "converged": converged, "iterations": iters, "vcov": None,
                            "information": None}
     if converged:
-        info = obj.observed_information(x)
+        from .fiml_hessian import observed_information
+        info = observed_information(model, stats, x)
         out["information"] = info
         out["vcov"] = invert_information(info, obj.N, model)
     return out
