@@ -124,3 +124,21 @@ def test_help_states_the_deletion_rule():
     text = " ".join(out.getvalue().split())
     assert "listwise (default, as lavaan) analyses only rows that answer every model item" in text
     assert "more than 10% of the rows" in text and "full-information ML" in text
+
+
+def test_the_analytic_observed_information_is_the_differenced_gradient_also_with_latent_means(mcar):
+    # scalar invariance frees the latent means in group 2: the loading-mean second derivatives count
+    from flourish.stats.cfa import fiml
+    from flourish.stats.cfa.fiml_hessian import observed_information
+    from flourish.stats.cfa.model import build_model
+    from flourish.stats.cfa.robust import observed_information as differenced
+    from flourish.stats.cfa.syntax import parse_model
+    from flourish.stats.io import get_columns
+    Y = get_columns(mcar, [f"x{i}" for i in range(1, 10)])
+    school = np.array(mcar["school"])
+    model = build_model(parse_model(HS_MODEL), n_groups=2, group_equal=("loadings", "intercepts"))
+    stats = fiml.missing_stats([Y[school == "Pasteur"], Y[school != "Pasteur"]])
+    x = fiml.fit_fiml(model, stats)["x"]
+    H = observed_information(model, stats, x)
+    assert np.abs(H - differenced(fiml.FIMLObjective(model, stats).gradient, x)).max() < 1e-7
+    assert np.abs(H).max() > 1
