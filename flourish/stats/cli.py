@@ -104,6 +104,9 @@ def _run_cfa(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.invariance:
         if not args.group:
             raise StatsError("--invariance needs --group COLUMN.")
+        if args.missing != "listwise":
+            raise StatsError("--invariance uses listwise deletion; --missing " + args.missing + " is not available "
+                             "with it yet.")
         res = invariance(data, model, group=args.group, estimator=estimator, std_lv=args.std_lv,
                          group_partial=args.group_partial)
         if args.format == "json":

@@ -181,7 +181,8 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
                          f"(df = {ndat - mdl.n_free}).")
     if missing == "ml":
         from .fiml import fiml_result
-        return fiml_result(mdl, groups, info, modindices)
+        return fiml_result(mdl, groups, dict(info, group_equal=list(group_equal), group_partial=list(group_partial)),
+                           modindices)
     stats = ml.sample_stats(groups)
     est = ml.fit_ml(mdl, stats)
     result = dict(info)

@@ -323,7 +323,7 @@ def fiml_result(model: Model, groups: list[np.ndarray], info: dict[str, Any], mo
     est = fit_fiml(model, stats)
     result = dict(info)
     result.update({"converged": bool(est["converged"]), "iterations": int(est["iterations"]),
-                   "meanstructure": True, "group_equal": [], "group_partial": [],
+                   "meanstructure": True,
                    "missing_patterns": [len(s.patterns) for s in stats]})
     if not est["converged"]:
         result.update({"parameters": [], "fit": {}})

@@ -142,3 +142,17 @@ def test_the_analytic_observed_information_is_the_differenced_gradient_also_with
     H = observed_information(model, stats, x)
     assert np.abs(H - differenced(fiml.FIMLObjective(model, stats).gradient, x)).max() < 1e-7
     assert np.abs(H).max() > 1
+
+
+def test_invariance_steps_refuse_fiml_rather_than_ignore_it():
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["cfa", MCAR, "--model", HS_MODEL, "--group", "school", "--invariance", "--missing", "ml"],
+                out, err) == 1
+    assert "--invariance uses listwise deletion" in err.getvalue()
+
+
+def test_fiml_with_equal_loadings_reports_the_constraints(mcar):
+    res = fit_cfa(mcar, HS_MODEL, missing="ml", group="school", group_equal=["loadings"])
+    assert res["converged"] and res["group_equal"] == ["loadings"]
+    free = fit_cfa(mcar, HS_MODEL, missing="ml", group="school")
+    assert res["fit"]["df"] == free["fit"]["df"] + 6 and res["fit"]["chisq"] > free["fit"]["chisq"]
