@@ -1,7 +1,7 @@
 """Command-line front end: ``flourish cfa ...`` and ``flourish reliability ...``.
 
-    cfa DATA.csv --model SPEC [--estimator ml|wlsmv] [--ordered] [--std-lv]
-        [--missing listwise|pairwise] [--modindices] [--group COLUMN [--invariance]]
+    cfa DATA.csv --model SPEC [--estimator ml|mlr|wlsmv] [--ordered] [--std-lv]
+        [--missing listwise|pairwise|ml] [--modindices] [--group COLUMN [--invariance]]
         [--format json|text]
     reliability DATA.csv --scale NAME=col1,col2,... [--scale ...] [--min V --max V]
         [--reverse item,...] [--ordinal] [--group COLUMN] [--format json|text]
@@ -34,13 +34,19 @@ def _build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("cfa", help="confirmatory factor analysis (matches lavaan)")
     c.add_argument("data")
     c.add_argument("--model", required=True, help="lavaan model syntax, inline or a file path")
-    c.add_argument("--estimator", choices=["ml", "wlsmv"], default=None)
+    c.add_argument("--estimator", choices=["ml", "mlr", "wlsmv"], default=None,
+                   help="ml (default for continuous items); mlr: ML estimates with robust (Huber-White "
+                        "sandwich) standard errors and the Yuan-Bentler scaled chi-square, as lavaan's MLR; "
+                        "wlsmv (default with --ordered)")
     c.add_argument("--ordered", action="store_true", help="treat all indicators as ordinal (WLSMV)")
     c.add_argument("--std-lv", action="store_true", help="fix factor variances to 1 instead of first loadings")
-    c.add_argument("--missing", choices=["listwise", "pairwise"], default="listwise",
+    c.add_argument("--missing", choices=["listwise", "pairwise", "ml"], default="listwise",
                    help="missing answers: listwise (default, as lavaan) analyses only rows that answer every "
-                        "model item; pairwise (WLSMV only) estimates each threshold and polychoric "
-                        "correlation from the rows that answer its items, as lavaan's missing = \"pairwise\"")
+                        "model item, and warns when that drops more than 10%% of the rows; ml (ML only) is "
+                        "full-information ML, as lavaan's missing = \"ml\": every answer counts and only rows "
+                        "with no answer on the model items are dropped; pairwise (WLSMV only) estimates each "
+                        "threshold and polychoric correlation from the rows that answer its items, as "
+                        "lavaan's missing = \"pairwise\"")
     c.add_argument("--modindices", action="store_true",
                    help="add modification indices with expected parameter change (ML; lavaan's modindices)")
     c.add_argument("--group", default=None, help="grouping column for a multi-group fit")
@@ -98,6 +104,9 @@ def _run_cfa(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.invariance:
         if not args.group:
             raise StatsError("--invariance needs --group COLUMN.")
+        if args.missing != "listwise":
+            raise StatsError("--invariance uses listwise deletion; --missing " + args.missing + " is not available "
+                             "with it yet.")
         res = invariance(data, model, group=args.group, estimator=estimator, std_lv=args.std_lv,
                          group_partial=args.group_partial)
         if args.format == "json":

@@ -16,10 +16,10 @@ from .model import build_model
 from .result import check_admissible, parameter_table
 from .syntax import parse_model
 
-ESTIMATORS = ("ml", "wlsmv")
+ESTIMATORS = ("ml", "mlr", "wlsmv")
 
 
-MISSING = ("listwise", "pairwise")
+MISSING = ("listwise", "pairwise", "ml")
 DROP_WARN = 0.10  # warn when listwise deletion drops more than this share of the rows
 
 
@@ -49,7 +49,7 @@ def _prepare(data: Data, names: list[str], group: str | None,
         gvals = None
         gmiss = np.zeros(Y.shape[0], dtype=bool)
     na = np.isnan(Y)
-    keep = ~(na.any(axis=1) if missing == "listwise" else na.all(axis=1)) & ~gmiss
+    keep = ~(na.any(axis=1) if missing == "listwise" else na.all(axis=1)) & ~gmiss  # ml, pairwise: any answer
     n_rows = int(Y.shape[0])
     n_dropped = int(n_rows - keep.sum())
     full = Y[~gmiss]
@@ -73,7 +73,8 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
         return None
     return (f"Listwise deletion dropped {n_dropped} of {n_rows} rows ({100 * n_dropped / n_rows:.0f}%): only rows "
             "that answer every model item are analysed. With this much missing data the estimates may be "
-            "biased unless answers are missing completely at random; consider --missing pairwise (WLSMV).")
+            "biased unless answers are missing completely at random; consider --missing ml (full-information "
+            "ML, which uses every answer) or --missing pairwise (WLSMV).")
 
 
 def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
@@ -106,15 +107,20 @@ def _checked_options(
     """The estimator and missing-data rule, lower-cased and defaulted; refuses unknown options."""
     estimator = (estimator or "ml").lower()
     if estimator not in ESTIMATORS:
-        raise StatsError(f"Unknown estimator '{estimator}'; use 'ml' or 'wlsmv'.")
+        raise StatsError(f"Unknown estimator '{estimator}'; use 'ml', 'mlr' or 'wlsmv'.")
+    if ordered and estimator == "mlr":
+        raise StatsError("MLR (robust ML) is for continuous items; for ordinal items use WLSMV.")
     if ordered and estimator == "ml":
         estimator = "wlsmv"  # as lavaan: ordered indicators imply WLSMV
     missing = (missing or "listwise").lower()
     if missing not in MISSING:
-        raise StatsError(f"Unknown missing-data rule '{missing}'; use 'listwise' or 'pairwise'.")
+        raise StatsError(f"Unknown missing-data rule '{missing}'; use 'listwise', 'pairwise' or 'ml'.")
     if missing == "pairwise" and estimator != "wlsmv":
         raise StatsError("Pairwise deletion is available for WLSMV (ordinal items) only, as in lavaan; "
-                         "ML uses listwise deletion.")
+                         "for ML use listwise deletion or --missing ml (full-information ML).")
+    if missing == "ml" and estimator not in ("ml", "mlr"):
+        raise StatsError("--missing ml (full-information ML) needs continuous items and the ML estimator, as "
+                         "in lavaan; for ordinal items use --missing pairwise with WLSMV.")
     bad = set(group_equal) - {"loadings", "intercepts", "residuals", "thresholds"}
     if bad:
         raise StatsError("group_equal accepts 'loadings', 'intercepts' and 'residuals', not "
@@ -161,17 +167,22 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
             res["warnings"].append("Modification indices are computed for ML fits only (not for WLSMV).")
         return res
     for lab, Y in zip(labels, groups):
-        const = [names[i] for i in range(p) if np.all(Y[:, i] == Y[0, i])]
+        const = [names[i] for i in range(p) if not np.nanmax(Y[:, i], initial=-np.inf) > np.nanmin(
+            Y[:, i], initial=np.inf)]
         if const:
             raise StatsError("Items with no variation" + (f" in group '{lab}'" if group else "") + ": "
                              + ", ".join(const) + ". They cannot be analysed.")
-    mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure,
+    mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure or missing == "ml",
                       group_equal=tuple(group_equal), group_partial=tuple(group_partial))
     ndat = mdl.n_groups * (p * (p + 1) // 2 + (p if mdl.meanstructure else 0))
     if mdl.n_free > ndat:
         raise StatsError(f"The model is not identified: it has {mdl.n_free} free parameters but the data "
                          f"provide only {ndat} variances, covariances{' and means' if mdl.meanstructure else ''} "
                          f"(df = {ndat - mdl.n_free}).")
+    if missing == "ml":
+        from .fiml import fiml_result
+        return fiml_result(mdl, groups, dict(info, group_equal=list(group_equal), group_partial=list(group_partial)),
+                           modindices)
     stats = ml.sample_stats(groups)
     est = ml.fit_ml(mdl, stats)
     result = dict(info)
@@ -183,9 +194,13 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         result["warnings"].append("The optimiser did not converge; no estimates are reported.")
         return result
     x = est["x"]
-    result["parameters"] = parameter_table(mdl, x, est["vcov"])
+    vcov = est["vcov"]
     result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
-    add_diagnostics(result, mdl, x, est["vcov"], [s.cov for s in stats])
+    if estimator == "mlr":
+        from .robust import apply_mlr
+        vcov = apply_mlr(result, mdl, x, groups)
+    result["parameters"] = parameter_table(mdl, x, vcov)
+    add_diagnostics(result, mdl, x, vcov, [s.cov for s in stats])
     if modindices:
         result["modindices"] = modification_indices(mdl, x, stats)
     check_admissible(result)

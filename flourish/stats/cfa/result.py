@@ -110,6 +110,11 @@ def format_text(result: dict[str, Any]) -> str:
     if result.get("missing") == "pairwise":
         out.append("Missing answers: pairwise deletion (each threshold and polychoric correlation uses the rows "
                    "that answer its items; rows with no answer at all are dropped).")
+    elif result.get("missing") == "ml":
+        out.append("Missing answers: full-information ML (every answer is used; rows with no answer on the model "
+                   f"items are dropped; {sum(result.get('missing_patterns', []))} missing-data patterns). The "
+                   "test is against the unrestricted model estimated by EM; standard errors use the observed "
+                   "information.")
     else:
         out.append("Missing answers: listwise deletion (only rows that answer every model item are analysed).")
     if result.get("groups") and len(result["groups"]) > 1:
@@ -118,11 +123,14 @@ def format_text(result: dict[str, Any]) -> str:
         out.append("The model did not converge: the numbers below must not be interpreted.")
         return "\n".join(out) + "\n"
     fit = result.get("fit", {})
+    if est == "MLR":
+        out.append("Robust ML: standard errors from the Huber-White sandwich; chisq_scaled is the Yuan-Bentler "
+                   "scaled chi-square (lavaan's yuan.bentler.mplus).")
     out.append("")
     out.append("Model test and fit:")
     keys = ["npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled", "chisq_scaling_factor",
-            "cfi", "tli", "cfi_scaled", "tli_scaled", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
-            "rmsea_pvalue", "rmsea_scaled", "srmr", "logl", "aic", "bic"]
+            "cfi", "tli", "cfi_scaled", "tli_scaled", "cfi_robust", "tli_robust", "rmsea", "rmsea_ci_lower",
+            "rmsea_ci_upper", "rmsea_pvalue", "rmsea_scaled", "rmsea_robust", "srmr", "logl", "aic", "bic"]
     for k in keys:
         if k in fit and fit[k] is not None:
             v = fit[k]
