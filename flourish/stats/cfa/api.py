@@ -10,6 +10,7 @@ from .._blas import single_threaded_blas
 from ..errors import StatsError
 from ..io import Data, get_columns
 from . import ml
+from .cluster import add_robust_fit, attach_clusters, check_cluster_option, clustered_vcov
 from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
 from .model import build_model
@@ -79,7 +80,8 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
 def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
             std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
-            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = (),
+            cluster: str | None = None) -> dict[str, Any]:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -91,13 +93,16 @@ def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[
     modindices: add lavaan's modification indices with expected parameter changes (ML).
     missing: "listwise" (lavaan's default: rows with every model item answered) or "pairwise"
     (WLSMV only: thresholds and polychoric correlations from the rows observed on their items).
+    cluster: a column naming each row's cluster (e.g. the leader rated): cluster-robust standard
+    errors and a Yuan-Bentler scaled test, as lavaan's cluster = (ML; see :mod:`.cluster`), with
+    ICC(1) and the design effect per item.
 
     Raises StatsError for bad input.  A fit that does not converge is returned with
     converged = False and no estimates or fit measures.
     """
     with single_threaded_blas():
         return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
-                        modindices, tuple(group_partial))
+                        modindices, tuple(group_partial), cluster)
 
 
 def _checked_options(
@@ -124,8 +129,9 @@ def _checked_options(
 
 def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
              group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
-             modindices: bool, group_partial: tuple[str, ...] = ()) -> dict[str, Any]:
+             modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
     estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
+    check_cluster_option(cluster, estimator)
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -165,6 +171,8 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         if const:
             raise StatsError("Items with no variation" + (f" in group '{lab}'" if group else "") + ": "
                              + ", ".join(const) + ". They cannot be analysed.")
+    clusters = attach_clusters(info, data, cluster, names, group, groups)
+    meanstructure = meanstructure or clusters is not None  # as lavaan with cluster =
     mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure,
                       group_equal=tuple(group_equal), group_partial=tuple(group_partial))
     ndat = mdl.n_groups * (p * (p + 1) // 2 + (p if mdl.meanstructure else 0))
@@ -183,9 +191,12 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         result["warnings"].append("The optimiser did not converge; no estimates are reported.")
         return result
     x = est["x"]
-    result["parameters"] = parameter_table(mdl, x, est["vcov"])
+    rob = clustered_vcov(result, mdl, x, stats, groups, clusters)
+    vcov = est["vcov"] if rob is None else rob["vcov"]
+    result["parameters"] = parameter_table(mdl, x, vcov)
     result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
-    add_diagnostics(result, mdl, x, est["vcov"], [s.cov for s in stats])
+    add_robust_fit(result, rob, mdl.n_groups)
+    add_diagnostics(result, mdl, x, vcov, [s.cov for s in stats])
     if modindices:
         result["modindices"] = modification_indices(mdl, x, stats)
     check_admissible(result)

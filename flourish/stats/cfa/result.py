@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..distributions import norm_sf
+from .cluster import clustering_text
 
 if TYPE_CHECKING:
     from .model import Model
@@ -112,6 +113,7 @@ def format_text(result: dict[str, Any]) -> str:
                    "that answer its items; rows with no answer at all are dropped).")
     else:
         out.append("Missing answers: listwise deletion (only rows that answer every model item are analysed).")
+    out.extend(clustering_text(result))
     if result.get("groups") and len(result["groups"]) > 1:
         out.append("Groups: " + ", ".join(f"{g['name']} (n={g['n']})" for g in result["groups"]))
     if not conv:
@@ -121,8 +123,8 @@ def format_text(result: dict[str, Any]) -> str:
     out.append("")
     out.append("Model test and fit:")
     keys = ["npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled", "chisq_scaling_factor",
-            "cfi", "tli", "cfi_scaled", "tli_scaled", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
-            "rmsea_pvalue", "rmsea_scaled", "srmr", "logl", "aic", "bic"]
+            "cfi", "tli", "cfi_scaled", "tli_scaled", "cfi_robust", "tli_robust", "rmsea", "rmsea_ci_lower",
+            "rmsea_ci_upper", "rmsea_pvalue", "rmsea_scaled", "rmsea_robust", "srmr", "logl", "aic", "bic"]
     for k in keys:
         if k in fit and fit[k] is not None:
             v = fit[k]
