@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from flourish.stats.cfa import fit_cfa, invariance
-from flourish.stats.cfa.cluster import difference_test, icc1, score_meat
+from flourish.stats.cfa.cluster import difference_test, icc1, numerical_hessian, observed_information, score_meat
 from flourish.stats.cli import main
 from flourish.stats.errors import StatsError
 from flourish.stats.io import read_csv
@@ -195,3 +195,20 @@ def test_the_cli_runs_clustered_invariance_and_says_how_steps_are_compared() -> 
                 out, err)
     assert code == 0, err.getvalue()
     assert "Satorra-Bentler (2001) scaled difference" in out.getvalue() and "5.207" in out.getvalue()
+
+
+@pytest.mark.parametrize("group, equal", [(None, ()), ("profession", ("loadings", "intercepts"))])
+def test_the_analytic_hessian_equals_lavaans_differenced_gradient(raters, group, equal) -> None:
+    from flourish.stats.cfa import ml
+    from flourish.stats.cfa.api import _prepare
+    from flourish.stats.cfa.model import build_model
+    from flourish.stats.cfa.syntax import parse_model
+
+    statements = parse_model(MODEL + "\ny1 ~~ y5")
+    groups = _prepare(raters, build_model(statements).ov_names, group).groups
+    model = build_model(statements, n_groups=len(groups), meanstructure=True, group_equal=equal)
+    stats = ml.sample_stats(groups)
+    x = ml.fit_ml(model, stats)["x"]
+    objective = ml.MLObjective(model, stats)
+    differenced = numerical_hessian(lambda v: objective.gradient_information(v)[0], x)
+    assert np.abs(observed_information(model, x, stats) - differenced).max() < 1e-7
