@@ -5,7 +5,9 @@ structure and of alternatives, and measurement invariance across professional gr
 All models are built from the framework version's processes and items (nothing is
 named in code). Estimation is ML on the item scores, as lavaan's defaults (see
 :mod:`flourish.stats.cfa`); a fit that fails or does not converge is reported as such,
-with no numbers.
+with no numbers. Raters are nested in the leaders they rate, so with two or more leaders the
+leader pseudonym is the cluster (lavaan's ``cluster = "leader"``): standard errors are
+cluster-robust, tests Yuan-Bentler scaled, nested models compared by scaled differences.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from importlib import metadata
 import numpy as np
 
 from flourish.stats.cfa import fit_cfa, invariance
+from flourish.stats.cfa.cluster import FEW_CLUSTERS, difference_test
 from flourish.stats.errors import StatsError
 from flourish.stats.reliability import scale_reliability
 
 MIN_COMPLETE = 100  # complete rater responses needed before any model is fitted
 MIN_GROUP = 30  # complete responses a professional group needs to enter the invariance test
 FIT_KEYS = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
+ROBUST_KEYS = ("chisq_scaled", "pvalue_scaled", "chisq_scaling_factor", "cfi_robust", "tli_robust", "rmsea_robust")
+CLUSTER = "leader"  # the rated leader's pseudonym: raters of one leader are not independent
+MIN_LEADERS = 2  # a cluster-robust sandwich needs two clusters
 DOI = "10.1080/13561820.2021.1897553"
 
 
@@ -127,11 +133,11 @@ def _column(rows, item_id):
     return np.array([np.nan if r.get(item_id) is None else float(r[item_id]) for r in rows], dtype=float)
 
 
-def _fit(data, spec) -> dict:
+def _fit(data, spec, cluster=None) -> dict:
     out = {k: spec[k] for k in ("key", "name", "description", "syntax")}
     out["k"] = len(spec["vars"])
     try:
-        res = fit_cfa(data, spec["syntax"], estimator="ml")
+        res = fit_cfa(data, spec["syntax"], estimator="ml", cluster=cluster)
     except StatsError as error:
         return {**out, "ok": False, "message": f"Could not be fitted: {error.message}"}
     except (np.linalg.LinAlgError, ValueError, FloatingPointError) as error:
@@ -142,7 +148,8 @@ def _fit(data, spec) -> dict:
     loadings = [{"factor": r["lhs"], "var": r["rhs"], "est": r["est"], "se": r["se"], "std_all": r["std_all"]}
                 for r in res["parameters"] if r["op"] == "=~"]
     return {**out, "ok": True, "n": res["n"], "n_dropped": res["n_dropped"],
-            "fit": {k: res["fit"].get(k) for k in FIT_KEYS}, "loadings": loadings,
+            "fit": {k: res["fit"].get(k) for k in (*FIT_KEYS, *ROBUST_KEYS)}, "loadings": loadings,
+            "clustering": res.get("clustering"),
             "warnings": list(res.get("warnings", [])), "message": ""}
 
 
@@ -155,12 +162,10 @@ def _comparison(models) -> list[dict]:
             row.update(m["fit"])
             parent = by_key.get(m.get("nested_in") or "")
             if parent and parent["ok"]:
-                dchi = m["fit"]["chisq"] - parent["fit"]["chisq"]
-                ddf = m["fit"]["df"] - parent["fit"]["df"]
-                from scipy import stats as st
-
-                row["delta"] = {"against": parent["name"], "delta_chisq": dchi, "delta_df": ddf,
-                                "pvalue": float(st.chi2.sf(dchi, ddf)) if ddf > 0 else None}
+                test = difference_test(m["fit"], parent["fit"])
+                row["delta"] = {"against": parent["name"], "delta_chisq": test["delta_chisq"],
+                                "delta_df": test["delta_df"], "pvalue": test["delta_pvalue"],
+                                "method": test["delta_method"], "note": test.get("delta_note", "")}
         rows.append(row)
     return rows
 
@@ -174,6 +179,7 @@ def run(ds, version) -> dict:
     var_of = {i["id"]: i["var"] for i in items}
     data = {i["var"]: _column(rows, i["id"]) for i in items}
     data["profession"] = [r["profession"] for r in rows]
+    data[CLUSTER] = [r["leader"] for r in rows]
     complete = ~np.isnan(np.column_stack([data[i["var"]] for i in items])).any(axis=1) if rows else np.array([])
     n_complete = int(complete.sum()) if rows else 0
     results = {
@@ -182,6 +188,7 @@ def run(ds, version) -> dict:
         "n_leaders": len({r["leader"] for r in rows}), "n_cycles": len({r["cycle"] for r in rows}),
         "processes": [{k: p[k] for k in ("id", "name", "kind", "factor", "vars")} for p in struct["processes"]],
         "items": items, "estimator": "ML", "software": software(),
+        "cluster": CLUSTER if len({r["leader"] for r in rows}) >= MIN_LEADERS else None,
         "min_complete": MIN_COMPLETE, "min_group": MIN_GROUP,
     }
     need = max(MIN_COMPLETE, len(items) + 1)
@@ -206,12 +213,13 @@ def run(ds, version) -> dict:
     results["reliability"] = reliability
 
     specs = candidate_models(struct)
-    models = [_fit(data, spec) for spec in specs]
+    models = [_fit(data, spec, results["cluster"]) for spec in specs]
     for m, spec in zip(models, specs):
         m["nested_in"] = spec.get("nested_in")
     results["models"] = models
     results["comparison"] = _comparison(models)
-    results["invariance"] = _invariance(data, rows, complete, specs[0], items)
+    results["invariance"] = _invariance(data, rows, complete, specs[0], items, results["cluster"])
+    results["clustering"] = _clustering(models[0], items) if results["cluster"] else None
     results["status"] = "ok"
     results["message"] = ""
     results["var_to_item"] = {v: k for k, v in var_of.items()}
@@ -219,7 +227,19 @@ def run(ds, version) -> dict:
     return clean(results)
 
 
-def _invariance(data, rows, complete, spec, items) -> dict:
+def _clustering(framework: dict, items) -> dict | None:
+    """ICC(1) and design effect per item, from the framework model's analysed rows."""
+    info = framework.get("clustering")
+    if not framework["ok"] or not info:
+        return None
+    label = {i["var"]: i["id"] for i in items}
+    iccs = [it["icc1"] for it in info["items"]]
+    return {"n_clusters": info["n_clusters"], "mean_cluster_size": info["mean_cluster_size"],
+            "few": info["n_clusters"] < FEW_CLUSTERS, "median_icc1": float(np.median(iccs)),
+            "max_icc1": max(iccs), "items": [{**it, "item": label.get(it["item"], it["item"])} for it in info["items"]]}
+
+
+def _invariance(data, rows, complete, spec, items, cluster=None) -> dict:
     p = len(spec["vars"])
     need = max(MIN_GROUP, p + 1)
     sizes: dict[str, int] = {}
@@ -238,8 +258,9 @@ def _invariance(data, rows, complete, spec, items) -> dict:
     idx = [i for i, (row, ok) in enumerate(zip(rows, complete)) if ok and (row["profession"] or "(not given)") in kept]
     sub = {v: data[v][idx] for v in spec["vars"]}
     sub["profession"] = [rows[i]["profession"] or "(not given)" for i in idx]
+    sub[CLUSTER] = [rows[i]["leader"] for i in idx]
     try:
-        res = invariance(sub, spec["syntax"], group="profession")
+        res = invariance(sub, spec["syntax"], group="profession", cluster=cluster)
     except StatsError as error:
         out.update(ran=False, message=f"Could not be tested: {error.message}")
         return out
@@ -249,8 +270,9 @@ def _invariance(data, rows, complete, spec, items) -> dict:
     table = []
     for row in res["table"]:
         if row["converged"]:
-            table.append({k: row.get(k) for k in (*FIT_KEYS, "model", "converged", "delta_chisq", "delta_df",
-                                                   "delta_pvalue", "delta_cfi", "delta_rmsea", "differs")})
+            table.append({k: row.get(k) for k in (*FIT_KEYS, *ROBUST_KEYS, "model", "converged", "delta_chisq",
+                                                   "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea",
+                                                   "delta_method", "delta_note", "delta_cfi_robust", "differs")})
         else:
             table.append({"model": row["model"], "converged": False})
     excluded = [g for g in sizes if g not in kept]
@@ -259,6 +281,21 @@ def _invariance(data, rows, complete, spec, items) -> dict:
         + (f" Left out for too few responses: {', '.join(sorted(excluded))}." if excluded else ""))
     out["message"] = out["message"].strip()
     return out
+
+
+def _nesting_sentence(results: dict) -> str:
+    if not results.get("cluster"):
+        return ("Responses are nested within leaders, but there was only one leader, so the analysis treats "
+                "them as independent.")
+    c = results.get("clustering") or {}
+    icc = (f" The median item ICC(1) was {_fmt(c['median_icc1'])} (largest {_fmt(c['max_icc1'])}), with "
+           f"{_fmt(c['mean_cluster_size'], 1)} responses per leader on average." if c else "")
+    few = (f" With only {c['n_clusters']} leaders the cluster-robust standard errors are themselves imprecise."
+           if c.get("few") else "")
+    return ("Responses are nested within leaders, so standard errors are cluster-robust by leader (the leader "
+            "pseudonym is the cluster, as lavaan's cluster = \"leader\": ML estimates with robust.cluster "
+            "standard errors and the Yuan-Bentler scaled chi-square, test = \"yuan.bentler.mplus\"), and "
+            "nested models are compared by the Satorra-Bentler (2001) scaled difference." + icc + few)
 
 
 def software() -> dict:
@@ -287,8 +324,7 @@ def method_note(results: dict, specs: list[dict]) -> str:
         f"(version {fw['version']}; {len(results['items'])} items in {len(results['processes'])} processes, "
         "rated 1 = rarely or never to 5 = almost always, with a 'not able to observe' option treated as "
         f"missing). Models used the {n_used} responses that answered every item in the model (listwise "
-        "deletion, lavaan's default). Responses are nested within leaders; the analysis treats them as "
-        "independent.",
+        "deletion, lavaan's default). " + _nesting_sentence(results),
         "Consent and de-identification. Only observations whose leader opted in for the cycle and whose "
         "rater opted in for their own answers were included; either can withdraw at any time, which removes "
         "the data from later analyses. Leaders and cycles are identified by keyed-hash pseudonyms; the data "
@@ -308,9 +344,11 @@ def method_note(results: dict, specs: list[dict]) -> str:
     ]
     for spec, m in zip(specs, models):
         parts.append(f"{m['name']}:\n{spec['syntax']}")
+    difference = ("Satorra-Bentler (2001) scaled chi-square difference test" if results.get("cluster")
+                  else "chi-square difference (likelihood-ratio) test")
     parts.append(
-        "The one-factor model is nested in the framework's model and was compared with it by a chi-square "
-        "difference (likelihood-ratio) test; models on the same items were also compared by AIC and BIC."
+        f"The one-factor model is nested in the framework's model and was compared with it by a {difference}; "
+        "models on the same items were also compared by AIC and BIC."
         + (" The main-processes-only model uses fewer items and is compared by CFI, TLI, RMSEA and SRMR only."
            if any(s["key"] == "main_only" for s in specs) else ""))
     inv = results["invariance"]
@@ -320,7 +358,7 @@ def method_note(results: dict, specs: list[dict]) -> str:
             "Measurement invariance of the framework's model across professional groups ("
             f"{groups}; groups with fewer than {inv['min_group']} complete responses left out) was tested by "
             "configural, metric (equal loadings) and scalar (equal loadings and intercepts) multi-group ML "
-            "models, compared by chi-square difference tests and the change in CFI (a drop of more than .01 "
+            f"models, compared by {difference}s and the change in CFI (a drop of more than .01 "
             "suggests non-invariance; Cheung & Rensvold, 2002).")
     else:
         parts.append("Measurement invariance across professional groups was not tested: " + inv["message"])
@@ -328,9 +366,13 @@ def method_note(results: dict, specs: list[dict]) -> str:
     for m in models:
         if m["ok"]:
             f = m["fit"]
-            fit_lines.append(f"{m['name']}: chi-square({f['df']:.0f}) = {_fmt(f['chisq'], 2)}, CFI = "
-                             f"{_fmt(f['cfi'])}, TLI = {_fmt(f['tli'])}, RMSEA = {_fmt(f['rmsea'])}, "
-                             f"SRMR = {_fmt(f['srmr'])}")
+            line = (f"{m['name']}: chi-square({f['df']:.0f}) = {_fmt(f['chisq'], 2)}, CFI = "
+                    f"{_fmt(f['cfi'])}, TLI = {_fmt(f['tli'])}, RMSEA = {_fmt(f['rmsea'])}, "
+                    f"SRMR = {_fmt(f['srmr'])}")
+            if f.get("chisq_scaled") is not None:
+                line += (f" (scaled chi-square = {_fmt(f['chisq_scaled'], 2)}, robust CFI = {_fmt(f['cfi_robust'])}, "
+                         f"robust TLI = {_fmt(f['tli_robust'])}, robust RMSEA = {_fmt(f['rmsea_robust'])})")
+            fit_lines.append(line)
         else:
             fit_lines.append(f"{m['name']}: {m['message']}")
     parts.append("Results. " + "; ".join(fit_lines) + ".")
@@ -354,6 +396,9 @@ def results_csv_rows(results: dict) -> list[list]:
             for k in ("delta_chisq", "delta_df", "pvalue"):
                 out.append(["comparison", row["key"], "", "", "", k, row["delta"][k]])
     out += _invariance_csv_rows(results.get("invariance") or {})
+    for it in (results.get("clustering") or {}).get("items", []):
+        for k in ("icc1", "design_effect"):
+            out.append(["clustering", "framework", "", "", it["item"], k, it[k]])
     return out
 
 

@@ -1,7 +1,7 @@
 """Command-line front end: ``flourish cfa ...`` and ``flourish reliability ...``.
 
     cfa DATA.csv --model SPEC [--estimator ml|mlr|wlsmv] [--ordered] [--std-lv]
-        [--missing listwise|pairwise|ml] [--modindices] [--group COLUMN [--invariance]]
+        [--missing listwise|pairwise|ml] [--modindices] [--group COLUMN [--invariance]] [--cluster COLUMN]
         [--format json|text]
     reliability DATA.csv --scale NAME=col1,col2,... [--scale ...] [--min V --max V]
         [--reverse item,...] [--ordinal] [--group COLUMN] [--format json|text]
@@ -50,6 +50,10 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--modindices", action="store_true",
                    help="add modification indices with expected parameter change (ML; lavaan's modindices)")
     c.add_argument("--group", default=None, help="grouping column for a multi-group fit")
+    c.add_argument("--cluster", default=None, metavar="COLUMN",
+                   help="column naming each row's cluster (e.g. the leader the raters rated): cluster-robust "
+                        "standard errors and a Yuan-Bentler scaled test, as lavaan's cluster = (ML), with ICC(1) "
+                        "and the design effect per item")
     c.add_argument("--invariance", action="store_true",
                    help="configural/metric/scalar/strict invariance with score tests (needs --group)")
     c.add_argument("--group-partial", action="append", default=[], metavar="PARAM",
@@ -108,14 +112,14 @@ def _run_cfa(args: argparse.Namespace, stdout: TextIO) -> int:
             raise StatsError("--invariance uses listwise deletion; --missing " + args.missing + " is not available "
                              "with it yet.")
         res = invariance(data, model, group=args.group, estimator=estimator, std_lv=args.std_lv,
-                         group_partial=args.group_partial)
+                         group_partial=args.group_partial, cluster=args.cluster)
         if args.format == "json":
             stdout.write(json.dumps(_clean(res), indent=2) + "\n")
         else:
             stdout.write(format_invariance_text(res))
         return 0 if res["converged"] else 2
     res = fit_cfa(data, model, estimator=estimator, ordered=args.ordered, group=args.group, std_lv=args.std_lv,
-                  missing=args.missing, modindices=args.modindices)
+                  missing=args.missing, modindices=args.modindices, cluster=args.cluster)
     if args.format == "json":
         stdout.write(json.dumps(_clean(res), indent=2) + "\n")
     else:

@@ -76,6 +76,40 @@ def test_a_run_on_seeded_data_fits_every_model_and_tests_invariance(seeded_run_r
         assert phrase in note, phrase
 
 
+def test_the_model_tests_are_cluster_robust_by_leader_by_default(seeded_run_results):
+    r = seeded_run_results
+    assert r["cluster"] == "leader" and r["n_leaders"] >= 2
+    framework = r["models"][0]
+    assert framework["clustering"]["cluster"] == "leader"
+    assert framework["clustering"]["n_clusters"] == r["clustering"]["n_clusters"] >= 2
+    fit = framework["fit"]
+    assert fit["chisq_scaled"] > 0 and fit["chisq_scaling_factor"] > 0 and fit["cfi_robust"] is not None
+    # the demo simulates a leader effect: items share variance between leaders
+    assert r["clustering"]["median_icc1"] > 0.02 and len(r["clustering"]["items"]) == len(r["items"])
+    assert {it["item"] for it in r["clustering"]["items"]} == {i["id"] for i in r["items"]}
+    delta = next(c for c in r["comparison"] if c["key"] == "general")["delta"]
+    assert delta["method"] == "Satorra-Bentler 2001 scaled difference"
+    assert all(t.get("delta_method") == "Satorra-Bentler 2001 scaled difference"
+               for t in r["invariance"]["table"][1:] if t["converged"])
+    assert "cluster-robust by leader" in r["method_note"] and "treats them as independent" not in r["method_note"]
+    assert "ICC(1)" in r["method_note"]
+
+
+def test_one_leaders_raters_are_analysed_as_independent_and_the_note_says_so(model_version):
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    items = [i["id"] for p in model_version.processes for i in p["items"]]
+    rows = [{"source": "other", "framework": "vaggers-anderson", "framework_version": model_version.version,
+             "profession": "Health", "leader": "L1", "cycle": "C1",
+             **{item: int(v) for item, v in zip(items, np.clip(np.round(3 + rng.normal(size=len(items))
+                                                                       + rng.normal()), 1, 5))}}
+            for _ in range(150)]
+    r = modeltests.run(dataset.Dataset(rows=rows, item_ids=[], item_labels={}, value_labels={}), model_version)
+    assert r["cluster"] is None and r["clustering"] is None
+    assert "only one leader, so the analysis treats them as independent" in r["method_note"]
+
+
 def test_the_page_runs_the_tests_and_shows_fit_and_invariance(researcher_client, demo_data, researcher):
     page = researcher_client.get(reverse("research:model"))
     assert page.status_code == 200 and "Run the model" in page.content.decode()
@@ -88,6 +122,7 @@ def test_the_page_runs_the_tests_and_shows_fit_and_invariance(researcher_client,
                     "Metric", "Scalar", "Method note", "Cronbach"):
         assert heading in text, heading
     assert text.count('role="img"') == 2 and "<svg" in text
+    assert "cluster-robust by leader" in text and "Raters nested in leaders" in text and "ICC(1)" in text
 
     as_json = researcher_client.get(reverse("research:run_json", args=[run.pk]))
     data = json.loads(as_json.content)
@@ -96,7 +131,7 @@ def test_the_page_runs_the_tests_and_shows_fit_and_invariance(researcher_client,
     rows = list(csv.reader(io.StringIO(as_csv)))
     assert rows[0] == ["section", "model", "group", "factor", "item", "statistic", "value"]
     sections = {r[0] for r in rows[1:]}
-    assert {"fit", "loading", "reliability", "invariance", "comparison"} <= sections
+    assert {"fit", "loading", "reliability", "invariance", "comparison", "clustering"} <= sections
 
 
 def test_too_little_data_gives_a_clear_message_and_no_numbers(researcher_client, leader, model_version):

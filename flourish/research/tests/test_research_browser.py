@@ -25,6 +25,8 @@ def test_a_researcher_runs_the_models_tests_and_downloads_the_results(page, demo
     expect(page.get_by_role("heading", level=1)).to_have_text("Results of the model's tests", timeout=60_000)
     expect(page.get_by_role("img", name="Standardised loadings: The framework's structure")).to_be_visible()
     expect(page.get_by_role("cell", name="Did not converge")).to_have_count(0)
+    expect(page.locator("#clustering-note")).to_contain_text("cluster-robust by leader")
+    expect(page.get_by_role("table", name="ICC(1) and design effect per item")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the results as JSON").click()

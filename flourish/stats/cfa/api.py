@@ -10,6 +10,7 @@ from .._blas import single_threaded_blas
 from ..errors import StatsError
 from ..io import Data, get_columns
 from . import ml
+from .cluster import add_robust_fit, attach_clusters, check_cluster_option, clustered_vcov
 from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
 from .model import build_model
@@ -80,7 +81,8 @@ def deletion_note(missing: str, n_dropped: int, n_rows: int) -> str | None:
 def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[str] = False,
             group: str | None = None, group_equal: tuple[str, ...] | list[str] = (),
             std_lv: bool = False, meanstructure: bool = False, missing: str = "listwise",
-            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+            modindices: bool = False, group_partial: tuple[str, ...] | list[str] = (),
+            cluster: str | None = None) -> dict[str, Any]:
     """Fit a CFA and return a lavaan-like result dict.
 
     data: mapping column name -> sequence (numbers, or strings with '' for missing).
@@ -92,13 +94,16 @@ def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[
     modindices: add lavaan's modification indices with expected parameter changes (ML).
     missing: "listwise" (lavaan's default: rows with every model item answered) or "pairwise"
     (WLSMV only: thresholds and polychoric correlations from the rows observed on their items).
+    cluster: a column naming each row's cluster (e.g. the leader rated): cluster-robust standard
+    errors and a Yuan-Bentler scaled test, as lavaan's cluster = (ML; see :mod:`.cluster`), with
+    ICC(1) and the design effect per item.
 
     Raises StatsError for bad input.  A fit that does not converge is returned with
     converged = False and no estimates or fit measures.
     """
     with single_threaded_blas():
         return _fit_cfa(data, model, estimator, ordered, group, group_equal, std_lv, meanstructure, missing,
-                        modindices, tuple(group_partial))
+                        modindices, tuple(group_partial), cluster)
 
 
 def _checked_options(
@@ -130,8 +135,9 @@ def _checked_options(
 
 def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
              group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
-             modindices: bool, group_partial: tuple[str, ...] = ()) -> dict[str, Any]:
+             modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
     estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
+    check_cluster_option(cluster, estimator)
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -172,7 +178,12 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         if const:
             raise StatsError("Items with no variation" + (f" in group '{lab}'" if group else "") + ": "
                              + ", ".join(const) + ". They cannot be analysed.")
-    mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure or missing == "ml",
+    if cluster is not None and missing == "ml":
+        raise StatsError("--cluster with --missing ml is not available yet; use listwise deletion with --cluster.")
+    clusters = attach_clusters(info, data, cluster, names, group, groups)
+    # lavaan fits means with cluster = and with missing = "ml".
+    meanstructure = meanstructure or clusters is not None or missing == "ml"
+    mdl = build_model(statements, n_groups=len(groups), std_lv=std_lv, meanstructure=meanstructure,
                       group_equal=tuple(group_equal), group_partial=tuple(group_partial))
     ndat = mdl.n_groups * (p * (p + 1) // 2 + (p if mdl.meanstructure else 0))
     if mdl.n_free > ndat:
@@ -194,12 +205,16 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         result["warnings"].append("The optimiser did not converge; no estimates are reported.")
         return result
     x = est["x"]
-    vcov = est["vcov"]
     result["fit"] = ml_fit_measures(mdl, stats, est["fmin"], mdl.implied(x))
-    if estimator == "mlr":
+    # With clusters the sandwich is over clusters (lavaan's robust.cluster, MLR-scaled test),
+    # whether ML or MLR was asked for; MLR alone is the sandwich over rows.
+    rob = clustered_vcov(result, mdl, x, stats, groups, clusters)
+    vcov = est["vcov"] if rob is None else rob["vcov"]
+    if rob is None and estimator == "mlr":
         from .robust import apply_mlr
         vcov = apply_mlr(result, mdl, x, groups)
     result["parameters"] = parameter_table(mdl, x, vcov)
+    add_robust_fit(result, rob, mdl.n_groups)
     add_diagnostics(result, mdl, x, vcov, [s.cov for s in stats])
     if modindices:
         result["modindices"] = modification_indices(mdl, x, stats)

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..distributions import chi2_sf
 from ..errors import StatsError
 from ..io import Data
 from .api import fit_cfa
+from .cluster import difference_test
+
+ROBUST_KEYS = ("chisq_scaled", "pvalue_scaled", "chisq_scaling_factor", "cfi_robust", "tli_robust", "rmsea_robust")
 
 STEPS = [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
          ("strict", ("loadings", "intercepts", "residuals"))]
@@ -30,7 +32,8 @@ SCORE_ALPHA = 0.05  # univariate score tests below this p-value are listed as "d
 
 
 def invariance(data: Data, model: str, group: str, estimator: str = "ml", std_lv: bool = False,
-               group_partial: tuple[str, ...] | list[str] = (), score: bool = True) -> dict[str, Any]:
+               group_partial: tuple[str, ...] | list[str] = (), score: bool = True,
+               cluster: str | None = None) -> dict[str, Any]:
     if (estimator or "ml").lower() != "ml":
         raise StatsError("Invariance testing is implemented for ML only (continuous items).")
     fits: dict[str, Any] = {}
@@ -38,7 +41,7 @@ def invariance(data: Data, model: str, group: str, estimator: str = "ml", std_lv
     prev = None
     for name, eq in STEPS:
         res = fit_cfa(data, model, estimator="ml", group=group, group_equal=eq, std_lv=std_lv,
-                      group_partial=tuple(group_partial))
+                      group_partial=tuple(group_partial), cluster=cluster)
         fits[name] = res
         row: dict[str, Any] = {"model": name, "converged": res["converged"], "group_equal": list(eq)}
         if score and eq and res["converged"]:
@@ -49,17 +52,17 @@ def invariance(data: Data, model: str, group: str, estimator: str = "ml", std_lv
         if res["converged"]:
             f = res["fit"]
             row.update({k: f[k] for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr",
-                                          "aic", "bic")})
+                                          "aic", "bic", *ROBUST_KEYS) if k in f})
             if prev is not None and prev.get("converged"):
-                dchi = f["chisq"] - prev["chisq"]
-                ddf = f["df"] - prev["df"]
-                row.update({"delta_chisq": dchi, "delta_df": ddf,
-                            "delta_pvalue": chi2_sf(dchi, ddf) if ddf > 0 else None,
-                            "delta_cfi": f["cfi"] - prev["cfi"], "delta_rmsea": f["rmsea"] - prev["rmsea"]})
+                row.update(difference_test(row, prev))
+                row.update({"delta_cfi": f["cfi"] - prev["cfi"], "delta_rmsea": f["rmsea"] - prev["rmsea"]})
+                if "cfi_robust" in f:
+                    row.update({"delta_cfi_robust": f["cfi_robust"] - prev["cfi_robust"],
+                                "delta_rmsea_robust": f["rmsea_robust"] - prev["rmsea_robust"]})
         table.append(row)
         prev = row
     return {"group": group, "groups": fits["configural"]["groups"], "n": fits["configural"]["n"],
-            "group_partial": list(group_partial),
+            "group_partial": list(group_partial), "cluster": cluster,
             "converged": all(r["converged"] for r in table), "table": table, "fits": fits}
 
 
@@ -73,8 +76,9 @@ def format_invariance_text(res: dict[str, Any]) -> str:
             lines.append(f"  {r['model']:<12} did not converge")
             continue
         d = ""
-        if "delta_chisq" in r:
-            d = (f"{r['delta_chisq']:>9.3f}{r['delta_df']:>5.0f}{(r['delta_pvalue'] or float('nan')):>8.4f}"
+        if "delta_df" in r:
+            dchi = float("nan") if r["delta_chisq"] is None else r["delta_chisq"]
+            d = (f"{dchi:>9.3f}{r['delta_df']:>5.0f}{(r['delta_pvalue'] or float('nan')):>8.4f}"
                  f"{r['delta_cfi']:>8.4f}{r['delta_rmsea']:>8.4f}")
         lines.append(f"  {r['model']:<12}{r['chisq']:>10.3f}{r['df']:>5.0f}{r['pvalue']:>8.4f}{r['cfi']:>7.3f}"
                      f"{r['rmsea']:>7.3f}{r['srmr']:>7.3f}{d}")
@@ -95,8 +99,14 @@ def format_invariance_text(res: dict[str, Any]) -> str:
         else:
             lines.append("    no single constraint differs (all univariate score tests p >= .05)")
     lines.append("")
-    lines.append("Chi-square difference = likelihood-ratio test of the more constrained model; a CFI drop "
-                 "> .01 suggests non-invariance. Score tests (lavaan's lavTestScore) say which equal "
+    if res.get("cluster"):
+        lines.append(f"Clustered by '{res['cluster']}': standard errors are cluster-robust, each step's test is "
+                     "Yuan-Bentler scaled, and dChisq is the Satorra-Bentler (2001) scaled difference, as "
+                     "lavaan's lavTestLRT (NA when its scaling factor is negative). The score tests "
+                     "above use the ML information and ignore the clustering, so their p-values are too small.")
+    else:
+        lines.append("Chi-square difference = likelihood-ratio test of the more constrained model.")
+    lines.append("A CFI drop > .01 suggests non-invariance. Score tests (lavaan's lavTestScore) say which equal "
                  "parameter to free (--group-partial).")
     return "\n".join(lines) + "\n"
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..distributions import norm_sf
+from .cluster import clustering_text
 
 if TYPE_CHECKING:
     from .model import Model
@@ -117,6 +118,7 @@ def format_text(result: dict[str, Any]) -> str:
                    "information.")
     else:
         out.append("Missing answers: listwise deletion (only rows that answer every model item are analysed).")
+    out.extend(clustering_text(result))
     if result.get("groups") and len(result["groups"]) > 1:
         out.append("Groups: " + ", ".join(f"{g['name']} (n={g['n']})" for g in result["groups"]))
     if not conv:
