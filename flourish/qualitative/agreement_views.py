@@ -65,7 +65,8 @@ def _grouped(project, report) -> list[dict]:
     for row in report["per_code"]:
         shown = {**row, "percent": _number(row["percent_agreement"], True), "percent_ci": _ci(row["percent_ci"], True),
                  "kappa": _number(row["cohen_kappa"], False), "kappa_ci": _ci(row["kappa_ci"], False),
-                 "alpha": _number(row["krippendorff_alpha"], False), "alpha_ci": _ci(row["alpha_ci"], False)}
+                 "alpha": _number(row["krippendorff_alpha"], False), "alpha_ci": _ci(row["alpha_ci"], False),
+                 "fleiss": _number(row.get("fleiss_kappa"), False), "light": _number(row.get("light_kappa"), False)}
         groups.get(process_of.get(row["code_id"]), emergent)["rows"].append(shown)
     return [g for g in [*groups.values(), emergent] if g["rows"]]
 
@@ -128,12 +129,12 @@ def agreement_download(request, pk, fmt):
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["code", "code_id", "process_id", "n_units", "n_applied", "percent_agreement", "percent_low",
                          "percent_high", "cohen_kappa", "kappa_low", "kappa_high", "krippendorff_alpha", "alpha_low",
-                         "alpha_high"])
+                         "alpha_high", "fleiss_kappa", "light_kappa"])
         for row in report["per_code"]:
             cis = [v for key in ("percent_ci", "kappa_ci", "alpha_ci") for v in (row[key] or [None, None])]
             values = [row["code"], row["code_id"], row["process_id"], row["n_units"], row["n_applied"],
                       row["percent_agreement"], *cis[0:2], row["cohen_kappa"], *cis[2:4],
-                      row["krippendorff_alpha"], *cis[4:6]]
+                      row["krippendorff_alpha"], *cis[4:6], row["fleiss_kappa"], row["light_kappa"]]
             writer.writerow(["" if v is None else v for v in values])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coding-agreement-{project.pk}.{fmt}"'

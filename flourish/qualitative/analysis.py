@@ -201,6 +201,9 @@ def project_agreement(project, coders=None, sources=None, codes=None, unit_kind=
             "n_units": result.n_units, "n_applied": result.n_applied,
             "percent_agreement": result.percent_agreement, "cohen_kappa": result.cohen_kappa,
             "krippendorff_alpha": result.krippendorff_alpha,
+            # Fleiss' and Light's kappa are for three or more coders; with two, Cohen's kappa is the one.
+            "fleiss_kappa": result.fleiss_kappa if len(chosen_coders) >= 3 else None,
+            "light_kappa": result.light_kappa if len(chosen_coders) >= 3 else None,
             "percent_ci": _interval(result.percent_ci), "kappa_ci": _interval(result.kappa_ci),
             "alpha_ci": _interval(result.alpha_ci),
         })

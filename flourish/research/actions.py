@@ -52,16 +52,17 @@ def set_cycle_consent(leader, cycle, consent: bool) -> Cycle:
 
 
 @transaction.atomic
-def export_dataset(organisations, reader, fmt: str) -> bytes | str:
-    """Build and return one export, recording its rater rows in the disclosure ledger so
-    that later exports to the same audience are audited against them."""
-    from . import dataset, release
+def export_dataset(organisations, reader, fmt: str) -> bytes:
+    """Build and return one export (a zip of the data, its codebook and a README), recording
+    its rater rows in the disclosure ledger so that later exports to the same audience are
+    audited against them."""
+    from . import dataset, exports, release
 
-    if fmt not in dataset.FORMATS:
-        raise NotAllowed(f"Unknown export format {fmt!r}: choose one of {', '.join(sorted(dataset.FORMATS))}.")
+    if fmt not in exports.FORMATS:
+        raise NotAllowed(f"Unknown export format {fmt!r}: choose one of {', '.join(sorted(exports.FORMATS))}.")
     ds = dataset.build(organisations, reader=reader)
     release.record(ds.selection)
-    return dataset.export(ds, fmt)
+    return exports.bundle(ds, fmt)
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ Columns: ``leader`` (stable pseudonym "L…"), ``cycle`` ("C…" for a 360° cyc
 a self-assessment on its own), ``year`` (of the cycle, or of completing a self-assessment
 on its own; no finer dates), ``source`` (self|other), ``profession`` and ``relationship``
 (the rater's professional group and relationship to the leader; empty for self),
-``framework`` and ``framework_version``, then one column per item id: 1–5, or empty for
-"not able to observe" (or not asked in that framework version).
+``framework`` and ``framework_version``, then one column per item id: 1–5, or None (not
+able to observe, or not asked in that framework version; the exports in ``exports.py``
+tell the two apart and code the group columns).
 
 Never included: names, emails, employers, links or tokens, comments or any free text,
 organisation names, database ids, exact dates.
@@ -31,14 +32,8 @@ leader, and not reversible without the server's secret.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import hmac
-import io
-import json
-import os
-import tempfile
-import textwrap
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -184,79 +179,10 @@ def for_user(user) -> Dataset:
     return build(research_organisations(user), reader=user)
 
 
-# --- exports -----------------------------------------------------------------------
-
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "sav": ("application/x-spss-sav", "sav"),
-    "parquet": ("application/vnd.apache.parquet", "parquet"),
-}
-
 NOTE = ("De-identified Flourish research data: only observations whose people opted in (leader and, for "
         "rater answers, the rater too). Pseudonyms are keyed hashes; no names, emails, comments or exact dates. "
         "Items are Flourish's not-yet-validated operationalisation of Vaggers & Anderson (2025), "
         "doi:10.1080/13561820.2021.1897553. Self rows answered the first-person wording; variable labels give "
-        "the rater wording. Empty = not able to observe.")
-
-
-def to_csv(ds: Dataset) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ds.columns)
-    for row in ds.rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in ds.columns])
-    return out.getvalue()
-
-
-def to_sav(ds: Dataset) -> bytes:
-    import pandas as pd
-    import pyreadstat
-
-    frame = {}
-    for column in FIXED_COLUMNS:
-        values = [r[column] for r in ds.rows]
-        frame[column] = pd.Series(values, dtype="float64" if column in ("year", "framework_version") else "object")
-    for item_id in ds.item_ids:
-        frame[item_id] = pd.Series([r[item_id] for r in ds.rows], dtype="float64")
-    df = pd.DataFrame(frame, columns=ds.columns)
-    labels = {**FIXED_LABELS, **{i: ds.item_labels[i][:250] for i in ds.item_ids}}
-    value_labels = {i: {float(k): v for k, v in ds.value_labels.items()} for i in ds.item_ids}
-    measure = {c: "nominal" for c in FIXED_COLUMNS} | {"year": "scale"} | {i: "ordinal" for i in ds.item_ids}
-    formats = {"year": "F4.0", "framework_version": "F4.0"} | {i: "F1.0" for i in ds.item_ids}
-    handle, path = tempfile.mkstemp(suffix=".sav")
-    os.close(handle)
-    try:
-        pyreadstat.write_sav(df, path, file_label="Flourish research data (de-identified)",
-                             column_labels=labels, variable_value_labels=value_labels,
-                             note=textwrap.wrap(ds.note, 80),
-                             variable_measure=measure, variable_format=formats)
-        with open(path, "rb") as fh:
-            return fh.read()
-    finally:
-        os.unlink(path)
-
-
-def to_parquet(ds: Dataset) -> bytes:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    fields, arrays = [], []
-    for column in FIXED_COLUMNS:
-        kind = pa.int16() if column in ("year", "framework_version") else pa.string()
-        fields.append(pa.field(column, kind, metadata={"label": FIXED_LABELS[column]}))
-        arrays.append(pa.array([r[column] for r in ds.rows], type=kind))
-    for item_id in ds.item_ids:
-        fields.append(pa.field(item_id, pa.int8(), metadata={"label": ds.item_labels[item_id]}))
-        arrays.append(pa.array([r[item_id] for r in ds.rows], type=pa.int8()))
-    schema = pa.schema(fields, metadata={
-        "flourish.note": ds.note,
-        "flourish.value_labels": json.dumps({str(k): v for k, v in ds.value_labels.items()}),
-    })
-    table = pa.Table.from_arrays(arrays, schema=schema)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
-    return sink.getvalue().to_pybytes()
-
-
-def export(ds: Dataset, fmt: str) -> str | bytes:
-    return {"csv": to_csv, "sav": to_sav, "parquet": to_parquet}[fmt](ds)
+        "the rater wording. Missing values are coded by reason (-8 not able to observe, -9 not asked in "
+        "this version, -7 does not apply); codebook.csv and README.txt in the download say how each format "
+        "carries them.")

@@ -25,6 +25,8 @@ from flourish.stats.reliability import scale_reliability
 
 MIN_COMPLETE = 100  # complete rater responses needed before any model is fitted
 MIN_GROUP = 30  # complete responses a professional group needs to enter the invariance test
+SCORE_ALPHA = 0.05  # a score test or chi-square difference below this p-value marks a difference
+CFI_DROP = 0.01  # a fall in CFI larger than this marks a step as failing (Cheung & Rensvold, 2002)
 FIT_KEYS = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
 ROBUST_KEYS = ("chisq_scaled", "pvalue_scaled", "chisq_scaling_factor", "cfi_robust", "tli_robust", "rmsea_robust")
 CLUSTER = "leader"  # the rated leader's pseudonym: raters of one leader are not independent
@@ -218,7 +220,7 @@ def run(ds, version) -> dict:
         m["nested_in"] = spec.get("nested_in")
     results["models"] = models
     results["comparison"] = _comparison(models)
-    results["invariance"] = _invariance(data, rows, complete, specs[0], items, results["cluster"])
+    results["invariance"] = _invariance(data, rows, complete, specs[0], items, struct, results["cluster"])
     results["clustering"] = _clustering(models[0], items) if results["cluster"] else None
     results["status"] = "ok"
     results["message"] = ""
@@ -238,8 +240,43 @@ def _clustering(framework: dict, items) -> dict | None:
             "few": info["n_clusters"] < FEW_CLUSTERS, "median_icc1": float(np.median(iccs)),
             "max_icc1": max(iccs), "items": [{**it, "item": label.get(it["item"], it["item"])} for it in info["items"]]}
 
+def step_fails(row: dict) -> bool:
+    """A constrained step fails on a significant chi-square difference or a CFI drop > .01."""
+    p, d_cfi = row.get("delta_pvalue"), row.get("delta_cfi")
+    return (p is not None and p < SCORE_ALPHA) or (d_cfi is not None and d_cfi < -CFI_DROP)
 
-def _invariance(data, rows, complete, spec, items, cluster=None) -> dict:
+
+def describe_parameter(test: dict, struct: dict) -> dict:
+    """One equality constraint of lavaan's score tests in the researcher's words: which
+    item's loading, intercept or residual variance, on which process, between which groups."""
+    items = {i["var"]: i for i in struct["items"]}
+    factors = {p["factor"]: p["name"] for p in struct["processes"]}
+    process_of = {i["var"]: factors.get(next((p["factor"] for p in struct["processes"] if i["var"] in p["vars"]),
+                                             ""), "") for i in struct["items"]}
+    lhs, op, rhs = test["lhs"], test["op"], test["rhs"]
+
+    def item(var):
+        found = items.get(var)
+        return (found["id"], found["label"]) if found else (var, "")
+
+    if op == "=~":
+        kind, (item_id, wording), process = "loading", item(rhs), factors.get(lhs, lhs)
+        text = f"Loading of item {item_id} on {process}"
+    elif op == "~1":
+        kind, (item_id, wording), process = "intercept", item(lhs), process_of.get(lhs, "")
+        text = f"Intercept of item {item_id}"
+    elif op == "~~" and lhs == rhs and lhs in items:
+        kind, (item_id, wording), process = "residual variance", item(lhs), process_of.get(lhs, "")
+        text = f"Residual variance of item {item_id}"
+    else:
+        kind, item_id, wording, process = "other", "", "", ""
+        text = f"{lhs} {op} {rhs}".strip()
+    return {"parameter": f"{lhs} {op} {rhs}".strip(), "kind": kind, "item": item_id, "wording": wording,
+            "process": process, "text": text, "groups": list(test["group_names"]), "X2": test["X2"],
+            "df": test.get("df", 1), "pvalue": test["pvalue"]}
+
+
+def _invariance(data, rows, complete, spec, items, struct, cluster=None) -> dict:
     p = len(spec["vars"])
     need = max(MIN_GROUP, p + 1)
     sizes: dict[str, int] = {}
@@ -268,13 +305,25 @@ def _invariance(data, rows, complete, spec, items, cluster=None) -> dict:
         out.update(ran=False, message=f"Could not be tested: {error}")
         return out
     table = []
+    first_failing = None
     for row in res["table"]:
         if row["converged"]:
-            table.append({k: row.get(k) for k in (*FIT_KEYS, *ROBUST_KEYS, "model", "converged", "delta_chisq",
-                                                   "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea",
-                                                   "delta_method", "delta_note", "delta_cfi_robust", "differs")})
+            entry = {k: row.get(k) for k in (*FIT_KEYS, *ROBUST_KEYS, "model", "converged", "delta_chisq",
+                                              "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea",
+                                              "delta_method", "delta_note", "delta_cfi_robust")}
+            entry["fails"] = step_fails(row)
+            tests = [describe_parameter(t, struct) for t in row.get("score_tests") or []]
+            if tests:
+                entry["score_total"] = row["score_total"]
+                entry["n_constraints"] = len(tests)
+                entry["differs"] = sorted((t for t in tests if t["pvalue"] < SCORE_ALPHA), key=lambda t: -t["X2"])
+                if entry["fails"] and first_failing is None:
+                    first_failing = row["model"]
+                    entry["score_tests"] = tests  # every constraint of the step to look into
+            table.append(entry)
         else:
             table.append({"model": row["model"], "converged": False})
+    out["first_failing"] = first_failing
     excluded = [g for g in sizes if g not in kept]
     out.update(ran=True, n=res["n"], table=table, message=(
         "" if res["converged"] else "At least one step did not converge; it is shown without numbers.")
@@ -357,9 +406,13 @@ def method_note(results: dict, specs: list[dict]) -> str:
         parts.append(
             "Measurement invariance of the framework's model across professional groups ("
             f"{groups}; groups with fewer than {inv['min_group']} complete responses left out) was tested by "
-            "configural, metric (equal loadings) and scalar (equal loadings and intercepts) multi-group ML "
-            f"models, compared by {difference}s and the change in CFI (a drop of more than .01 "
-            "suggests non-invariance; Cheung & Rensvold, 2002).")
+            "configural, metric (equal loadings), scalar (equal loadings and intercepts) and strict (equal "
+            f"residual variances too) multi-group ML models, compared by {difference}s and the "
+            "change in CFI (a drop of more than .01 suggests non-invariance; Cheung & Rensvold, 2002). For the "
+            "first step that failed, univariate score tests (lavaan's lavTestScore) of each equality constraint "
+            "show which parameters differ between which groups"
+            + (" (they use the ML information and ignore the clustering by leader, so their p-values are "
+               "too small: read them as pointers, not tests)." if results.get("cluster") else "."))
     else:
         parts.append("Measurement invariance across professional groups was not tested: " + inv["message"])
     fit_lines = []
@@ -420,8 +473,15 @@ def _invariance_csv_rows(inv: dict) -> list[list]:
     out = []
     for row in inv.get("table", []):
         for k, v in row.items():
-            if k not in ("model", "converged"):
+            if k not in ("model", "converged", "differs", "score_tests", "score_total"):
                 out.append(["invariance", row["model"], "", "", "", k, v])
+        if row.get("score_total"):
+            for k in ("X2", "df", "pvalue"):
+                out.append(["invariance", row["model"], "", "", "", f"score_total_{k}", row["score_total"][k]])
+        for t in row.get("score_tests") or row.get("differs") or []:
+            for k in ("X2", "pvalue"):
+                out.append(["invariance_score", row["model"], " vs ".join(t["groups"]), t["process"], t["item"],
+                            f"{t['kind']} {k}", t[k]])
         if not row["converged"]:
             out.append(["invariance", row["model"], "", "", "", "status", "did not converge"])
     for g in inv.get("groups", []):

@@ -20,7 +20,7 @@ from flourish.feedback.permissions import get_rater_for_token
 from flourish.feedback.ratelimits import limit_rater_links
 from flourish.feedback.selectors import response_of
 
-from . import actions, charts, dataset, modeltests
+from . import actions, charts, dataset, exports, modeltests
 from .permissions import (
     get_own_cycle,
     get_own_self_assessment,
@@ -107,7 +107,7 @@ def index(request):
         "organisations": organisations, "ds": ds, "n_self": ds.count("self"), "n_other": ds.count("other"),
         "versions": ds.by_version(), "runs": runs_for(request.user)[:10],
         "export_formats": [("csv", "Download as CSV"),
-                           ("sav", "Download for SPSS (.sav, with value and variable labels)"),
+                           ("sav", "Download for SPSS (.sav, with value labels and missing values declared)"),
                            ("parquet", "Download as Parquet")],
     })
 
@@ -117,13 +117,12 @@ def index(request):
 def export(request, fmt):
     """An audited release: the rows exported are recorded in the disclosure ledger."""
     organisations = require_researcher(request.user)
-    if fmt not in dataset.FORMATS:
+    if fmt not in exports.FORMATS:
         raise Http404("No such format.")
-    content_type, extension = dataset.FORMATS[fmt]
-    response = HttpResponse(actions.export_dataset(organisations, request.user, fmt), content_type=content_type)
+    response = HttpResponse(actions.export_dataset(organisations, request.user, fmt), content_type="application/zip")
     for organisation in organisations:
         audit.record(request, "research-exported", organisation, format=fmt)
-    name = f"flourish-research-data-{timezone.localdate():%Y-%m-%d}.{extension}"
+    name = f"flourish-research-data-{timezone.localdate():%Y-%m-%d}-{fmt}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -37,7 +37,7 @@ def test_the_report_has_the_documented_shape_and_is_json_ready(project):
                             "disagreements"]
     assert set(result["per_code"][0]) == {
         "code", "code_id", "process_id", "n_units", "n_applied", "percent_agreement", "cohen_kappa",
-        "krippendorff_alpha", "percent_ci", "kappa_ci", "alpha_ci"}
+        "krippendorff_alpha", "fleiss_kappa", "light_kappa", "percent_ci", "kappa_ci", "alpha_ci"}
     assert set(result["disagreements"][0]) == {
         "source", "source_id", "start", "end", "code", "code_id", "applied_by", "not_applied_by", "text"}
 

@@ -8,8 +8,6 @@
 - and a person who is both leader and researcher must not see their own raters' rows.
 """
 
-import csv
-import io
 from collections import Counter
 
 import pytest
@@ -20,11 +18,11 @@ from flourish.disclosure.models import Release
 from flourish.feedback import actions as feedback_actions
 from flourish.feedback.models import Response
 from flourish.feedback.tests.helpers import RATERS
-from flourish.research import dataset
+from flourish.research import dataset, exports
 from flourish.research.actions import set_cycle_consent, set_rater_consent
 from flourish.testing import personas
 
-from .scenarios import closed_cycle, consent_everything, open_cycle
+from .scenarios import closed_cycle, consent_everything, labelled_csv_rows, open_cycle, unzip
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +34,7 @@ def export_rows(client, user):
     client.force_login(user)
     response = client.post(reverse("research:export", args=["csv"]))
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return labelled_csv_rows(response.content)
 
 
 def test_a_refusing_rater_cannot_be_recovered_from_the_report_and_the_export(client, leader, researcher,
@@ -61,8 +59,8 @@ def test_a_refusing_rater_cannot_be_recovered_from_the_report_and_the_export(cli
     assert same_cycle == []
     # the method note says so, in the formats that carry one
     client.force_login(researcher)
-    parquet = client.post(reverse("research:export", args=["parquet"])).content
-    assert b"left out" in parquet
+    parquet = unzip(client.post(reverse("research:export", args=["parquet"])).content)
+    assert b"left out" in parquet["README.txt"] and b"left out" in parquet["flourish-research-data.parquet"]
 
 
 def test_rows_already_exported_count_as_known_when_a_rater_later_withdraws(client, leader, researcher,
@@ -93,13 +91,13 @@ def test_no_exported_rater_row_is_unique_in_its_cycle_by_profession_and_relation
     for title in ("Spring", "Autumn"):
         cycle, _ = closed_cycle(leader, model_version, raters=RATERS, title=title)
         consent_everything(cycle)
-    out = tmp_path / "export.csv"
+    out = tmp_path / "export.zip"
     call_command("research", "export", "--format", "csv", "--output", str(out))
-    rows = [r for r in csv.DictReader(out.open()) if r["source"] == "other"]
+    rows = [r for r in labelled_csv_rows(out.read_bytes()) if r["source"] == "other"]
     assert len(rows) == 2 * len(RATERS)
     cells = Counter((r["cycle"], r["profession"], r["relationship"]) for r in rows)
     assert min(cells.values()) >= 3, cells
-    assert {r["relationship"] for r in rows} == {"any"}
+    assert {r["relationship"] for r in rows} == {exports.RELATIONSHIP_CODES["any"][1]}
 
 
 def test_a_leader_who_is_also_a_researcher_gets_no_rows_about_their_own_cycles(client, leader, organisation,

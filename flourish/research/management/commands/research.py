@@ -1,14 +1,15 @@
-"""flourish research export --format csv|sav|parquet --output FILE [--organisation NAME]
+"""flourish research export --format csv|sav|parquet --output FILE.zip [--organisation NAME]
 
 Every consented, de-identified observation this installation holds (all organisations
-unless --organisation), in the same form as the researcher's download.
+unless --organisation), in the same form as the researcher's download: a zip of the data
+file, codebook.csv and README.txt.
 """
 
 from django.core.management.base import BaseCommand
 
 from flourish.accounts.models import Organisation
 from flourish.core.management_utils import fail, write_output
-from flourish.research import actions, dataset
+from flourish.research import actions, dataset, exports
 
 
 class Command(BaseCommand):
@@ -19,10 +20,12 @@ class Command(BaseCommand):
         exp = verbs.add_parser(
             "export", help="write the consented, de-identified data set to a file",
             description="One row per observation (self-assessment or rater response) whose people opted in; "
-                        "no names, emails, comments or exact dates.",
+                        "no names, emails, comments or exact dates. Written as a zip with the data file, "
+                        "codebook.csv (item wording, process, values, missing codes) and README.txt.",
         )
-        exp.add_argument("--format", required=True, choices=sorted(dataset.FORMATS), dest="fmt")
-        exp.add_argument("--output", required=True, help="the file to write")
+        exp.add_argument("--format", required=True, choices=sorted(exports.FORMATS), dest="fmt")
+        exp.add_argument("--output", required=True,
+                         help="the zip file to write (the data, codebook.csv and README.txt)")
         exp.add_argument("--organisation", help="only this organisation (its exact name)")
 
     def handle(self, *args, verb, **options):
