@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from flourish.accounts.models import Membership, Organisation, Role, User
 from flourish.core.actions import NotAllowed
+from flourish.disclosure import keys
 from flourish.jobs import mail as jobs_mail
 from flourish.jobs import selectors as jobs_selectors
 from flourish.lib import live
@@ -20,7 +21,7 @@ from flourish.lib.disclosure import MIN_K
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.models import SelfAssessment
 
-from . import nominations, reporting
+from . import disclosures, nominations, reporting
 from .models import Cycle, Rater, RaterLink, Relationship, Response, Status
 
 
@@ -381,14 +382,14 @@ def _update_live_milestone(cycle, group):
     (`flourish.lib.live`)."""
     if group in cycle.live_milestones:
         return
-    asked = cycle.raters.filter(profession=group, invited_at__isnull=False)
+    asked = list(cycle.raters.filter(profession=group, invited_at__isnull=False))
     if live.milestone_reached(
-        asked_ever=asked.count(),
-        still_asked=asked.filter(revoked_at__isnull=True).count(),
+        asked_ever=len(asked),
+        still_asked=sum(1 for r in asked if r.revoked_at is None),
         # Answers from withdrawn links still count here, so a withdrawal moves nothing.
         answered=Response.objects.filter(cycle=cycle, profession=group, submitted_at__isnull=False).count(),
         k=cycle.min_group_size,
-    ):
+    ) and disclosures.show_milestone(cycle, group, asked):
         cycle.live_milestones = [*cycle.live_milestones, group]
         cycle.save(update_fields=["live_milestones"])
 
@@ -492,11 +493,22 @@ def release_report(cycle) -> Cycle:
     cycle = _lock(cycle)
     if cycle.status != Status.CLOSED or cycle.report is not None or cycle.released_at is not None:
         return cycle
-    if reporting.enough_responses(cycle):
-        cycle.report = reporting.build(cycle)
-        cycle.released_at = cycle.closed_at
-        cycle.save(update_fields=["report", "released_at"])
+    # Severed first: the report's figures are recorded in the ledger over the severed
+    # answers' pseudonyms (the ones a research export names), and severing keeps exactly
+    # the answers the report counts.
     _sever(cycle)
+    if reporting.enough_responses(cycle):
+        report, figures, allowed = reporting.build_with_equations(cycle)
+        # Each reader's joint audit. The report's respondents are fresh pseudonyms, so it
+        # holds unless something else shown to that reader names them; if it fails for the
+        # leader the report is held, for someone it was shared with the share is undone.
+        if disclosures.show_report(cycle, keys.person(cycle.leader_id), figures, allowed):
+            for reader in list(cycle.shared_with.all()):
+                if not disclosures.show_report(cycle, keys.person(reader.pk), figures, allowed):
+                    cycle.shared_with.remove(reader)
+            cycle.report = report
+            cycle.released_at = cycle.closed_at
+            cycle.save(update_fields=["report", "released_at"])
     return cycle
 
 
@@ -538,6 +550,12 @@ def import_closed_cycle(*, leader_email: str, organisation_name: str, version, t
 def share_report(cycle, user) -> Cycle:
     if user.pk == cycle.leader_id:
         raise NotAllowed("You can already see your own report.")
+    if cycle.is_released:
+        figures, allowed = reporting.report_figures(cycle)
+        if not disclosures.show_report(cycle, keys.person(user.pk), figures, allowed):
+            raise NotAllowed(f"The report cannot be shared with {user.email}: together with what they have "
+                             "already been shown, it would reveal something about fewer raters than the "
+                             "anonymity minimum.")
     cycle.shared_with.add(user)
     return cycle
 

@@ -104,17 +104,34 @@ def left_null_usage(matrix: np.ndarray, keep_columns: np.ndarray) -> tuple[int, 
     """For Omega = {c : c^T matrix[:, keep] = 0}: (dim Omega, which rows j some c in Omega
     uses, c_j != 0)."""
     count = matrix.shape[0]
-    a = matrix[:, keep_columns].T
+    # Omega depends only on the row space of a; equal rows (equal columns of the matrix,
+    # common in cell space) add nothing to it.
+    a = distinct_rows(matrix[:, keep_columns].T)
     rows, pivots, _ = rref_any(a) if a.size else ([], [], True)
-    rows = [list(map(int, r)) for r in rows]
     pivot_set = set(pivots)
     free = [j for j in range(count) if j not in pivot_set]
     used = np.zeros(count, dtype=bool)
     used[free] = True
-    for row, p in zip(rows, pivots):
-        if any(row[f] for f in free):
-            used[p] = True
+    if pivots and free:
+        if isinstance(rows, np.ndarray):
+            used[pivots] = (rows[:, free] != 0).any(axis=1)
+        else:
+            for row, p in zip(rows, pivots):
+                if any(row[f] for f in free):
+                    used[p] = True
     return len(free), used
+
+
+def distinct_rows(matrix: np.ndarray) -> np.ndarray:
+    """The matrix's nonzero rows, each once, in order of first appearance (same row space)."""
+    if not matrix.size:
+        return matrix
+    seen: dict[bytes, int] = {}
+    contiguous = np.ascontiguousarray(matrix)
+    nonzero = np.flatnonzero(contiguous.any(axis=1))
+    for i in nonzero.tolist():
+        seen.setdefault(contiguous[i].tobytes(), i)
+    return contiguous[sorted(seen.values())]
 
 
 # --- the joint audit ---------------------------------------------------------------------
