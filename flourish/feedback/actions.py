@@ -128,7 +128,7 @@ def nominate_many(cycle, rows: list[dict], by=None) -> list[Rater]:
 def revoke(rater) -> Rater:
     if rater.cycle.is_closed:
         raise NotAllowed("This cycle is closed.")
-    rater.revoked_at = timezone.now()
+    rater.revoked_at = timezone.localdate()
     rater.save(update_fields=["revoked_at"])
     return rater
 
@@ -199,7 +199,7 @@ def return_list(cycle, approver, comment: str) -> Cycle:
     if cycle.status == Status.AWAITING_APPROVAL:
         cycle.status = Status.DRAFT
     else:
-        pending_raters(cycle).update(revoked_at=timezone.now(), awaiting_approval=False)
+        pending_raters(cycle).update(revoked_at=timezone.localdate(), awaiting_approval=False)
     cycle.save(update_fields=["status", "approval_comment"])
     return cycle
 
@@ -231,12 +231,12 @@ def rater_url(token: str) -> str:
 
 def _invite(rater, reminder=False, now=None):
     token = RaterLink.issue(rater)
-    now = now or timezone.now()
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
     if reminder:
-        rater.reminded_at = now
+        rater.reminded_at = today
         rater.save(update_fields=["reminded_at"])
     else:
-        rater.invited_at = now
+        rater.invited_at = today
         rater.save(update_fields=["invited_at"])
     cycle = rater.cycle
     subject = (
@@ -575,13 +575,13 @@ def _reminder_due(rater, today) -> bool:
     """Due once in each window (a week before, two days before the closing date),
     whenever the scheduler runs in that window; never on the day of the invitation."""
     days_left = (rater.cycle.closes_on - today).days
-    if rater.invited_at is None or timezone.localdate(rater.invited_at) == today:
+    if rater.invited_at is None or rater.invited_at == today:
         return False
     for window in sorted(REMINDER_DAYS):
         if days_left <= window:
             window_start = rater.cycle.closes_on - timedelta(days=window)
             last = rater.reminded_at
-            return last is None or timezone.localdate(last) < window_start
+            return last is None or last < window_start
     return False
 
 
