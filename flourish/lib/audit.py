@@ -31,7 +31,7 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
-from flourish.lib.exactlinalg import distinct_rows, left_null_usage, rank, rref_any
+from flourish.lib.exactlinalg import distinct_rows, left_null_usages, rank, rref_any
 
 IntArray = NDArray[np.int64]
 
@@ -203,12 +203,13 @@ class Joint:
         inside = np.zeros(self.width, dtype=bool)
         for c in target:
             inside[self.columns_of[c]] = True
-        _, used = left_null_usage(self.matrix, ~inside)
         lm_inside = np.zeros(self.width, dtype=bool)
         for c in target:
             if self.line_manager[c]:
                 lm_inside[self.columns_of[c]] = True
-        _, used_allowed = left_null_usage(self.matrix, ~lm_inside)
+        # Combinations vanishing off the target, and those also vanishing on its non-allowed
+        # part (i.e. off the allowed respondents alone): one echelon form for both.
+        used, used_allowed = left_null_usages(self.matrix, ~inside, inside & ~lm_inside)
         for j in order:
             if used[j] and not used_allowed[j]:
                 return j
