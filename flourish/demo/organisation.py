@@ -184,7 +184,7 @@ def _closed_cycle(leader, organisation):
     for index, (name, group, relationship) in enumerate(CYCLE_RATERS):
         rater = Rater.objects.create(
             cycle=cycle, name=name, email=f"rater{index}@demo.flourish.test", profession=group,
-            employer="", relationship=relationship, invited_at=now - timedelta(days=23),
+            employer="", relationship=relationship, invited_at=timezone.localdate(now - timedelta(days=23)),
         )
         comments = {}
         if index % 2 == 0:  # enough comments on two processes to pass the comment minimum
@@ -214,6 +214,6 @@ def _open_cycle(leader, organisation):
     rater, _ = Rater.objects.get_or_create(
         cycle=cycle, email="try.me@demo.flourish.test",
         defaults={"name": "Demo rater", "profession": "Health", "relationship": "team member",
-                  "invited_at": timezone.now()},
+                  "invited_at": timezone.localdate()},
     )
     return rater_url(RaterLink.issue(rater))

@@ -20,6 +20,15 @@ def record(audience: str, subject: str, key: str, *, figure: Figure | None = Non
     )
 
 
+@transaction.atomic
+def record_many(audience: str, subject: str, figures, value=None) -> int:
+    """Record several figures shown together (e.g. a whole report): [(key, Figure), ...]."""
+    rows = [Release(audience=audience, subject=subject, key=key, equation=figure.to_json(), value=value or {})
+            for key, figure in figures]
+    Release.objects.bulk_create(rows)
+    return len(rows)
+
+
 def releases_about(respondent: str, subjects) -> list[Release]:
     """The releases among `subjects` whose figure or rows include this respondent."""
     return [r for r in Release.objects.filter(subject__in=list(subjects)).order_by("pk")

@@ -26,3 +26,12 @@ def latest_by_key(audience: str, subject: str) -> dict[str, Release]:
     for release in releases_to(audience, subject).order_by("key", "-released_at", "-pk"):
         latest.setdefault(release.key, release)
     return latest
+
+
+def figures_with_prefix(audience: str, subject: str, prefix: str) -> list[Release]:
+    """The releases to `audience` about `subject` whose key starts with `prefix`, in order."""
+    return list(releases_to(audience, subject).filter(key__startswith=prefix).order_by("pk"))
+
+
+def was_shown(audience: str, subject: str, prefix: str) -> bool:
+    return releases_to(audience, subject).filter(key__startswith=prefix).exists()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from flourish.accounts.models import Membership, Organisation, Role, User
 from flourish.core.actions import NotAllowed
+from flourish.disclosure import keys
 from flourish.jobs import mail as jobs_mail
 from flourish.jobs import selectors as jobs_selectors
 from flourish.lib import live
@@ -20,7 +21,7 @@ from flourish.lib.disclosure import MIN_K
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.models import SelfAssessment
 
-from . import nominations, reporting
+from . import disclosures, nominations, reporting
 from .models import Cycle, Rater, RaterLink, Relationship, Response, Status
 
 
@@ -127,7 +128,7 @@ def nominate_many(cycle, rows: list[dict], by=None) -> list[Rater]:
 def revoke(rater) -> Rater:
     if rater.cycle.is_closed:
         raise NotAllowed("This cycle is closed.")
-    rater.revoked_at = timezone.now()
+    rater.revoked_at = timezone.localdate()
     rater.save(update_fields=["revoked_at"])
     return rater
 
@@ -198,7 +199,7 @@ def return_list(cycle, approver, comment: str) -> Cycle:
     if cycle.status == Status.AWAITING_APPROVAL:
         cycle.status = Status.DRAFT
     else:
-        pending_raters(cycle).update(revoked_at=timezone.now(), awaiting_approval=False)
+        pending_raters(cycle).update(revoked_at=timezone.localdate(), awaiting_approval=False)
     cycle.save(update_fields=["status", "approval_comment"])
     return cycle
 
@@ -230,12 +231,12 @@ def rater_url(token: str) -> str:
 
 def _invite(rater, reminder=False, now=None):
     token = RaterLink.issue(rater)
-    now = now or timezone.now()
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
     if reminder:
-        rater.reminded_at = now
+        rater.reminded_at = today
         rater.save(update_fields=["reminded_at"])
     else:
-        rater.invited_at = now
+        rater.invited_at = today
         rater.save(update_fields=["invited_at"])
     cycle = rater.cycle
     subject = (
@@ -381,14 +382,14 @@ def _update_live_milestone(cycle, group):
     (`flourish.lib.live`)."""
     if group in cycle.live_milestones:
         return
-    asked = cycle.raters.filter(profession=group, invited_at__isnull=False)
+    asked = list(cycle.raters.filter(profession=group, invited_at__isnull=False))
     if live.milestone_reached(
-        asked_ever=asked.count(),
-        still_asked=asked.filter(revoked_at__isnull=True).count(),
+        asked_ever=len(asked),
+        still_asked=sum(1 for r in asked if r.revoked_at is None),
         # Answers from withdrawn links still count here, so a withdrawal moves nothing.
         answered=Response.objects.filter(cycle=cycle, profession=group, submitted_at__isnull=False).count(),
         k=cycle.min_k,
-    ):
+    ) and disclosures.show_milestone(cycle, group, asked):
         cycle.live_milestones = [*cycle.live_milestones, group]
         cycle.save(update_fields=["live_milestones"])
 
@@ -492,11 +493,22 @@ def release_report(cycle) -> Cycle:
     cycle = _lock(cycle)
     if cycle.status != Status.CLOSED or cycle.report is not None or cycle.released_at is not None:
         return cycle
-    if reporting.enough_responses(cycle):
-        cycle.report = reporting.build(cycle)
-        cycle.released_at = cycle.closed_at
-        cycle.save(update_fields=["report", "released_at"])
+    # Severed first: the report's figures are recorded in the ledger over the severed
+    # answers' pseudonyms (the ones a research export names), and severing keeps exactly
+    # the answers the report counts.
     _sever(cycle)
+    if reporting.enough_responses(cycle):
+        report, figures, allowed = reporting.build_with_equations(cycle)
+        # Each reader's joint audit. The report's respondents are fresh pseudonyms, so it
+        # holds unless something else shown to that reader names them; if it fails for the
+        # leader the report is held, for someone it was shared with the share is undone.
+        if disclosures.show_report(cycle, keys.person(cycle.leader_id), figures, allowed):
+            for reader in list(cycle.shared_with.all()):
+                if not disclosures.show_report(cycle, keys.person(reader.pk), figures, allowed):
+                    cycle.shared_with.remove(reader)
+            cycle.report = report
+            cycle.released_at = cycle.closed_at
+            cycle.save(update_fields=["report", "released_at"])
     return cycle
 
 
@@ -538,6 +550,12 @@ def import_closed_cycle(*, leader_email: str, organisation_name: str, version, t
 def share_report(cycle, user) -> Cycle:
     if user.pk == cycle.leader_id:
         raise NotAllowed("You can already see your own report.")
+    if cycle.is_released:
+        figures, allowed = reporting.report_figures(cycle)
+        if not disclosures.show_report(cycle, keys.person(user.pk), figures, allowed):
+            raise NotAllowed(f"The report cannot be shared with {user.email}: together with what they have "
+                             "already been shown, it would reveal something about fewer raters than the "
+                             "anonymity minimum.")
     cycle.shared_with.add(user)
     return cycle
 
@@ -557,13 +575,13 @@ def _reminder_due(rater, today) -> bool:
     """Due once in each window (a week before, two days before the closing date),
     whenever the scheduler runs in that window; never on the day of the invitation."""
     days_left = (rater.cycle.closes_on - today).days
-    if rater.invited_at is None or timezone.localdate(rater.invited_at) == today:
+    if rater.invited_at is None or rater.invited_at == today:
         return False
     for window in sorted(REMINDER_DAYS):
         if days_left <= window:
             window_start = rater.cycle.closes_on - timedelta(days=window)
             last = rater.reminded_at
-            return last is None or timezone.localdate(last) < window_start
+            return last is None or last < window_start
     return False
 
 

@@ -126,13 +126,16 @@ class Rater(models.Model):
     # With a cycle that has an approver, a person added stays uninvited until the approver
     # agrees, however late they are added.
     awaiting_approval = models.BooleanField(default=False)
-    invited_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    # Days only (issue 10): a time to the second next to a named person, beside answers
+    # and mail times, could point at them. The reminder windows and the live view need no
+    # more than the day.
+    invited_at = models.DateField("invited on", null=True, blank=True)
+    reminded_at = models.DateField("reminded on", null=True, blank=True)
+    revoked_at = models.DateField("withdrawn on", null=True, blank=True)
+    created = models.DateField("added on", auto_now_add=True)
 
     class Meta:
-        ordering = ["created"]
+        ordering = ["created", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "email"], condition=~Q(email=""), name="one_rater_per_email_per_cycle"
@@ -149,7 +152,7 @@ class RaterLink(models.Model):
 
     rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateField("issued on", auto_now_add=True)  # the day only, as for its rater
 
     def __str__(self):
         # Ids only: never the token hash.

@@ -7,8 +7,12 @@ been applied. Nothing else reads individual responses.
 
 from django.db.models import Q
 
+from flourish.disclosure import keys
 from flourish.lib import report as pure
+from flourish.lib.disclosure import is_line_manager
+from flourish.lib.ledger import Figure
 
+from . import disclosures
 from .models import Cycle, Response, Status
 
 REPORT_FORMAT = 1
@@ -30,17 +34,21 @@ def rules_of(cycle) -> pure.Rules:
     )
 
 
-def respondents_of(cycle) -> list[pure.Respondent]:
+def counted_responses(cycle):
+    """Every submitted, unrevoked response, in a fixed order."""
+    return Response.objects.filter(cycle=cycle, submitted_at__isnull=False).filter(
+        Q(rater__isnull=True) | Q(rater__revoked_at__isnull=True)
+    ).order_by("pk")
+
+
+def respondents_of(cycle, counted=None) -> list[pure.Respondent]:
     """The leader's self part (if complete) and every submitted, unrevoked response."""
     respondents = []
     own = cycle.self_assessment
     if own is not None and own.is_complete:
         respondents.append(pure.Respondent(role=pure.SELF, profession="", relationship="", answers=own.answers))
     # Only the answers and their group labels: never the rater (closed cycles have none).
-    counted = Response.objects.filter(cycle=cycle, submitted_at__isnull=False).filter(
-        Q(rater__isnull=True) | Q(rater__revoked_at__isnull=True)
-    ).order_by("pk")
-    for rater_answers in counted:
+    for rater_answers in (counted if counted is not None else counted_responses(cycle)):
         respondents.append(pure.Respondent(
             role=pure.OTHER,
             profession=rater_answers.profession,
@@ -104,13 +112,31 @@ def approval_of(cycle) -> dict:
             "imported": cycle.imported}
 
 
+def allowed_keys(responses, rules: pure.Rules) -> set[str]:
+    """Respondents whose exposure does not count: line managers shown on their own, with
+    their consent (every line manager of the cycle must have consented, as in the report)."""
+    managers = [r for r in responses if is_line_manager(r.relationship)]
+    if not (rules.show_line_manager and managers and all(r.line_manager_consented for r in managers)):
+        return set()
+    return {keys.response_key(r.pk) for r in managers}
+
+
 def build(cycle) -> dict:
+    return build_with_equations(cycle)[0]
+
+
+def build_with_equations(cycle) -> tuple[dict, list[Figure], set[str]]:
+    """The report, what it reveals as ledger equations over the responses' keys, and the
+    respondents whose exposure does not count (one pass of the disclosure decisions)."""
     version = cycle.framework_version
     own = cycle.self_assessment
-    body = pure.build_report(
+    counted = list(counted_responses(cycle))
+    rules = rules_of(cycle)
+    body, figures = pure.build_report_with_equations(
         processes_of(version),
-        respondents_of(cycle),
-        rules_of(cycle),
+        respondents_of(cycle, counted),
+        [keys.response_key(r.pk) for r in counted],
+        rules,
         importance=(own.importance if own is not None and own.is_complete else None),
         salt=f"{cycle.report_salt}:{cycle.pk}",
     )
@@ -131,4 +157,19 @@ def build(cycle) -> dict:
     change = _change_since(result, previous_release(cycle))
     if change:
         result["change"] = change
-    return result
+    return result, figures, allowed_keys(counted, rules)
+
+
+def report_figures(cycle) -> tuple[list[Figure], set[str]]:
+    """What the released report reveals (ledger equations) and whose exposure does not
+    count: as recorded at release; recomputed from the stored answers for reports released
+    before the ledger recorded them."""
+    stored = disclosures.stored_report(cycle)
+    if stored is not None:
+        return stored
+    counted = list(counted_responses(cycle))
+    rules = rules_of(cycle)
+    others = [r for r in respondents_of(cycle, counted) if r.role == pure.OTHER]
+    figures = pure.report_equations(processes_of(cycle.framework_version), others,
+                                    [keys.response_key(r.pk) for r in counted], rules)
+    return figures, allowed_keys(counted, rules)

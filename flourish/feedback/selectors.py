@@ -43,3 +43,11 @@ def report_inputs(cycle):
     from .reporting import processes_of, rules_of
 
     return processes_of(cycle.framework_version), rules_of(cycle)
+
+
+def report_figures(cycle):
+    """(the released report's figures as ledger equations, respondents whose exposure does
+    not count), as recorded at release (`reporting.report_figures`)."""
+    from .reporting import report_figures as figures
+
+    return figures(cycle)

@@ -31,7 +31,7 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
-from flourish.lib.exactlinalg import left_null_usage, rank, rref_any
+from flourish.lib.exactlinalg import distinct_rows, left_null_usages, rank, rref_any
 
 IntArray = NDArray[np.int64]
 
@@ -62,7 +62,8 @@ class Joint:
         self._reduce()
 
     def _reduce(self) -> None:
-        unique = np.unique(self.matrix, axis=0) if self.matrix.size else self.matrix
+        # The RREF depends only on the row space: each distinct row once is enough.
+        unique = distinct_rows(self.matrix) if self.matrix.size else self.matrix
         rows, pivots, native = rref_any(unique)
         self.native = native
         self.R: IntArray | None = rows if isinstance(rows, np.ndarray) else None
@@ -106,8 +107,13 @@ class Joint:
             for c in cells:
                 inside.update(int(j) for j in self.columns_of[c])
             keep = [j for j in range(self.width) if j not in inside]
-            sub = [[self._row_list(t)[j] for j in keep] for t in rows]
-            result = len(rows) - rank(sub, len(keep))
+            if self.R is not None:
+                # int64 rows: rref_any stays exact (it falls back to Python integers on overflow)
+                sub_np = self.R[np.ix_(rows, keep)] if keep else np.zeros((len(rows), 0), np.int64)
+                result = len(rows) - len(rref_any(sub_np)[1]) if keep else len(rows)
+            else:
+                full = [self._row_list(t) for t in rows]
+                result = len(rows) - rank([[row[j] for j in keep] for row in full], len(keep))
         self._nullity_cache[cells] = result
         return result
 
@@ -197,12 +203,13 @@ class Joint:
         inside = np.zeros(self.width, dtype=bool)
         for c in target:
             inside[self.columns_of[c]] = True
-        _, used = left_null_usage(self.matrix, ~inside)
         lm_inside = np.zeros(self.width, dtype=bool)
         for c in target:
             if self.line_manager[c]:
                 lm_inside[self.columns_of[c]] = True
-        _, used_allowed = left_null_usage(self.matrix, ~lm_inside)
+        # Combinations vanishing off the target, and those also vanishing on its non-allowed
+        # part (i.e. off the allowed respondents alone): one echelon form for both.
+        used, used_allowed = left_null_usages(self.matrix, ~inside, inside & ~lm_inside)
         for j in order:
             if used[j] and not used_allowed[j]:
                 return j

@@ -55,7 +55,7 @@ def _rref_np(matrix: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """As `_rref`, vectorised with int64 (exact while entries stay below 2**30; raises
     _Overflow otherwise, and the caller falls back to Python integers)."""
     a = matrix.astype(np.int64, copy=True)
-    a = a[np.any(a != 0, axis=1)]
+    a = a[a.any(axis=1)]
     if a.size and np.abs(a).max() >= _SAFE:
         raise _Overflow
     rows, width = a.shape
@@ -64,25 +64,27 @@ def _rref_np(matrix: np.ndarray) -> tuple[np.ndarray, list[int]]:
     for col in range(width):
         if top == rows:
             break
-        nonzero = np.flatnonzero(a[top:, col])
+        column = a[:, col]  # a view: follows the row operations below
+        nonzero = column[top:].nonzero()[0]
         if nonzero.size == 0:
             continue
         found = top + int(nonzero[0])
         if found != top:
             a[[top, found]] = a[[found, top]]
-        if a[top, col] < 0:
-            a[top] = -a[top]
-        g = np.gcd.reduce(a[top])
+        pivot_row = a[top]
+        if pivot_row[col] < 0:
+            np.negative(pivot_row, out=pivot_row)
+        g = np.gcd.reduce(pivot_row)
         if g > 1:
-            a[top] //= g
-        others = np.flatnonzero(a[:, col])
-        others = others[others != top]
-        if others.size:
-            sub = a[others] * a[top, col] - a[others, col][:, None] * a[top]
+            pivot_row //= g
+        others = column.nonzero()[0]
+        if others.size > 1:
+            others = others[others != top]
+            sub = a[others] * pivot_row[col] - a[others, col][:, None] * pivot_row
             g = np.gcd.reduce(sub, axis=1)
             g[g == 0] = 1
             sub //= g[:, None]
-            if np.abs(sub).max() >= _SAFE:
+            if max(int(sub.max()), -int(sub.min())) >= _SAFE:
                 raise _Overflow
             a[others] = sub
         pivots.append(col)
@@ -104,17 +106,81 @@ def left_null_usage(matrix: np.ndarray, keep_columns: np.ndarray) -> tuple[int, 
     """For Omega = {c : c^T matrix[:, keep] = 0}: (dim Omega, which rows j some c in Omega
     uses, c_j != 0)."""
     count = matrix.shape[0]
-    a = matrix[:, keep_columns].T
+    # Omega depends only on the row space of a; equal rows (equal columns of the matrix,
+    # common in cell space) add nothing to it.
+    a = distinct_rows(matrix[:, keep_columns].T)
     rows, pivots, _ = rref_any(a) if a.size else ([], [], True)
-    rows = [list(map(int, r)) for r in rows]
     pivot_set = set(pivots)
     free = [j for j in range(count) if j not in pivot_set]
     used = np.zeros(count, dtype=bool)
     used[free] = True
-    for row, p in zip(rows, pivots):
-        if any(row[f] for f in free):
-            used[p] = True
+    if pivots and free:
+        if isinstance(rows, np.ndarray):
+            used[pivots] = (rows[:, free] != 0).any(axis=1)
+        else:
+            for row, p in zip(rows, pivots):
+                if any(row[f] for f in free):
+                    used[p] = True
     return len(free), used
+
+
+def _null_basis(rows: Sequence[Sequence[int]], pivots: Sequence[int], width: int) -> list[list[int]]:
+    """An integer basis of {x : R x = 0} for R in reduced row echelon form (each pivot
+    column zero in the other rows): one vector per free column."""
+    pivot_set = set(pivots)
+    basis = []
+    for f in range(width):
+        if f in pivot_set:
+            continue
+        involved = [(t, p) for t, p in enumerate(pivots) if rows[t][f]]
+        scale = math.lcm(*(rows[t][p] for t, p in involved)) if involved else 1
+        vector = [0] * width
+        vector[f] = scale
+        for t, p in involved:
+            vector[p] = -rows[t][f] * (scale // rows[t][p])
+        basis.append(vector)
+    return basis
+
+
+def left_null_usages(
+    matrix: np.ndarray, keep_columns: np.ndarray, more_columns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows j some c uses (c_j != 0), for c in Omega = {c : c^T matrix[:, keep] = 0}
+    and for c in its subspace Omega' = {c in Omega : c^T matrix[:, more] = 0}.
+
+    One echelon form: with B a basis of Omega (rows), Omega' = {y^T B : y^T (B M_more) = 0},
+    and B M_more is small (dim Omega x the few `more` columns)."""
+    count = matrix.shape[0]
+    a = distinct_rows(matrix[:, keep_columns].T)
+    rows, pivots, _ = rref_any(a) if a.size else ([], [], True)
+    exact_rows = [[int(v) for v in r] for r in rows]
+    basis = _null_basis(exact_rows, pivots, count)
+    used = np.zeros(count, dtype=bool)
+    for vector in basis:
+        used |= np.array([v != 0 for v in vector], dtype=bool)
+    more = [[int(v) for v in column] for column in matrix[:, more_columns].T.tolist()]
+    if not more or not basis:
+        return used, used.copy()
+    # C^T: one row per `more` column, one column per basis vector of Omega.
+    c_t = [[sum(b * m for b, m in zip(vector, column)) for vector in basis] for column in more]
+    reduced, reduced_pivots = _rref(c_t, len(basis))
+    used_sub = np.zeros(count, dtype=bool)
+    for y in _null_basis(reduced, reduced_pivots, len(basis)):
+        combined = [sum(y[i] * basis[i][j] for i in range(len(basis)) if y[i]) for j in range(count)]
+        used_sub |= np.array([v != 0 for v in combined], dtype=bool)
+    return used, used_sub
+
+
+def distinct_rows(matrix: np.ndarray) -> np.ndarray:
+    """The matrix's nonzero rows, each once, in order of first appearance (same row space)."""
+    if not matrix.size:
+        return matrix
+    seen: dict[bytes, int] = {}
+    contiguous = np.ascontiguousarray(matrix)
+    nonzero = np.flatnonzero(contiguous.any(axis=1))
+    for i in nonzero.tolist():
+        seen.setdefault(contiguous[i].tobytes(), i)
+    return contiguous[sorted(seen.values())]
 
 
 # --- the joint audit ---------------------------------------------------------------------

@@ -127,10 +127,16 @@ def exposed(
 def _block_of(figures: Sequence[Figure], candidate: Figure, known: set[str]) -> list[Figure]:
     """The figures linked to the candidate through shared unknown variables (only this
     block can change when the candidate is added)."""
+    return _block_of_all(figures, [candidate], known)
+
+
+def _block_of_all(figures: Sequence[Figure], candidates: Sequence[Figure], known: set[str]) -> list[Figure]:
     def variables(f: Figure) -> set[tuple[str, str]]:
         return {(r, v) for r, v, c in f.terms if c and r not in known}
 
-    reach = variables(candidate)
+    reach: set[tuple[str, str]] = set()
+    for candidate in candidates:
+        reach |= variables(candidate)
     rest = [(f, variables(f)) for f in figures]
     block: list[Figure] = []
     grew = True
@@ -160,3 +166,25 @@ def may_release(
         return True
     before = exposed(block, k, known=known)
     return all(any(b <= s for b in before) for s in exposed([*block, candidate], k, known=known))
+
+
+def may_release_all(
+    shown: Sequence[Figure],
+    candidates: Sequence[Figure],
+    k: int,
+    *,
+    known: Iterable[str] = (),
+    allowed: Iterable[str] = (),
+) -> bool:
+    """Whether the audience may be shown all of `candidates` at once (e.g. a whole report):
+    nothing about fewer than k respondents (apart from `allowed` ones, e.g. a consented line
+    manager shown on their own) follows from them together with `shown` that did not follow
+    from `shown` alone. One joint audit, not one per candidate."""
+    known = set(known)
+    allowed = set(allowed)
+    reach = _block_of_all(shown, candidates, known)
+    together = [*reach, *candidates]
+    if not exposed(together, k, known=known, allowed=allowed, first_only=True):
+        return True
+    before = exposed(reach, k, known=known, allowed=allowed)
+    return all(any(b <= s for b in before) for s in exposed(together, k, known=known, allowed=allowed))

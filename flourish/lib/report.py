@@ -219,6 +219,34 @@ def build_report(
 
     `salt` keys the comment shuffle: use a value fixed for the released report version
     (e.g. its id) so its comment order is stable yet unrelated to submission order."""
+    return _build(processes, respondents, rules, importance, salt, None)[0]
+
+
+def build_report_with_equations(
+    processes: Sequence[Process],
+    respondents: Sequence[Respondent],
+    keys: Sequence[str],
+    rules: Rules = Rules(),
+    *,
+    importance: Mapping[str, int] | None = None,
+    salt: bytes | str,
+) -> tuple[Json, list[Figure]]:
+    """The report and what it reveals as ledger equations (as `report_equations` gives
+    them), from one pass of the disclosure decisions: a report's audit is its cost, and
+    recording the report in the ledger at release must not pay it twice."""
+    report, figures = _build(processes, respondents, rules, importance, salt, keys)
+    assert figures is not None
+    return report, figures
+
+
+def _build(
+    processes: Sequence[Process],
+    respondents: Sequence[Respondent],
+    rules: Rules,
+    importance: Mapping[str, int] | None,
+    salt: bytes | str,
+    keys: Sequence[str] | None,
+) -> tuple[Json, list[Figure] | None]:
     if isinstance(salt, str):
         salt = salt.encode()
     if not isinstance(salt, bytes):
@@ -231,8 +259,11 @@ def build_report(
         raise ValueError("a report has at most one self-assessment")
     me = selves[0] if selves else None
     others = [r for r in respondents if r.role == OTHER]
+    if keys is not None and len(keys) != len(others):
+        raise ValueError("give one key per other respondent")
     importance = dict(importance or {})
     _check_importance(importance, ids)
+    equations: list[Figure] | None = [] if keys is not None else None
 
     line_managers = [r for r in others if disclosure.is_line_manager(r.relationship)]
     lm_eligible = bool(
@@ -251,10 +282,12 @@ def build_report(
         # Everyone who answered any item of the process: the process and its items are
         # decided together (a person's process score weights their items by 1/answered).
         raters = []
-        for r in others:
+        rater_keys = []
+        for j, r in enumerate(others):
             values = [r.answers.get(i) for i in process.item_ids]
             if any(v is not None for v in values):
                 raters.append((r, values, respondent_process_score(values)))
+                rater_keys.append(keys[j] if keys is not None else "")
         decision = disclosure.decide_process(
             [
                 disclosure.Rater(
@@ -269,6 +302,8 @@ def build_report(
             rules.k,
             len(process.item_ids),
         )
+        if equations is not None:
+            equations += _process_equations(process, [r for r, _, _ in raters], rater_keys, decision)
         scores = {index: score for index, (_, _, score) in enumerate(raters) if score is not None}
         figures, professional = _space(decision.process, scores)
         groups_withheld |= decision.process.withheld
@@ -287,6 +322,18 @@ def build_report(
         out_processes.append(entry)
 
     comments, comments_withheld = _comments(processes, others, rules, salt)
+    return _report_json(rules, me, others, groups_withheld, comments_withheld, out_processes, comments), equations
+
+
+def _report_json(
+    rules: Rules,
+    me: Respondent | None,
+    others: Sequence[Respondent],
+    groups_withheld: bool,
+    comments_withheld: bool,
+    out_processes: list[Json],
+    comments: dict[str, list[str]],
+) -> Json:
     return {
         "respondents": {"self": 1 if me is not None else 0, "others": len(others)},
         "rules": {
@@ -357,8 +404,6 @@ def report_equations(
     for process in processes:
         index = [j for j, r in enumerate(others) if any(r.answers.get(i) is not None for i in process.item_ids)]
         raters = [others[j] for j in index]
-        rater_keys = [keys[j] for j in index]
-        answered = [[i for i in process.item_ids if r.answers.get(i) is not None] for r in raters]
         decision = disclosure.decide_process(
             [
                 disclosure.Rater(
@@ -373,23 +418,29 @@ def report_equations(
             rules.k,
             len(process.item_ids),
         )
+        figures += _process_equations(process, raters, [keys[j] for j in index], decision)
+    return figures
 
-        # Bound as defaults: _space_equations calls it within this iteration, but the binding says so.
-        def process_terms(
-            members: frozenset[int], answered: list[list[str]] = answered, rater_keys: list[str] = rater_keys
-        ) -> list[tuple[str, str, int]]:
-            scale = math.lcm(*(len(answered[r]) for r in members)) if members else 1
-            return [(rater_keys[r], i, scale // len(answered[r])) for r in sorted(members) for i in answered[r]]
 
-        figures += _space_equations(decision.process, raters, rater_keys, process_terms, f"counted:{process.id}")
-        for position, item_id in enumerate(process.item_ids):
+def _process_equations(
+    process: Process,
+    raters: Sequence[Respondent],
+    rater_keys: Sequence[str],
+    decision: disclosure.ProcessDisclosure,
+) -> list[Figure]:
+    """One process's shown figures as equations (`raters`: those who answered any item)."""
+    answered = [[i for i in process.item_ids if r.answers.get(i) is not None] for r in raters]
 
-            def item_terms(
-                members: frozenset[int], item_id: str = item_id, rater_keys: list[str] = rater_keys
-            ) -> list[tuple[str, str, int]]:
-                return [(rater_keys[r], item_id, 1) for r in sorted(members)]
+    def process_terms(members: frozenset[int]) -> list[tuple[str, str, int]]:
+        scale = math.lcm(*(len(answered[r]) for r in members)) if members else 1
+        return [(rater_keys[r], i, scale // len(answered[r])) for r in sorted(members) for i in answered[r]]
 
-            figures += _space_equations(
-                decision.items[position], raters, rater_keys, item_terms, f"answered:{item_id}"
-            )
+    figures = _space_equations(decision.process, raters, rater_keys, process_terms, f"counted:{process.id}")
+    for position, item_id in enumerate(process.item_ids):
+
+        # Bound as a default: _space_equations calls it within this iteration, but the binding says so.
+        def item_terms(members: frozenset[int], item_id: str = item_id) -> list[tuple[str, str, int]]:
+            return [(rater_keys[r], item_id, 1) for r in sorted(members)]
+
+        figures += _space_equations(decision.items[position], raters, rater_keys, item_terms, f"answered:{item_id}")
     return [f for f in figures if f.terms]

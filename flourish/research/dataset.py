@@ -32,15 +32,11 @@ leader, and not reversible without the server's secret.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
+from flourish.disclosure.keys import LABEL, cycle_pseudonym, pseudonym  # noqa: F401  (one definition)
 from flourish.selfassess.selectors import consented_for_research
 
-LABEL = "flourish-research-pseudonym-v1"
 FIXED_COLUMNS = ["leader", "cycle", "year", "source", "profession", "relationship", "framework",
                  "framework_version"]
 FIXED_LABELS = {
@@ -56,17 +52,8 @@ FIXED_LABELS = {
 DEFAULT_SCALE = {1: "Rarely or never", 2: "Not often", 3: "Sometimes", 4: "Often", 5: "Almost always"}
 
 
-def pseudonym(kind: str, pk) -> str:
-    key = (settings.SECRET_KEY + "|" + LABEL + "|" + kind).encode("utf-8")
-    return hmac.new(key, str(pk).encode("utf-8"), hashlib.sha256).hexdigest()[:12]
-
-
 def leader_pseudonym(user_pk) -> str:
     return "L" + pseudonym("leader", user_pk)
-
-
-def cycle_pseudonym(cycle_pk) -> str:
-    return "C" + pseudonym("cycle", cycle_pk)
 
 
 def self_assessment_pseudonym(assessment_pk) -> str:

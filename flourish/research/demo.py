@@ -94,7 +94,7 @@ def create(organisation, researcher) -> int:
         raters = Rater.objects.bulk_create([
             Rater(cycle=cycle, name=f"Simulated rater {n}-{r + 1}", email="",
                   profession=_choose(rng, PROFESSIONS), relationship=_choose(rng, RELATIONSHIPS),
-                  invited_at=closed_at - timedelta(days=22))
+                  invited_at=(closed_at - timedelta(days=22)).date())
             for r in range(RATERS_PER_CYCLE)
         ])
         Response.objects.bulk_create([

@@ -23,10 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flourish.disclosure import actions as ledger_actions
+from flourish.disclosure import keys
 from flourish.disclosure import selectors as ledger
-from flourish.feedback.selectors import closed_responses, report_inputs
-from flourish.lib import report as pure
-from flourish.lib.disclosure import is_line_manager
+from flourish.feedback.selectors import closed_responses, report_figures, report_inputs
 from flourish.lib.ledger import exposed
 
 ANY_RELATIONSHIP = "any"
@@ -55,9 +54,7 @@ def coarsen(cells: list[tuple[str, str]], k: int) -> tuple[list[tuple[str, str]]
 
 def response_key(response) -> str:
     """The ledger's key for one rater's answers: a pseudonym, never a name."""
-    from .dataset import pseudonym
-
-    return "R" + pseudonym("response", response.pk)
+    return keys.response_key(response.pk)
 
 
 def audience_for(cycle, reader) -> str:
@@ -104,17 +101,8 @@ def _cycles(organisations):
     return [(cycles[pk], by_cycle[pk]) for pk in sorted(by_cycle)]
 
 
-def _respondent(response) -> pure.Respondent:
-    return pure.Respondent(
-        role=pure.OTHER, profession=response.profession, relationship=response.relationship,
-        answers=response.answers or {}, line_manager_consented=response.line_manager_consented,
-    )
-
-
 def select_rows(organisations, reader=None) -> Selection:
     """The rater rows one reader may be exported now (see the module docstring)."""
-    from .dataset import cycle_pseudonym
-
     selection = Selection()
     for cycle, responses in _cycles(organisations):
         consenting = [r for r in responses if r.research_consent] if cycle.research_consent else []
@@ -123,16 +111,13 @@ def select_rows(organisations, reader=None) -> Selection:
         if reader is not None and cycle.leader_id == reader.pk:
             selection.left_out_own += 1
             continue
-        processes, rules = report_inputs(cycle)
-        keys = [response_key(r) for r in responses]
-        who, about = audience_for(cycle, reader), f"cycle:{cycle_pseudonym(cycle.pk)}"
+        rules = report_inputs(cycle)[1]
+        who, about = audience_for(cycle, reader), keys.cycle_subject(cycle.pk)
         _, already = ledger.shown_to(who, about)
         known = {response_key(r) for r in consenting} | already
         if cycle.report is not None:
-            respondents = [_respondent(r) for r in responses]
-            allowed = {key for key, r in zip(keys, respondents)
-                       if rules.show_line_manager and r.line_manager_consented and is_line_manager(r.relationship)}
-            equations = pure.report_equations(processes, respondents, keys, rules)
+            # What the report's readers were shown, as the ledger recorded it at release.
+            equations, allowed = report_figures(cycle)
             if exposed(equations, rules.k, known=known, allowed=allowed, first_only=True):
                 selection.left_out_audit += 1
                 continue
@@ -150,5 +135,5 @@ def select_rows(organisations, reader=None) -> Selection:
 
 def record(selection: Selection) -> None:
     """Record the exported rows in the ledger (inside the exporting action's transaction)."""
-    for (who, about), keys in selection.shown.items():
-        ledger_actions.record(who, about, "rows", rows_of=keys, value={"rows": len(keys)})
+    for (who, about), rows_of in selection.shown.items():
+        ledger_actions.record(who, about, "rows", rows_of=rows_of, value={"rows": len(rows_of)})

@@ -102,7 +102,7 @@ def test_the_scheduler_reminds_once_in_each_window_and_closes_due_cycles(cycle):
     actions.send_invitations(cycle)
     type(cycle).objects.filter(pk=cycle.pk).update(opened_at=timezone.now() - timedelta(days=8))
     for rater in raters:
-        type(rater).objects.filter(pk=rater.pk).update(invited_at=timezone.now() - timedelta(days=8))
+        type(rater).objects.filter(pk=rater.pk).update(invited_at=timezone.localdate() - timedelta(days=8))
     now = timezone.now()
 
     def days_before_closing(days):

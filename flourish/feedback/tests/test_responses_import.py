@@ -236,7 +236,7 @@ def test_a_failure_after_writing_started_rolls_everything_back(db, items, monkey
     def broken(cycle):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(reporting, "build", broken)
+    monkeypatch.setattr(reporting, "build_with_equations", broken)
     with pytest.raises(RuntimeError):
         run(to_csv(team(), items), leader_email="new@leader.test", organisation_name="New Org")
     assert counts() == before

@@ -14,10 +14,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from flourish.disclosure import actions as ledger_actions
+from flourish.disclosure import keys
 from flourish.disclosure.models import Release
 from flourish.feedback import actions as feedback_actions
 from flourish.feedback.models import Response
 from flourish.feedback.tests.helpers import RATERS
+from flourish.lib.ledger import Figure
 from flourish.research import dataset, exports
 from flourish.research.actions import set_cycle_consent, set_rater_consent
 from flourish.testing import personas
@@ -111,3 +114,23 @@ def test_a_leader_who_is_also_a_researcher_gets_no_rows_about_their_own_cycles(c
     leaders = {r["leader"] for r in rows}
     assert dataset.leader_pseudonym(leader.pk) not in leaders
     assert dataset.leader_pseudonym(colleague.pk) in leaders
+
+
+def test_the_export_is_decided_against_the_report_as_the_ledger_recorded_it(client, leader, researcher,
+                                                                            model_version):
+    six = FOUR + [("Sam", "Health", "peer"), ("Sunil", "Health", "peer")]
+    cycle, raters = open_cycle(leader, model_version, raters=six)
+    for rater in raters[:3]:  # three refuse: on its own figures, the report leaves 3 >= k
+        set_rater_consent(rater, True)
+    cycle = feedback_actions.close(cycle)
+    set_cycle_consent(leader, cycle, True)
+    leader_saw = Release.objects.filter(audience=keys.person(leader.pk), subject=keys.cycle_subject(cycle.pk),
+                                        key__startswith="report:")
+    assert leader_saw.count() > 30  # recorded at release
+    # Suppose the report had also shown one figure over two of the refusers (the ledger is
+    # the record of what was shown; nothing recomputes it): the export must leave them out.
+    refusing = [r for r in Response.objects.filter(cycle=cycle) if not r.research_consent][:2]
+    item = model_version.processes[0]["items"][0]["id"]
+    ledger_actions.record_many(keys.person(leader.pk), keys.cycle_subject(cycle.pk), [
+        ("report:extra", Figure(tuple((keys.response_key(r.pk), item, 1) for r in refusing)))])
+    assert [r for r in export_rows(client, researcher) if r["source"] == "other"] == []

@@ -1,7 +1,8 @@
 """Issue 10, attack 3: members switch sharing so that the facilitator's view shows
 {A,B,C,D}, then {E,F,G}, then {A,B,C,E,F,G}. No two views isolate anyone, but all three
-give D's scores (4·m1 + 3·m2 − 6·m3). Replayed through the real pages: members use the
-sharing form, the facilitator presses "Release the cohort view" and reads the page."""
+give D's scores (4·m1 + 3·m2 − 6·m3), and the "plans" counts give D's choices the same
+way (c1 + c2 − c3). Replayed through the real pages: members use the sharing form, the
+facilitator presses "Release the cohort view" and reads the page."""
 
 import re
 
@@ -78,3 +79,33 @@ def test_only_the_facilitator_may_release_the_cohort_view(client, learning_set, 
     client.force_login(members[A].user)
     assert client.post(reverse("sets:cohort_release", args=[learning_set.pk])).status_code == 404
     assert Release.objects.count() == 0
+
+
+def plan_cells(page):
+    """The "Leaders whose plan chose it" cell of each process row, as text."""
+    body = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
+    rows = body.split('<tr class="govuk-table__row">')[1:]
+    return [re.sub(r"<[^>]+>", " ", row.split("<td")[-1].split(">", 1)[1].split("</td>")[0]).split() for row in rows]
+
+
+def test_three_views_of_the_plan_counts_do_not_give_away_leader_ds_choice(
+        client, facilitator, learning_set, members, model_version):
+    from flourish.development.actions import create_plan
+    from flourish.selfassess.models import SelfAssessment
+
+    first, second = (p["id"] for p in model_version.processes[:2])
+    for index, member in enumerate(members):
+        # Everyone chose the first two processes, except D, who chose only the first.
+        own = SelfAssessment.objects.filter(leader=member.user).get()
+        create_plan(member.user, own, [first] if index == D else [first, second])
+    share_exactly(client, members, {A, B, C, D})
+    assert plan_cells(release_and_read(client, facilitator, learning_set))[:2] == [["4"], ["3"]]
+    share_exactly(client, members, {E, F, G})
+    assert plan_cells(release_and_read(client, facilitator, learning_set))[:2] == [["3"], ["3"]]
+    share_exactly(client, members, {A, B, C, E, F, G})
+    third = plan_cells(release_and_read(client, facilitator, learning_set))[:2]
+    # Had it been shown: D chose a process = count1 + count2 − count3 (4 + 3 − 6 = 1 for the
+    # first, 3 + 3 − 6 = 0 for the second). The third view keeps the earlier, dated figure.
+    assert all(cell[:1] != ["6"] for cell in third), "the third view gives away leader D's choice"
+    assert all(cell[0] == "3" and "as at" in " ".join(cell) for cell in third)
+    assert all(len(r.equation) != 6 for r in Release.objects.filter(key__startswith="plans:"))
