@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session: on SQLite a request that may write is one transaction, tried again
+    # when the database stays locked past the busy timeout, else a 503 (flourish/ops/sqlitelock.py).
+    "flourish.ops.sqlitelock.SQLiteLockRetryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +136,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL",
     })
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# How many more times a request that found SQLite locked past the busy timeout is tried
+# before the 503 page; (retries + 1) × the busy timeout stays under `flourish serve --timeout`.
+SQLITE_LOCK_RETRIES = int(os.environ.get("SQLITE_LOCK_RETRIES", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -31,3 +31,12 @@ def run_pending_jobs(*, advance: timedelta | None = None, limit: int = 10_000) -
         worker.run_task(task)
         ran += 1
     raise AssertionError(f"More than {limit} tasks ran: a job keeps queueing more work")
+
+
+def sent_mail() -> list:
+    """The messages the mail server has been handed (Django's test outbox), after the worker
+    has run everything queued: mail never leaves inside a request."""
+    from django.core import mail
+
+    run_pending_jobs()
+    return mail.outbox

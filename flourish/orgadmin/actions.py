@@ -58,13 +58,13 @@ def create_organisation(name: str, admin_email: str, by=None) -> tuple[Organisat
     else:
         done.append(f"{email} was already an organisation admin of {name!r}.")
     if not user.has_usable_password():
-        mail.send_on_commit(email, f"Set your password for Flourish ({name})", "orgadmin/email/first_admin.txt",
-                            {"organisation": organisation, "link": mail.set_password_link(user)}, organisation)
-        done.append(f"Emailed {email} a link to set their password.")
+        mail.queue_for(user, f"Set your password for Flourish ({name})", "orgadmin/email/first_admin.txt",
+                       {"organisation": organisation, "link": mail.set_password_link(user)}, organisation)
+        done.append(f"Queued an email to {email} with a link to set their password (a worker sends it).")
     elif made_admin:
-        mail.send_on_commit(email, f"You are an organisation admin of {name} on Flourish",
-                            "orgadmin/email/added_admin.txt", {"organisation": organisation}, organisation)
-        done.append(f"Emailed {email} to say so (they already have a password).")
+        mail.queue_for(user, f"You are an organisation admin of {name} on Flourish",
+                       "orgadmin/email/added_admin.txt", {"organisation": organisation}, organisation)
+        done.append(f"Queued an email to {email} to say so (they already have a password).")
     return organisation, done
 
 
@@ -99,11 +99,11 @@ def invite(by, organisation, email: str, roles, first_name: str = "", last_name:
     Newcomer.objects.filter(user=person, organisation=organisation).delete()
     link = mail.set_password_link(person) if not person.has_usable_password() else ""
     inviter = _actor(by)
-    mail.send_on_commit(person.email, f"You are invited to {organisation.name} on Flourish",
-                        "orgadmin/email/invitation.txt", {
-                            "organisation": organisation, "person": person, "link": link,
-                            "inviter": inviter.display_name if inviter else "Your organisation admin",
-                            "roles": _role_names(roles)}, organisation)
+    mail.queue_for(person, f"You are invited to {organisation.name} on Flourish",
+                   "orgadmin/email/invitation.txt", {
+                       "organisation": organisation, "person": person, "link": link,
+                       "inviter": inviter.display_name if inviter else "Your organisation admin",
+                       "roles": _role_names(roles)}, organisation)
     record(by, "member-invited", person, organisation=organisation, roles=",".join(roles), new_account=new)
     return person
 

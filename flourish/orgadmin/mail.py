@@ -1,7 +1,8 @@
 """Emails the organisation admin's work sends: set-your-password links and notices.
 
-Mail goes out only once the transaction commits (as everywhere in Flourish), so a refused
-action never leaves an email behind. The link uses Django's password-reset tokens: valid
+Mail goes through the queue (`flourish.jobs.mail.queue_mail`), written in the action's own
+transaction, so a refused action never leaves an email behind and a mail server that is
+down delays the message instead of failing the page. The link uses Django's password-reset tokens: valid
 for PASSWORD_RESET_TIMEOUT, once, and void as soon as a password is set.
 """
 
@@ -9,8 +10,6 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -36,7 +35,12 @@ def set_password_link(user) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_on_commit(to: str, subject: str, template: str, context: dict, organisation=None) -> None:
+def queue_for(person, subject: str, template: str, context: dict, organisation=None,
+              purpose: str = "orgadmin.account") -> None:
+    """Queue an email to `person`; its record is keyed by the account, never the address,
+    so erasing the account finds it."""
+    from flourish.jobs.mail import queue_mail
+
     body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-    sender = sender_for(organisation)
-    transaction.on_commit(lambda: send_mail(subject, body, sender, [to]))
+    queue_mail(purpose, f"user:{person.pk}", person.email, subject, body,
+               from_email=sender_for(organisation))

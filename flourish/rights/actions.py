@@ -14,8 +14,9 @@ __all__ = ["NotAllowed", "share", "unshare"]
 def share(by, cycle, person):
     """What the report page's share form should call: share, email, audit."""
     feedback_actions.share_report(cycle, person)
-    mail.send_on_commit(person.email, f"{cycle.leader.display_name} shared a feedback report with you",
-                        "rights/email/shared.txt", {"cycle": cycle, "person": person}, cycle.organisation)
+    mail.queue_for(person, f"{cycle.leader.display_name} shared a feedback report with you",
+                   "rights/email/shared.txt", {"cycle": cycle, "person": person}, cycle.organisation,
+                   purpose="rights.report_shared")
     record(by, "report-shared", cycle, person=person.email)
     return cycle
 
@@ -25,7 +26,8 @@ def unshare(by, cycle, person):
     if not cycle.shared_with.filter(pk=person.pk).exists():
         raise NotAllowed(f"The report is not shared with {person.email}.")
     feedback_actions.unshare_report(cycle, person)
-    mail.send_on_commit(person.email, f"{cycle.leader.display_name} stopped sharing a feedback report with you",
-                        "rights/email/unshared.txt", {"cycle": cycle, "person": person}, cycle.organisation)
+    mail.queue_for(person, f"{cycle.leader.display_name} stopped sharing a feedback report with you",
+                   "rights/email/unshared.txt", {"cycle": cycle, "person": person}, cycle.organisation,
+                   purpose="rights.report_unshared")
     record(by, "report-unshared", cycle, person=person.email)
     return cycle

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from flourish.accounts.models import Membership, Role
 from flourish.audit.actions import record
@@ -95,9 +96,11 @@ def erase(request, user, typed_email: str) -> None:
         raise NotAllowed(problem)
     token = "erased-" + hashlib.sha256(secrets.token_bytes(16)).hexdigest()[:16]
     ledger.replace_respondent(cohort_person(user.pk), token, _set_subjects(user))
-    # The mail queue's records for their raters hold the raters' addresses (and, unsent, their links).
+    # The mail queue's records for their raters hold the raters' addresses (and, unsent, their
+    # links); those to the person (a reset link, a set's invitation) hold theirs.
     rater_keys = [f"rater:{pk}" for pk in Rater.objects.filter(cycle__leader=user).values_list("pk", flat=True)]
-    deliveries = Delivery.objects.filter(object_key__in=rater_keys)
+    deliveries = Delivery.objects.filter(
+        Q(object_key__in=[*rater_keys, f"user:{user.pk}"]) | Q(to__iexact=user.email))
     Job.objects.filter(key__in=[f"delivery:{pk}" for pk in deliveries.values_list("pk", flat=True)]).delete()
     deliveries.delete()
     organisations = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))

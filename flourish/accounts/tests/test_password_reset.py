@@ -1,10 +1,16 @@
-"""Password reset by email: one email, a link that works once, no account enumeration."""
+"""Password reset by email: one email, sent by the mail queue (never inside the request), a
+link that works once, no account enumeration."""
 
 import re
+from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
+from flourish.jobs.models import Delivery, DeliveryStatus
+from flourish.jobs.testing import run_pending_jobs
+from flourish.jobs.tests.smtp import SMTPServer, free_port, smtp_settings
 from flourish.testing.personas import PASSWORD
 
 NEW_PASSWORD = "a-brand-new-river-walk-42"
@@ -12,7 +18,9 @@ LINK = re.compile(r"https?://[^/\s]+(/account/password-reset/[^/\s]+/[^/\s]+/)")
 
 
 def ask_for_a_reset(client, email):
-    return client.post(reverse("password_reset"), {"email": email})
+    response = client.post(reverse("password_reset"), {"email": email})
+    run_pending_jobs()  # the worker sends it
+    return response
 
 
 def the_link_in(message) -> str:
@@ -29,8 +37,12 @@ def choose_new_password(client, link, password=NEW_PASSWORD):
     return client.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
 
 
-def test_asking_for_a_reset_sends_one_email_to_that_address(client, leader):
-    response = ask_for_a_reset(client, leader.email)
+def test_asking_for_a_reset_queues_one_email_that_the_worker_sends(client, leader):
+    response = client.post(reverse("password_reset"), {"email": leader.email})
+    assert mail.outbox == []  # not sent inside the request
+    [queued] = Delivery.objects.filter(purpose="accounts.password_reset", object_key=f"user:{leader.pk}")
+    assert queued.status == DeliveryStatus.QUEUED
+    run_pending_jobs()
 
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
@@ -122,3 +134,26 @@ def test_the_reset_email_matches_the_address_in_any_letter_case(client, leader):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [leader.email]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_mail_server_down_the_page_still_answers_and_the_link_goes_when_it_is_back(client, leader, settings):
+    server = SMTPServer(free_port())
+    smtp_settings(settings, server.port)  # not started yet: the mail server is down
+    try:
+        response = client.post(reverse("password_reset"), {"email": leader.email})
+        assert response.status_code == 302 and response.url == reverse("password_reset_done")
+        run_pending_jobs()  # connection refused: nothing sent, it will be retried
+        delivery = Delivery.objects.get(purpose="accounts.password_reset")
+        assert delivery.status == DeliveryStatus.QUEUED and "ConnectionRefusedError" in delivery.last_error
+
+        server.start()
+        run_pending_jobs(advance=timedelta(hours=1))
+        assert server.inbox.to() == [leader.email]
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.SENT
+        assert delivery.body == ""  # the link is not kept once the mail server has it
+        link = LINK.search(server.inbox.body_for(leader.email).replace("=\n", "")).group(1)
+        assert choose_new_password(client, link).url == reverse("password_reset_complete")
+    finally:
+        server.stop()

@@ -3,10 +3,10 @@
 import re
 from io import StringIO
 
-from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
+from flourish.jobs.testing import sent_mail
 from flourish.testing.personas import PASSWORD
 
 LINK = re.compile(r"https?://[^/\s]+(/account/password-reset/[^/\s]+/[^/\s]+/)")
@@ -46,6 +46,6 @@ def can_sign_in(email, password=PASSWORD) -> bool:
 
 
 def last_mail_to(email):
-    sent = [m for m in mail.outbox if email in m.to]
-    assert sent, f"no email to {email} (sent: {[m.to for m in mail.outbox]})"
+    sent = [m for m in sent_mail() if email in m.to]
+    assert sent, f"no email to {email} (sent: {[m.to for m in sent_mail()]})"
     return sent[-1]

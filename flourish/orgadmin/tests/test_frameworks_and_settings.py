@@ -11,6 +11,7 @@ from flourish.audit.models import Entry
 from flourish.feedback import actions as feedback_actions
 from flourish.feedback.tests.helpers import add_raters, answer, new_cycle
 from flourish.frameworks.models import Framework
+from flourish.jobs.testing import sent_mail
 from flourish.orgadmin.models import OrganisationSettings
 
 from .helpers import signed_in
@@ -113,13 +114,12 @@ def test_settings_below_their_floor_are_refused(org_admin, organisation, field, 
 
 @pytest.mark.django_db(transaction=True)  # mail goes out on commit
 def test_the_sender_name_is_used_for_emails(org_admin, organisation, settings):
-    from django.core import mail
 
     settings.DEFAULT_FROM_EMAIL = "Flourish <flourish@riverside.test>"
     admin = signed_in(org_admin)
     admin.post(f"/organisation/{organisation.pk}/settings/", settings_data())
     admin.post(f"/organisation/{organisation.pk}/members/invite/", {"email": "new@riverside.test", "roles": ["leader"]})
-    assert mail.outbox[-1].from_email == "Riverside Children's Centre <flourish@riverside.test>"
+    assert sent_mail()[-1].from_email == "Riverside Children's Centre <flourish@riverside.test>"
 
 
 def logo(client, organisation, data, name):
@@ -177,5 +177,5 @@ def test_queued_invitations_go_out_under_the_organisations_sender_name(org_admin
     feedback_actions.send_invitations(cycle)
     mail.outbox.clear()
     run_pending_jobs()
-    assert mail.outbox and {m.from_email for m in mail.outbox} == {
+    assert sent_mail() and {m.from_email for m in sent_mail()} == {
         "Riverside Children's Centre <flourish@riverside.test>"}

@@ -7,6 +7,8 @@ from django.test import Client
 
 from flourish.accounts.models import Membership, Role, User
 from flourish.audit.models import Entry
+from flourish.jobs.models import Delivery
+from flourish.jobs.testing import sent_mail
 from flourish.testing import personas
 from flourish.testing.personas import PASSWORD
 
@@ -32,6 +34,8 @@ def test_the_admin_invites_a_new_leader_who_chooses_their_own_password(org_admin
     bethan = User.objects.get(email="bethan@riverside.test")
     assert not bethan.has_usable_password()
     assert list(Membership.objects.filter(user=bethan).values_list("role", flat=True)) == [Role.LEADER]
+    assert mail.outbox == []  # queued with the invitation, sent by the worker, not by the request
+    assert Delivery.objects.get(purpose="orgadmin.account").object_key == f"user:{bethan.pk}"
     message = last_mail_to("bethan@riverside.test")
     assert "invited you to Riverside Children's Centre on Flourish as leader" in message.body
 
@@ -48,7 +52,7 @@ def test_inviting_someone_already_here_is_refused_and_changes_nothing(org_admin,
     assert response.status_code == 400
     assert "is already a member" in response.content.decode()
     assert list(Membership.objects.filter(user=leader).values_list("role", flat=True)) == [Role.LEADER]
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_an_invitation_without_a_role_is_refused():

@@ -14,6 +14,7 @@ from flourish.development.models import JournalEntry
 from flourish.disclosure.models import Release
 from flourish.feedback.models import Cycle, Rater, Response
 from flourish.feedback.tests.test_report_outputs import build_cycle, standard_specs
+from flourish.jobs.models import Delivery
 from flourish.selfassess.models import SelfAssessment
 from flourish.sets.models import SetMember
 from flourish.sets.tests.helpers import join, new_set
@@ -64,6 +65,8 @@ def test_erasure_deletes_the_leaders_records_and_keeps_the_cohort_figure_de_iden
         leader, outsider, leader_with_everything):
     cycle, figure = leader_with_everything
     leader_id, client = leader.pk, signed_in(leader)
+    Client().post("/account/password-reset/", {"email": leader.email})  # a reset link waiting in the mail queue
+    assert Delivery.objects.filter(object_key=f"user:{leader_id}").exists()
     response = client.post("/your-data/erase/", {"email": leader.email.upper()})
 
     assert response.status_code == 302
@@ -75,6 +78,7 @@ def test_erasure_deletes_the_leaders_records_and_keeps_the_cohort_figure_de_iden
     assert not JournalEntry.objects.filter(leader_id=leader_id).exists()
     assert not SetMember.objects.filter(user_id=leader_id).exists()
     assert JournalEntry.objects.filter(leader=outsider).exists()  # nobody else's
+    assert not Delivery.objects.filter(to=leader.email).exists()  # nor their address in the mail queue
 
     figure.refresh_from_db()
     assert figure.value == {"score": 3.4, "n": 3} and len(figure.equation) == 3

@@ -7,13 +7,13 @@ import json
 from datetime import date
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from flourish.audit.models import Entry
 from flourish.development import actions as development
 from flourish.feedback.models import Rater
 from flourish.feedback.tests.test_report_outputs import build_cycle, standard_specs
+from flourish.jobs.testing import sent_mail
 from flourish.rights import actions
 from flourish.testing import personas
 
@@ -65,7 +65,7 @@ def test_the_download_holds_the_leaders_work_and_never_who_answered(leader, rele
 
 def test_a_shared_report_is_taken_back_and_the_reader_is_emailed_both_times(leader, released, coach):
     actions.share(leader, released, coach)
-    assert "shared a feedback report with you" in mail.outbox[-1].subject and mail.outbox[-1].to == [coach.email]
+    assert "shared a feedback report with you" in sent_mail()[-1].subject and sent_mail()[-1].to == [coach.email]
     reader = signed_in(coach)
     assert reader.get(f"/feedback/{released.pk}/report/").status_code == 200
 
@@ -79,7 +79,7 @@ def test_a_shared_report_is_taken_back_and_the_reader_is_emailed_both_times(lead
 
     assert reader.get(f"/feedback/{released.pk}/report/").status_code == 404
     assert reader.get(f"/feedback/{released.pk}/report.json").status_code == 404
-    assert "stopped sharing" in mail.outbox[-1].subject and mail.outbox[-1].to == [coach.email]
+    assert "stopped sharing" in sent_mail()[-1].subject and sent_mail()[-1].to == [coach.email]
     assert [e.verb for e in Entry.objects.filter(verb__in=["report-shared", "report-unshared"]).order_by("pk")] == [
         "report-shared", "report-unshared"]
 
