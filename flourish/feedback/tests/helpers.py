@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from flourish.feedback import actions
@@ -75,3 +76,22 @@ def responses_of(cycle):
 
 def raters_of(cycle):
     return Rater.objects.filter(cycle=cycle)
+
+
+# The rater's pages through the test client.
+def url(name, token, step=None):
+    return reverse(f"rate:{name}", args=[token] if step is None else [token, step])
+
+
+def page_data(process, value=3, comment="", button="continue"):
+    data = {f"item-{item['id']}": str(value) for item in process["items"]}
+    data["comment"] = comment
+    data[button] = ""
+    return data
+
+
+def answer_everything(client, token, version, value=3, comment=""):
+    cache.clear()  # each rater is a different person, not one address hammering the site
+    for number, process in enumerate(version.processes, start=1):
+        reply = client.post(url("step", token, number), page_data(process, value, comment))
+        assert reply.status_code == 302, reply.content.decode()[:2000]

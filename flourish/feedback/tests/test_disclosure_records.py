@@ -109,7 +109,7 @@ def milestone_releases(cycle):
 
 
 def answer_through_the_link(client, rater):
-    from flourish.feedback.tests.test_rater_views import answer_everything, url
+    from flourish.feedback.tests.helpers import answer_everything, url
 
     token = RaterLink.issue(rater)
     answer_everything(client, token, rater.cycle.framework_version)

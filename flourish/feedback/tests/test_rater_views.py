@@ -3,15 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
-from django.urls import reverse
 from django.utils import timezone
 
 from flourish import settings as flourish_settings
 from flourish.feedback import actions
 from flourish.feedback.models import RaterLink, Relationship, Response
 
-from .helpers import fresh_rate_limits, without_list_approval  # noqa: F401 (an autouse fixture)
+from .helpers import answer_everything, fresh_rate_limits, page_data, url, without_list_approval  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,24 +40,6 @@ def rater(cycle):
 @pytest.fixture
 def token(rater):
     return RaterLink.issue(rater)
-
-
-def url(name, token, step=None):
-    return reverse(f"rate:{name}", args=[token] if step is None else [token, step])
-
-
-def page_data(process, value=3, comment="", button="continue"):
-    data = {f"item-{item['id']}": str(value) for item in process["items"]}
-    data["comment"] = comment
-    data[button] = ""
-    return data
-
-
-def answer_everything(client, token, version, value=3, comment=""):
-    cache.clear()  # each rater is a different person, not one address hammering the site
-    for number, process in enumerate(version.processes, start=1):
-        reply = client.post(url("step", token, number), page_data(process, value, comment))
-        assert reply.status_code == 302, reply.content.decode()[:2000]
 
 
 def response_of(rater):

@@ -137,7 +137,7 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
              group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
              modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
     estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
-    check_cluster_option(cluster, estimator)
+    check_cluster_option(cluster, estimator, missing)
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -178,8 +178,6 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         if const:
             raise StatsError("Items with no variation" + (f" in group '{lab}'" if group else "") + ": "
                              + ", ".join(const) + ". They cannot be analysed.")
-    if cluster is not None and missing == "ml":
-        raise StatsError("--cluster with --missing ml is not available yet; use listwise deletion with --cluster.")
     clusters = attach_clusters(info, data, cluster, names, group, groups)
     # lavaan fits means with cluster = and with missing = "ml".
     meanstructure = meanstructure or clusters is not None or missing == "ml"

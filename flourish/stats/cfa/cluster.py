@@ -404,7 +404,9 @@ def clustering_text(result: dict[str, Any]) -> list[str]:
 
 # --- the steps fit_cfa takes with cluster = (each a no-op without clusters)
 
-def check_cluster_option(cluster: str | None, estimator: str) -> None:
+def check_cluster_option(cluster: str | None, estimator: str, missing: str = "listwise") -> None:
+    if cluster is not None and missing == "ml":
+        raise StatsError("--cluster with --missing ml is not available yet; use listwise deletion with --cluster.")
     if cluster is not None and estimator not in ("ml", "mlr"):
         raise StatsError("Cluster-robust standard errors (--cluster) are implemented for ML and MLR only, not yet "
                          "for WLSMV; use --estimator ml, or fit without --cluster.")
