@@ -277,14 +277,18 @@ def _live_rater_keys(cycle) -> list[str]:
 
 
 def delivery_problem(cycle):
-    """For the leader: how many invitations/reminders the mail server has not accepted yet, and why."""
-    return jobs_selectors.delivery_problem([INVITATION, REMINDER], _live_rater_keys(cycle))
+    """For the leader: how many invitations the mail server has not accepted yet, and why.
+
+    Reminders are left out on purpose: they go only to people who have not answered, so a
+    count of stuck reminders would tell the leader how many have not answered (with one
+    person asked, whether that person has). The queue retries them with its own backoff."""
+    return jobs_selectors.delivery_problem([INVITATION], _live_rater_keys(cycle))
 
 
 @transaction.atomic
 def resend_undelivered(cycle) -> int:
-    """Try every invitation and reminder of this cycle not yet accepted by the mail server again now."""
-    return jobs_mail.resend(jobs_selectors.undelivered([INVITATION, REMINDER], _live_rater_keys(cycle)))
+    """Try every invitation of this cycle not yet accepted by the mail server again now."""
+    return jobs_mail.resend(jobs_selectors.undelivered([INVITATION], _live_rater_keys(cycle)))
 
 
 def waiting_raters(cycle):
@@ -432,6 +436,8 @@ def _sever(cycle) -> None:
     random.SystemRandom().shuffle(rows)
     Response.objects.bulk_create(rows)
     cycle.raters.update(reminded_at=None)
+    # A reminder's record says that its rater had not answered by then: it goes too.
+    jobs_mail.forget(REMINDER, [rater_key(r) for r in cycle.raters.all()])
 
 
 @transaction.atomic

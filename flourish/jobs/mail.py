@@ -72,3 +72,10 @@ def resend(deliveries) -> int:
         actions.run_now(job)
         count += 1
     return count
+
+
+def forget(purpose: str, object_keys: list[str]) -> int:
+    """Delete the records of these messages (sent or not), for when the fact that they were
+    sent is itself something to protect. Returns how many went."""
+    deleted, _ = Delivery.objects.filter(purpose=purpose, object_key__in=object_keys).delete()
+    return deleted
