@@ -20,7 +20,11 @@ def _still_the_owner(user, job) -> bool:
     return True
 
 
-@handler(PLAN_PDF_JOB, max_attempts=3, may_read=_still_the_owner)
+def _pdf_read(job):
+    return "plan-pdf-downloaded", Plan.objects.get(pk=job.args["plan_id"])
+
+
+@handler(PLAN_PDF_JOB, max_attempts=3, may_read=_still_the_owner, audit=_pdf_read)
 def plan_pdf(context, plan_id: int) -> dict:
     from .pdf import render_pdf
 

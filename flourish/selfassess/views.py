@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from flourish.accounts.permissions import leader_organisations
+from flourish.orgadmin.selectors import preselected_framework
 
 from . import actions, presenters, profile
 from .forms import FocusForm, ProcessAnswersForm, StartForm
@@ -12,11 +13,9 @@ from .permissions import get_self_assessment_for_user, self_assessments_for
 
 
 def _start_form(request, data=None):
-    return StartForm(
-        data,
-        organisations=leader_organisations(request.user),
-        versions=presenters.latest_versions_for(request.user),
-    )
+    organisations, versions = leader_organisations(request.user), presenters.latest_versions_for(request.user)
+    return StartForm(data, organisations=organisations, versions=versions,
+                     initial=preselected_framework(organisations, versions))
 
 
 @login_required
