@@ -254,7 +254,11 @@ def _check_logo_image(data: bytes, kind: str, filename: str) -> None:
             if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
                 raise NotAllowed(f"{filename}: the logo is {width} × {height} pixels; it must be at most "
                                  f"{LOGO_MAX_SIDE} × {LOGO_MAX_SIDE}.")
-            image.load()  # decodes every pixel: a cut-off file fails here
+            # verify() checks every chunk whatever ImageFile.LOAD_TRUNCATED_IMAGES says (a
+            # library may switch that on for the whole process), so a cut-off file fails here.
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
     except NotAllowed:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
