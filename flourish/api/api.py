@@ -10,11 +10,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from flourish import audit
 from flourish.accounts.permissions import leader_organisations
 from flourish.frameworks.actions import default_framework_slug
 from flourish.frameworks.permissions import frameworks_for, get_version_for_user
 from flourish.frameworks.selectors import latest_versions
 from flourish.frameworks.serialise import framework_json
+from flourish.orgadmin.selectors import default_version_for
 from flourish.selfassess import actions as self_actions
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
@@ -159,8 +161,8 @@ class StartIn(Schema):
     tags=["self-assessments"],
 )
 def start_self_assessment(request, payload: StartIn | None = None):
-    """Start a self-assessment on the latest version of a framework (default: the model).
-    The body is optional."""
+    """Start a self-assessment on the latest version of a framework (default: your
+    organisation's default framework, else the model). The body is optional."""
     payload = payload or StartIn()
     organisations = leader_organisations(request.user)
     if payload.organisation is not None:
@@ -168,7 +170,11 @@ def start_self_assessment(request, payload: StartIn | None = None):
     organisation = organisations.first()
     if organisation is None:
         raise HttpError(400, "You need the leader role in an organisation to self-assess.")
-    version = get_version_for_user(request.user, payload.framework or default_framework_slug())
+    if payload.framework:
+        version = get_version_for_user(request.user, payload.framework)
+    else:  # the organisation's default framework, else Flourish's
+        chosen = default_version_for(organisation)
+        version = get_version_for_user(request.user, chosen.slug if chosen else default_framework_slug())
     return Status(201, _assessment(self_actions.start(request.user, organisation, version)))
 
 
@@ -244,6 +250,7 @@ def get_cycle_report(request, pk: int):
     from flourish.feedback.presenters import not_released_message, report_json_text
 
     cycle = get_cycle_for_reader(request.user, pk)
+    audit.record(request, "report-json-downloaded", cycle, via="api")
     if not cycle.is_released:
         raise HttpError(409, not_released_message(cycle))
     return HttpResponse(report_json_text(cycle.report), content_type="application/json")

@@ -46,17 +46,21 @@ def _clean(details: dict) -> dict:
     return details
 
 
-def record(by, verb: str, obj=None, *, organisation=None, actor=None, **details) -> Entry:
+def record(by, verb: str, obj=None, *, organisation=None, actor=None, label=None, address=None,
+           **details) -> Entry:
     """Append one entry. `by`: the request, a User, or None (the command line); `actor`
-    names the person when the request does not yet (a sign-in)."""
-    address = None
+    names the person when the request does not yet (a sign-in). `label` replaces the
+    object's own name where that name is the person's writing (a journal entry's title, a
+    memo's first words); `address` is where a background job's request came from."""
     if isinstance(by, HttpRequest):
         user = getattr(by, "user", None)
         actor = actor or (user if user is not None and user.is_authenticated else None)
         address = client_address(by)
     elif isinstance(by, User):
         actor = actor or by
-    label = "" if obj is None else str(obj)[:200]
+    if label is None:
+        label = "" if obj is None else str(obj)
+    label = label[:200]
     return Entry.objects.create(
         organisation_id=_organisation_id(obj, organisation),
         actor_id=actor.pk if actor else None,

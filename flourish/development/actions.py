@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from flourish import audit
 from flourish.core.actions import NotAllowed, required
 from flourish.feedback.models import Cycle
 from flourish.jobs.mail import queue_mail
@@ -202,7 +203,10 @@ def update_entry(entry, *, title, text, written_on=None, processes=()) -> Journa
 
 
 @transaction.atomic
-def delete_entry(entry) -> None:
+def delete_entry(entry, by=None) -> None:
+    # Recorded in the delete's transaction, before the row loses its id; named by id only,
+    # since a reflection's title is the leader's own writing.
+    audit.record(by, "journal-entry-deleted", entry, label=f"Journal entry {entry.pk}")
     entry.delete()
 
 

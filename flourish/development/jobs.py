@@ -11,7 +11,11 @@ from .permissions import get_plan_for_user
 PLAN_PDF_JOB = "development.plan_pdf"
 
 
-@handler(PLAN_PDF_JOB, max_attempts=3, may_read=while_allowed(get_plan_for_user, "plan_id"))
+def _pdf_read(job):
+    return "plan-pdf-downloaded", Plan.objects.get(pk=job.args["plan_id"])
+
+
+@handler(PLAN_PDF_JOB, max_attempts=3, may_read=while_allowed(get_plan_for_user, "plan_id"), audit=_pdf_read)
 def plan_pdf(context, plan_id: int) -> dict:
     from .pdf import render_pdf
 

@@ -119,7 +119,7 @@ def entry_detail(request, pk):
 def delete_entry(request, pk):
     entry = get_entry_for_user(request.user, pk)
     if request.method == "POST":
-        actions.delete_entry(entry)
+        actions.delete_entry(entry, by=request)
         messages.success(request, "The journal entry is deleted.")
         return redirect("development:journal")
     return render(request, "development/journal/delete.html", {"entry": entry})

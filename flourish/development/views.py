@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
 from . import actions, progress, suggestions
@@ -224,6 +225,7 @@ def plan_pdf(request, pk):
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is asked for
 
     plan = get_plan_for_user(request.user, pk)
+    audit.record(request, "plan-pdf-downloaded", plan)
     response = HttpResponse(render_pdf(plan), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="flourish-development-plan-{plan.pk}.pdf"'
     return response

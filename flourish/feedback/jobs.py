@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.urls import reverse
 
+from flourish import audit
 from flourish.jobs.actions import JobFailed, enqueue, store_file
 from flourish.jobs.permissions import while_allowed
 from flourish.jobs.registry import handler, periodic
@@ -25,9 +26,13 @@ def release_report(context, cycle_id: int) -> dict:
             "link_text": "Back to the feedback round", "url": reverse("feedback:detail", args=[cycle.pk])}
 
 
+def _pdf_read(job):
+    return "report-pdf-downloaded", Cycle.objects.get(pk=job.args["cycle_id"])
+
+
 # The PDF is the report: whoever lost access to the report (sharing withdrawn) cannot fetch
 # it from an older job either.
-@handler(REPORT_PDF_JOB, max_attempts=3, may_read=while_allowed(get_cycle_for_reader, "cycle_id"))
+@handler(REPORT_PDF_JOB, max_attempts=3, may_read=while_allowed(get_cycle_for_reader, "cycle_id"), audit=_pdf_read)
 def report_pdf(context, cycle_id: int) -> dict:
     from .pdf import render_pdf
     from .presenters import not_released_message
@@ -54,19 +59,20 @@ IMPORT_IN_BACKGROUND = 1024 * 1024
 
 
 @transaction.atomic
-def queue_nominations_import(cycle, user, data: bytes, filename: str):
+def queue_nominations_import(cycle, user, data: bytes, filename: str, address=None):
     import uuid
 
     from flourish.jobs.models import JobUpload
 
     job = enqueue(NOMINATIONS_JOB, key=f"{NOMINATIONS_JOB}:{cycle.pk}:{uuid.uuid4()}", owner=user,
-                  label=f"Adding the people in {filename} to “{cycle.title}”", args={"cycle_id": cycle.pk})
+                  label=f"Adding the people in {filename} to “{cycle.title}”",
+                  args={"cycle_id": cycle.pk, "address": address})
     JobUpload.objects.create(job=job, filename=filename, data=data)
     return job
 
 
 @handler(NOMINATIONS_JOB, max_attempts=3)
-def import_nominations(context, cycle_id: int) -> dict:
+def import_nominations(context, cycle_id: int, address=None) -> dict:
     from flourish.jobs.models import Job, JobUpload
 
     from . import importing
@@ -83,6 +89,9 @@ def import_nominations(context, cycle_id: int) -> dict:
         with transaction.atomic():
             # All or nothing, and the job's record of it commits with the people added.
             added = actions.nominate_many(cycle, importing.parse_nominations(bytes(upload.data), cycle))
+            # The request that uploaded the file is gone; its address came with the job.
+            audit.record(job.owner, "import", cycle, kind="people to ask csv", file=upload.filename[:200],
+                         added=len(added), address=address)
             result = {"added": len(added), "message": f"{len(added)} people added to the list.",
                       "url": reverse("feedback:detail", args=[cycle.pk]), "link_text": "Back to the feedback round"}
             Job.objects.filter(pk=job.pk).update(result=result)

@@ -89,8 +89,19 @@ def report_context(cycle, *, view: str = "bars") -> dict:
 
 
 
-def default_framework_version():
-    return Framework.objects.get(slug=default_framework_slug()).latest()
+def branding(cycle):
+    """The organisation's name and logo as the report page and PDF show them."""
+    from flourish.orgadmin.selectors import report_branding
+
+    return report_branding(cycle.organisation)
+
+
+def default_framework_version(organisation=None):
+    """What a new cycle asks raters about: the organisation's chosen default framework
+    (its latest version), else Flourish's default."""
+    from flourish.orgadmin.selectors import default_version_for
+
+    return default_version_for(organisation) or Framework.objects.get(slug=default_framework_slug()).latest()
 
 
 def answers_of(rater) -> Response | None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from flourish import audit
 
 from .permissions import get_cycle_for_reader
-from .presenters import RADAR, not_released_message, report_context, report_json_text
+from .presenters import RADAR, branding, not_released_message, report_context, report_json_text
 
 
 @login_required
@@ -28,7 +28,7 @@ def report_page(request, pk):
     # A released report never changes, so its body is rendered once per version and
     # view; the key names the release, so nothing stale can be served.
     key = f"report-body:{cycle.pk}:{cycle.released_at.isoformat()}:{view}"
-    context = {"cycle": cycle, "report": cycle.report}
+    context = {"cycle": cycle, "report": cycle.report, "branding": branding(cycle)}
     context["body"] = cache.get(key)
     if context["body"] is None:
         full = report_context(cycle, view=view) | {"cycle": cycle}

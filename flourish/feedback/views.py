@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.jobs import selectors as jobs_selectors
 from flourish.rights import actions as rights_actions
 
@@ -50,7 +51,8 @@ def create(request):
         data = form.cleaned_data
         try:
             cycle = actions.create_cycle(
-                data["leader"], data["organisation"], presenters.default_framework_version(), data["title"],
+                data["leader"], data["organisation"], presenters.default_framework_version(data["organisation"]),
+                data["title"],
                 data["closes_on"], data["approver"],
             )
         except actions.NotAllowed as problem:
@@ -124,7 +126,8 @@ def upload_raters(request, pk):
         and form.cleaned_data["file"].size > feedback_jobs.IMPORT_IN_BACKGROUND
     ):
         upload = form.cleaned_data["file"]
-        job = feedback_jobs.queue_nominations_import(cycle, request.user, upload.read(), upload.name)
+        job = feedback_jobs.queue_nominations_import(cycle, request.user, upload.read(), upload.name,
+                                                     address=audit.client_address(request))
         return redirect("jobs:progress", job_id=job.pk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,6 +138,8 @@ def upload_raters(request, pk):
         except actions.NotAllowed as error:
             problems = [str(error)]
         else:
+            audit.record(request, "import", cycle, kind="people to ask csv", file=form.cleaned_data["file"].name[:200],
+                         added=len(added))
             waiting = " They wait for approval." if added and added[0].awaiting_approval else ""
             messages.success(request, f"{len(added)} people added to the list.{waiting}")
             return redirect("feedback:detail", pk=cycle.pk)

@@ -39,3 +39,15 @@ def may_read_output(user, job: Job) -> bool:
     except registry.UnknownKind:
         return False
     return kind.may_read is None or bool(kind.may_read(user, job))
+
+
+def output_audit(job: Job) -> tuple[str, object]:
+    """How a download of the job's output goes into the audit log: the kind's own verb and
+    object (a report, a plan), or the job itself."""
+    try:
+        kind = registry.get(job.kind)
+    except registry.UnknownKind:
+        kind = None
+    if kind is not None and kind.audit is not None:
+        return kind.audit(job)
+    return "job-output-downloaded", job

@@ -16,6 +16,9 @@ class Kind:
     # Called as may_read(user, job) -> bool, so a report whose sharing was withdrawn
     # cannot be downloaded from an old job either.
     may_read: Callable | None = None
+    # What fetching the output is in the audit log: audit(job) -> (verb, object), e.g.
+    # ("report-pdf-downloaded", cycle), so a PDF made by a worker is logged as the page's is.
+    audit: Callable | None = None
 
 
 class UnknownKind(LookupError):
@@ -27,9 +30,9 @@ _KINDS: dict[str, Kind] = {}
 _PERIODIC: dict[str, str] = {}
 
 
-def handler(name: str, *, max_attempts: int = 5, may_read: Callable | None = None):
+def handler(name: str, *, max_attempts: int = 5, may_read: Callable | None = None, audit: Callable | None = None):
     def register(func):
-        _KINDS[name] = Kind(name, func, max_attempts, may_read)
+        _KINDS[name] = Kind(name, func, max_attempts, may_read, audit)
         return func
     return register
 

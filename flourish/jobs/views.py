@@ -7,8 +7,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from flourish import audit
+
 from . import actions, presenters, selectors
-from .permissions import get_job_for_user, may_read_output
+from .permissions import get_job_for_user, may_read_output, output_audit
 
 
 @login_required
@@ -31,6 +33,8 @@ def download(request, job_id):
     output = selectors.output_of(job)
     if output is None or not may_read_output(request.user, job):
         raise Http404
+    verb, obj = output_audit(job)
+    audit.record(request, verb, obj, file=output.filename, via="job")
     response = HttpResponse(bytes(output.data), content_type=output.content_type)
     response["Content-Disposition"] = f'inline; filename="{output.filename}"'
     return response

@@ -4,6 +4,8 @@
 command line. Refusals raise NotAllowed with a message for the admin.
 """
 
+import io
+
 from django.db import transaction
 
 from flourish.accounts.models import Membership, Organisation, Role, User
@@ -13,7 +15,7 @@ from flourish.frameworks import validation
 from flourish.frameworks.actions import FrameworkInUse, load_framework
 
 from . import mail
-from .models import LOGO_MAX_BYTES, LOGO_TYPES, IdentityProvider, Newcomer, OrganisationSettings
+from .models import LOGO_MAX_BYTES, LOGO_MAX_SIDE, LOGO_TYPES, IdentityProvider, Newcomer, OrganisationSettings
 
 __all__ = ["NotAllowed"]
 
@@ -241,16 +243,44 @@ def _sniff_logo(data: bytes) -> str | None:
     return None
 
 
+def _check_logo_image(data: bytes, kind: str, filename: str) -> None:
+    """The bytes must decode as a whole image of the type they claim and of a size a report
+    can show: a truncated or disguised file would break the report's PDF, not the upload."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            fmt, (width, height) = image.format, image.size
+            if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
+                raise NotAllowed(f"{filename}: the logo is {width} × {height} pixels; it must be at most "
+                                 f"{LOGO_MAX_SIDE} × {LOGO_MAX_SIDE}.")
+            # verify() checks every chunk whatever ImageFile.LOAD_TRUNCATED_IMAGES says (a
+            # library may switch that on for the whole process), so a cut-off file fails here.
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except NotAllowed:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise NotAllowed(f"{filename}: the logo could not be read as a {LOGO_TYPES[kind]} image; "
+                         "save it again as PNG or JPEG and upload that.") from None
+    if {"PNG": "image/png", "JPEG": "image/jpeg"}.get(fmt) != kind:
+        raise NotAllowed(f"{filename}: the logo must be a PNG or JPEG image.")
+
+
 @transaction.atomic
 def set_logo(by, organisation, data: bytes, filename: str) -> None:
-    """PNG or JPEG only, recognised by its content (not its name), at most 200 KB. SVG is
-    refused: it can carry script, and reports embed the logo."""
+    """PNG or JPEG only, recognised by its content (not its name), whole, at most 200 KB and
+    2000 pixels a side. SVG is refused: it can carry script, and reports embed the logo."""
+    if not data:
+        raise NotAllowed(f"{filename}: the file is empty.")
     if len(data) > LOGO_MAX_BYTES:
         raise NotAllowed(f"{filename}: the logo is {len(data) // 1024} KB; it must be at most "
                          f"{LOGO_MAX_BYTES // 1024} KB.")
     kind = _sniff_logo(data)
     if kind is None:
         raise NotAllowed(f"{filename}: the logo must be a PNG or JPEG image.")
+    _check_logo_image(data, kind, filename)
     org_settings = settings_for(organisation)
     org_settings.logo, org_settings.logo_type = data, kind
     org_settings.save(update_fields=["logo", "logo_type"])

@@ -3,7 +3,7 @@ from django import forms
 from flourish.accounts.models import Organisation, Role
 
 from .actions import organisation_fields
-from .models import LOGO_MAX_BYTES, RETENTION_FIELDS, IdentityProvider, OrganisationSettings
+from .models import LOGO_MAX_BYTES, LOGO_MAX_SIDE, RETENTION_FIELDS, IdentityProvider, OrganisationSettings
 
 ROLE_HELP = {
     Role.LEADER: "assesses themselves, asks for 360° feedback, keeps plans and a journal",
@@ -105,7 +105,9 @@ class SettingsForm(forms.ModelForm):
 
 
 class LogoForm(forms.Form):
-    logo = forms.FileField(label="Logo (PNG or JPEG)", help_text=f"At most {LOGO_MAX_BYTES // 1024} KB.")
+    logo = forms.FileField(label="Logo (PNG or JPEG)",
+                           help_text=f"At most {LOGO_MAX_BYTES // 1024} KB and {LOGO_MAX_SIDE} pixels a side. "
+                                     "Reports show it beside the organisation's name.")
 
 
 def _https_by_default(model_field, **kwargs):

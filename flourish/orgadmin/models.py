@@ -14,6 +14,9 @@ from flourish.accounts.models import Organisation, User
 # Logos are stored in the database as small bytes: a report needs one image of a few
 # kilobytes, a database backup then carries it, and no MEDIA volume or file server is needed.
 LOGO_MAX_BYTES = 200 * 1024
+# Pixels a side. The size is read before the pixels are decoded, so a small file cannot
+# unpack into a huge image.
+LOGO_MAX_SIDE = 2000
 LOGO_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
 
 # How long each kind of record is kept before `flourish retention apply` removes it (days).

@@ -86,3 +86,51 @@ def identity_provider_of(organisation):
 
     return IdentityProvider.objects.filter(organisation=organisation).first() \
         or IdentityProvider(organisation=organisation)
+
+
+def default_version_for(organisation) -> FrameworkVersion | None:
+    """The latest version of the framework the organisation's admin chose as its default,
+    or None when they chose none (then Flourish's own default applies)."""
+    if organisation is None:
+        return None
+    from .models import OrganisationSettings
+
+    chosen = (OrganisationSettings.objects.filter(organisation=organisation)
+              .values_list("default_framework", flat=True).first())
+    if chosen is None:
+        return None
+    return FrameworkVersion.objects.filter(framework_id=chosen).select_related("framework").order_by("-version").first()
+
+
+def preselected_framework(organisations, versions) -> dict:
+    """A start form's initial framework: the default of the organisation the form offers
+    first, when it is one of the `versions` the person may use ({} otherwise, so the form
+    keeps its own first choice)."""
+    chosen = default_version_for(organisations.first())
+    if chosen is None or not versions.filter(pk=chosen.pk).exists():
+        return {}
+    return {"framework": chosen.pk}
+
+
+@dataclass(frozen=True)
+class ReportBranding:
+    """The organisation as its reports show it: the name on reports and, if uploaded, the
+    logo as a data: URI (the page and the PDF embed it, so the PDF fetches nothing and a
+    reader need not be able to open the organisation's logo address)."""
+
+    name: str
+    logo_data_uri: str | None
+
+
+def report_branding(organisation) -> ReportBranding:
+    import base64
+
+    from .models import OrganisationSettings
+
+    found = OrganisationSettings.objects.filter(organisation=organisation).first()
+    if found is None:
+        return ReportBranding(organisation.name, None)
+    uri = None
+    if found.logo and found.logo_type in ("image/png", "image/jpeg"):
+        uri = f"data:{found.logo_type};base64,{base64.b64encode(bytes(found.logo)).decode('ascii')}"
+    return ReportBranding(found.report_name or organisation.name, uri)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from flourish import audit
 from flourish.accounts.models import Membership, Role, User
 from flourish.core.actions import NotAllowed, required
 
@@ -79,10 +80,12 @@ def add_member(project, email: str, role: str = MemberRole.CODER) -> ProjectMemb
 
 
 @transaction.atomic
-def remove_member(project, member: ProjectMember) -> None:
+def remove_member(project, member: ProjectMember, by=None) -> None:
     """Their layer and codings stay (the project's record); they lose access."""
     if member.role == MemberRole.LEAD and project.members.filter(role=MemberRole.LEAD).count() == 1:
         raise NotAllowed("A project needs at least one lead researcher. Make someone else a lead first.")
+    audit.record(by, "coding-member-removed", member.user, organisation=project.organisation_id,
+                 project=project.pk, role=member.role)
     member.delete()
 
 
@@ -115,7 +118,7 @@ def _source_from_bytes(project, user, filename: str, data: bytes, attributes: di
 
 
 @transaction.atomic
-def import_sources(project, user, files, attributes: dict | None = None) -> list[Source]:
+def import_sources(project, user, files, attributes: dict | None = None, by=None) -> list[Source]:
     """Import transcripts, given as (filename, bytes) pairs, all or nothing: if any file
     cannot be read, nothing is saved and NotAllowed lists every problem, one per file."""
     built, problems, names = [], [], set(project.sources.values_list("name", flat=True))
@@ -135,6 +138,8 @@ def import_sources(project, user, files, attributes: dict | None = None) -> list
         raise NotAllowed("Choose at least one transcript file.")
     created = Source.objects.bulk_create(built)
     _ensure_speakers(project, {s for source in built for s in source.speakers()})
+    audit.record(by if by is not None else user, "import", project, kind="transcripts", files=len(created),
+                 file=", ".join(source.name for source in created)[:200])
     return created
 
 
@@ -158,7 +163,9 @@ def set_speaker_attributes(speaker, attributes: dict) -> Speaker:
 
 
 @transaction.atomic
-def delete_source(source) -> None:
+def delete_source(source, by=None) -> None:
+    # Recorded before the delete, in its transaction: afterwards the row has no id.
+    audit.record(by, "source-deleted", source, organisation=source.project.organisation_id, project=source.project_id)
     source.delete()
 
 
@@ -220,12 +227,13 @@ def update_code(code, **fields) -> Code:
 
 
 @transaction.atomic
-def delete_code(code) -> None:
+def delete_code(code, by=None) -> None:
     if code.is_framework:
         raise NotAllowed(f"“{code.name}” stands for a process of the model, so it stays in the codebook. "
                          "You can edit its notes instead.")
     if code.codings.exists() or code.children.exists():
         raise NotAllowed(f"“{code.name}” has codings or sub-codes. Remove those first.")
+    audit.record(by, "code-deleted", code, organisation=code.project.organisation_id, project=code.project_id)
     code.delete()
 
 
@@ -252,7 +260,10 @@ def update_memo(memo, text: str, name: str | None = None) -> Memo:
 
 
 @transaction.atomic
-def delete_memo(memo) -> None:
+def delete_memo(memo, by=None) -> None:
+    # A memo's name or first words are the researcher's writing: the log names it by id only.
+    audit.record(by, "memo-deleted", memo, organisation=memo.project.organisation_id, label=f"Memo {memo.pk}",
+                 project=memo.project_id)
     memo.delete()
 
 

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from flourish import audit
+
 from . import actions, actions_adjudication, analysis, selectors
 from .forms import AgreementForm
 from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
@@ -138,6 +140,7 @@ def agreement_download(request, pk, fmt):
             writer.writerow(["" if v is None else v for v in values])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coding-agreement-{project.pk}.{fmt}"'
+    audit.record(request, "agreement-exported", project, format=fmt)
     return response
 
 

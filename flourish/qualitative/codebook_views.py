@@ -96,7 +96,7 @@ def delete_code(request, pk, code_pk):
     project, member, _ = get_workbench_for_user(request.user, pk)
     found = get_editable_code(request.user, project, member, code_pk)
     try:
-        actions.delete_code(found)
+        actions.delete_code(found, by=request)
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))
         return redirect("qualitative:code", pk=pk, code_pk=found.pk)
@@ -186,6 +186,6 @@ def delete_memo(request, pk, memo_pk):
     project, _, layer = get_workbench_for_user(request.user, pk)
     found = get_own_memo(request.user, project, layer, memo_pk)
     back = memos_url(project, memo=found)
-    actions.delete_memo(found)
+    actions.delete_memo(found, by=request)
     messages.success(request, "Your memo is deleted.")
     return redirect(back)

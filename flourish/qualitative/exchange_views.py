@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.accounts.permissions import Role, organisations_for
 
 from . import actions_exchange, exchange
@@ -41,7 +42,8 @@ def import_qdpx(request):
         data = form.cleaned_data
         if data["file"].size > qualitative_jobs.IMPORT_IN_BACKGROUND:
             job = qualitative_jobs.queue_import_qdpx(data["file"].read(), data["file"].name, data["organisation"],
-                                                     request.user, data["name"])
+                                                     request.user, data["name"],
+                                                     address=audit.client_address(request))
             return redirect("jobs:progress", job_id=job.pk)
         try:
             project, report = actions_exchange.import_qdpx(data["file"].read(), data["organisation"], request.user,
@@ -51,6 +53,7 @@ def import_qdpx(request):
         except NotAllowed as problem:
             form.add_error("name", str(problem))
         else:
+            audit.record(request, "import", project, kind="qdpx", file=data["file"].name[:200])
             return render(request, "qualitative/exchange.html", {"imported": project, "report": report})
     return render(request, "qualitative/exchange.html", {"form": form, "importing": True},
                   status=400 if form.errors else 200)
@@ -72,6 +75,8 @@ def import_qdc(request, pk):
         except NotAllowed as problem:
             form.add_error("file", str(problem))
         else:
+            audit.record(request, "import", project, kind="qdc", file=form.cleaned_data["file"].name[:200],
+                         codes=len(made))
             return _exchange_page(request, project, member, layer, added=made, report=report)
     return _exchange_page(request, project, member, layer, status=400, form=form)
 
@@ -82,11 +87,13 @@ def _download(data: bytes, project, extension: str, content_type: str) -> HttpRe
     return response
 
 
-def _exported(request, project, member, layer, make):
+def _exported(request, project, member, layer, make, fmt: str):
     try:
-        return make(project)
+        data = make(project)
     except NotAllowed as problem:  # a broken reference in the database; say so on the page
         return _exchange_page(request, project, member, layer, status=409, export_problem=str(problem))
+    audit.record(request, "coding-exported", project, format=fmt)
+    return data
 
 
 @login_required
@@ -94,12 +101,12 @@ def export_qdpx(request, pk):
     project, member, layer = get_workbench_for_user(request.user, pk)
     if not may_download_project(member, layer):
         raise Http404("No such file.")
-    data = _exported(request, project, member, layer, exchange.export_qdpx)
+    data = _exported(request, project, member, layer, exchange.export_qdpx, "qdpx")
     return data if isinstance(data, HttpResponse) else _download(data, project, "qdpx", "application/zip")
 
 
 @login_required
 def export_qdc(request, pk):
     project, member, layer = get_workbench_for_user(request.user, pk)
-    data = _exported(request, project, member, layer, exchange.export_qdc)
+    data = _exported(request, project, member, layer, exchange.export_qdc, "qdc")
     return data if isinstance(data, HttpResponse) else _download(data, project, "qdc", "application/xml")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 
+from flourish import audit
 from flourish.accounts.models import User
 from flourish.jobs.actions import JobFailed, enqueue
 from flourish.jobs.models import Job, JobStatus
@@ -59,19 +60,19 @@ IMPORT_IN_BACKGROUND = 1024 * 1024
 
 
 @transaction.atomic
-def queue_import_qdpx(data: bytes, filename: str, organisation, user, name: str = "") -> Job:
+def queue_import_qdpx(data: bytes, filename: str, organisation, user, name: str = "", address=None) -> Job:
     import uuid
 
     from flourish.jobs.models import JobUpload
 
     job = enqueue(IMPORT_JOB, key=f"{IMPORT_JOB}:{uuid.uuid4()}", owner=user, label=f"Importing {filename}",
-                  args={"organisation_id": organisation.pk, "user_id": user.pk, "name": name})
+                  args={"organisation_id": organisation.pk, "user_id": user.pk, "name": name, "address": address})
     JobUpload.objects.create(job=job, filename=filename, data=data)
     return job
 
 
 @handler(IMPORT_JOB, max_attempts=3)
-def import_qdpx(context, organisation_id, user_id, name) -> dict:
+def import_qdpx(context, organisation_id, user_id, name, address=None) -> dict:
     from flourish.accounts.models import Organisation
     from flourish.jobs.models import JobUpload
 
@@ -89,8 +90,10 @@ def import_qdpx(context, organisation_id, user_id, name) -> dict:
             # The project, the job's record of it and the upload's removal commit together:
             # a second run finds the project and imports nothing again.
             organisation = Organisation.objects.get(pk=organisation_id)
-            project, report = actions_exchange.import_qdpx(bytes(upload.data), organisation,
-                                                           User.objects.get(pk=user_id), name)
+            user = User.objects.get(pk=user_id)
+            project, report = actions_exchange.import_qdpx(bytes(upload.data), organisation, user, name)
+            # The request that uploaded the file is gone; its address came with the job.
+            audit.record(user, "import", project, kind="qdpx", file=upload.filename[:200], address=address)
             result = {"project_id": project.pk, "message": f"Project imported. {project.name}: {report.summary()}",
                       "url": reverse("qualitative:project", args=[project.pk]), "link_text": f"Open {project.name}",
                       "details": [*report.warnings, *report.skipped_lines()]}

@@ -9,6 +9,8 @@ so nobody is shown others' coding while still coding blind.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
+from flourish import audit
+
 from . import analysis, quotations
 from .forms import LayerForm
 from .permissions import choose_layer, get_workbench_for_user, has_chosen_to_compare
@@ -80,6 +82,7 @@ def quotations_export(request, pk, fmt):
         raise Http404("No such format.")
     codes = [c for c in project.codes.filter(pk__in=[v for v in request.GET.getlist("codes") if v.isdigit()])]
     content, content_type, name = quotations.export(project, layer, fmt, codes or None)
+    audit.record(request, "quotations-exported", project, format=fmt, codes=len(codes) or "all")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

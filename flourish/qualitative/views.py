@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
+from flourish.orgadmin.selectors import preselected_framework
 
 from . import actions, selectors
 from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
@@ -22,8 +23,10 @@ from .presenters import page, uploaded
 # --- projects -------------------------------------------------------------------------------
 
 def _project_form(request, data=None):
-    return ProjectForm(data, organisations=organisations_for(request.user, Role.RESEARCHER),
-                       versions=latest_versions(frameworks_for(request.user)))
+    organisations = organisations_for(request.user, Role.RESEARCHER)
+    versions = latest_versions(frameworks_for(request.user))
+    initial = {key: str(pk) for key, pk in preselected_framework(organisations, versions).items()}
+    return ProjectForm(data, organisations=organisations, versions=versions, initial=initial)
 
 
 @login_required
@@ -85,7 +88,7 @@ def remove_member(request, pk, member_pk):
     project, member, _ = get_workbench_for_user(request.user, pk, lead=True)
     removed = get_member(project, member_pk)
     try:
-        actions.remove_member(project, removed)
+        actions.remove_member(project, removed, by=request)
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))
         return redirect("qualitative:project", pk=pk)
@@ -113,7 +116,7 @@ def sources(request, pk):
     if form.is_valid():
         try:
             created = actions.import_sources(project, request.user, [uploaded(f) for f in form.cleaned_data["files"]],
-                                             form.attributes())
+                                             form.attributes(), by=request)
         except actions.NotAllowed as problem:
             form.add_error("files", str(problem))
         else:
@@ -187,7 +190,7 @@ def delete_source(request, pk, source_pk):
     project, member, _ = get_workbench_for_user(request.user, pk, lead=True)
     source = get_source(project, source_pk)
     if request.method == "POST":
-        actions.delete_source(source)
+        actions.delete_source(source, by=request)
         messages.success(request, f"{source.name} and its codings are deleted.")
         return redirect("qualitative:sources", pk=pk)
     return page(request, "qualitative/source_delete.html", project, member, "sources", {

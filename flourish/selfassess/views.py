@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from flourish.accounts.permissions import leader_organisations
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
+from flourish.orgadmin.selectors import preselected_framework
 
 from . import actions, profile
 from .forms import FocusForm, ProcessAnswersForm, StartForm
@@ -14,11 +15,9 @@ from .permissions import get_self_assessment_for_user, self_assessments_for
 
 
 def _start_form(request, data=None):
-    return StartForm(
-        data,
-        organisations=leader_organisations(request.user),
-        versions=latest_versions(frameworks_for(request.user)),
-    )
+    organisations, versions = leader_organisations(request.user), latest_versions(frameworks_for(request.user))
+    return StartForm(data, organisations=organisations, versions=versions,
+                     initial=preselected_framework(organisations, versions))
 
 
 @login_required

@@ -10,6 +10,7 @@ from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
 from flourish.lib.disclosure import MIN_K
+from flourish.orgadmin.selectors import preselected_framework
 
 from . import actions, cohort, export, sharing
 from .forms import (
@@ -40,10 +41,10 @@ from .permissions import (
 
 
 def _create_form(request, data=None):
-    return CreateSetForm(
-        data, organisations=organisations_for(request.user, Role.FACILITATOR),
-        versions=latest_versions(frameworks_for(request.user)),
-    )
+    organisations = organisations_for(request.user, Role.FACILITATOR)
+    versions = latest_versions(frameworks_for(request.user))
+    return CreateSetForm(data, organisations=organisations, versions=versions,
+                         initial=preselected_framework(organisations, versions))
 
 
 def _index(request, form, status=200):
@@ -134,7 +135,9 @@ def sharing_choice(request, pk):
     learning_set, member = get_membership(request.user, pk)
     form = SharingForm(request.POST)
     form.is_valid()
-    actions.set_share_scores(member, bool(form.cleaned_data.get("share_scores")))
+    share = bool(form.cleaned_data.get("share_scores"))
+    actions.set_share_scores(member, share)
+    audit.record(request, "set-consent-changed", learning_set, share_scores=share)
     messages.success(request, "Your choice is saved.")
     return redirect("sets:detail", pk=pk)
 
@@ -144,11 +147,14 @@ def sharing_choice(request, pk):
 def share_journal(request, pk):
     learning_set, member = get_membership(request.user, pk)
     share = request.POST.get("share") == "yes"
+    entry = _int(request.POST.get("entry"))
     try:
-        actions.share_journal_entry(member, _int(request.POST.get("entry")), share)
+        actions.share_journal_entry(member, entry, share)
     except actions.NotAllowed as problem:
         messages.error(request, str(problem))
     else:
+        audit.record(request, "journal-entry-shared" if share else "journal-entry-unshared", learning_set,
+                     journal_entry=entry)
         messages.success(request, "Shared with the set." if share else "No longer shared with the set.")
     return redirect("sets:detail", pk=pk)
 
@@ -158,6 +164,7 @@ def share_journal(request, pk):
 def leave(request, pk):
     learning_set, member = get_membership(request.user, pk)
     actions.leave(member)
+    audit.record(request, "set-left", learning_set)
     messages.success(request, f"You have left “{learning_set.name}”.")
     return redirect("sets:list")
 
@@ -308,6 +315,8 @@ def join(request, token):
             except actions.NotAllowed as problem:
                 error = str(problem)
             else:
+                audit.record(request, "set-joined", learning_set, consented=True,
+                             share_scores=form.cleaned_data["share_scores"])
                 messages.success(request, f"You have joined “{learning_set.name}”.")
                 return redirect("sets:detail", pk=learning_set.pk)
     else:

@@ -148,3 +148,12 @@ def test_flourish_audit_export_writes_the_same_csv(org_admin, leader, organisati
         call_command("audit", "export", "--organisation", organisation.name, "--since", "yesterday")
     with pytest.raises(CommandError, match="No organisation is called 'Nowhere'"):
         call_command("audit", "export", "--organisation", "Nowhere")
+
+
+def test_exporting_a_filtered_log_records_the_filters(org_admin, organisation):
+    record(org_admin, "sign-in", org_admin, organisation=organisation)
+    response = signed_in(org_admin).get(f"/organisation/{organisation.pk}/audit/audit.csv",
+                                        {"verb": "sign-in", "person": "admin"})
+    assert response.status_code == 200
+    exported = Entry.objects.get(verb="audit-exported")
+    assert exported.details == {"filtered_verb": "sign-in", "filtered_person": "admin"}

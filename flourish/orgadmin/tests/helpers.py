@@ -49,3 +49,14 @@ def last_mail_to(email):
     sent = [m for m in sent_mail() if email in m.to]
     assert sent, f"no email to {email} (sent: {[m.to for m in sent_mail()]})"
     return sent[-1]
+
+
+def image(fmt="PNG", size=(120, 40), colour=(0, 94, 165)) -> bytes:
+    """A real, small image file (a solid block of the organisation's colour)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, colour).save(out, fmt)
+    return out.getvalue()

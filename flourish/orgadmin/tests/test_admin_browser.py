@@ -82,3 +82,33 @@ def test_an_admin_works_through_every_page(page, phone, org_admin, leader, organ
         phone.goto(path)
         assert_accessible(phone)
         assert_fits_width(phone)
+
+
+def test_uploading_a_logo_and_filtering_the_audit_log_pass_axe_on_desktop_and_phone(
+        page, phone, org_admin, organisation, tmp_path):
+    from .helpers import image
+
+    good, bad = tmp_path / "logo.png", tmp_path / "logo.svg"
+    good.write_bytes(image())
+    bad.write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
+    org = f"/organisation/{organisation.pk}"
+    sign_in(page, org_admin.email, personas.PASSWORD)
+    page.goto(f"{org}/settings/")
+    page.get_by_label("Logo (PNG or JPEG)").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload the logo").click()
+    expect(page.get_by_text("must be a PNG or JPEG image").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Logo (PNG or JPEG)").set_input_files(str(good))
+    page.get_by_role("button", name="Upload the logo").click()
+    expect(page.get_by_text("Logo saved.")).to_be_visible()
+    expect(page.get_by_role("img", name=f"{organisation.name} logo")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{org}/audit/?since=not-a-date")
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+
+    sign_in(phone, org_admin.email, personas.PASSWORD)
+    for path in (f"{org}/settings/", f"{org}/audit/?verb=settings-changed", f"{org}/audit/?since=not-a-date"):
+        phone.goto(path)
+        assert_accessible(phone)
+        assert_fits_width(phone)

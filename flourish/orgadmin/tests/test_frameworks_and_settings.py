@@ -14,12 +14,12 @@ from flourish.frameworks.models import Framework
 from flourish.jobs.testing import sent_mail
 from flourish.orgadmin.models import OrganisationSettings
 
-from .helpers import signed_in
+from .helpers import image, signed_in
 
 pytestmark = pytest.mark.django_db
 
 BUILTIN = Path(__file__).resolve().parents[2] / "frameworks" / "data" / "vaggers-anderson.yaml"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image("PNG")
 
 
 def own_framework_file(**changes) -> bytes:
@@ -135,10 +135,21 @@ def test_a_png_logo_is_stored_and_shown_only_to_members(org_admin, leader, organ
     assert signed_in(outsider).get(f"/organisation/{organisation.pk}/logo").status_code == 404
 
 
+def test_a_jpeg_logo_is_recognised_by_its_content_whatever_its_name(org_admin, organisation):
+    jpeg = image("JPEG")
+    assert logo(signed_in(org_admin), organisation, jpeg, "logo.png").status_code == 302
+    stored = OrganisationSettings.objects.get(organisation=organisation)
+    assert (bytes(stored.logo), stored.logo_type) == (jpeg, "image/jpeg")
+
+
 @pytest.mark.parametrize("data, name, message", [
     (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "logo.png", "must be a PNG or JPEG"),
     (b"GIF89a" + b"\x00" * 20, "logo.gif", "must be a PNG or JPEG"),
     (PNG + b"\x00" * 300_000, "big.png", "must be at most 200 KB"),
+    (PNG[:len(PNG) // 2], "cut-off.png", "could not be read as a PNG image"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "fake.png", "could not be read as a PNG image"),
+    (image("PNG", size=(2400, 10)), "wide.png", "is 2400 × 10 pixels; it must be at most 2000 × 2000"),
+    (b"", "empty.png", "The submitted file is empty"),
 ])
 def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(org_admin, organisation, data, name, message):
     response = logo(signed_in(org_admin), organisation, data, name)

@@ -3,6 +3,7 @@ Everyone else — its leaders, facilitators, researchers, another organisation's
 gets 404, for every page and every write, and nothing changes."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from flourish.accounts.models import Membership, Role
@@ -26,7 +27,23 @@ def pages(organisation, person):
     return [
         f"{org}/", f"{org}/members/", f"{org}/members/{person.pk}/", f"{org}/members/{person.pk}/remove/",
         f"{org}/frameworks/", f"{org}/settings/", f"{org}/sign-in/", f"{org}/audit/", f"{org}/audit/audit.csv",
+        f"{org}/audit/?verb=sign-in&person=amara", f"{org}/audit/audit.csv?verb=sign-in",
     ]
+
+
+def test_every_admin_url_is_in_the_matrix():
+    """A page added to orgadmin or audit without a row here fails: each is one of `pages`,
+    `writes`, the index or the members' logo below."""
+    from django.urls import get_resolver
+
+    covered = {"index", "overview", "members", "invite", "person", "roles", "deactivate", "reactivate", "remove",
+               "frameworks", "default_framework", "upload_framework", "settings", "logo", "logo_image",
+               "identity_provider", "log", "export"}
+    names = set()
+    for namespace in ("orgadmin", "audit"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        names |= {p.name for p in resolver.url_patterns}
+    assert names == covered
 
 
 def writes(organisation, person):
@@ -35,10 +52,12 @@ def writes(organisation, person):
         f"{org}/members/invite/": {"email": "spy@example.org", "roles": ["admin"]},
         f"{org}/members/{person.pk}/roles/": {"roles": ["admin"]},
         f"{org}/members/{person.pk}/deactivate/": {},
+        f"{org}/members/{person.pk}/reactivate/": {},
         f"{org}/members/{person.pk}/remove/": {},
         f"{org}/frameworks/default/": {"framework": ""},
         f"{org}/settings/": {"comment_minimum": "9"},
         f"{org}/settings/logo/": {"remove": "1"},
+        f"{org}/frameworks/upload/": {"file": SimpleUploadedFile("f.yaml", b"slug: spy\n")},
         f"{org}/sign-in/": {"issuer": "https://evil.test", "client_id": "x", "client_secret": "y",
                             "allowed_domain": "riverside.test", "enabled": "True"},
     }
@@ -86,3 +105,24 @@ def test_signed_out_visitors_are_sent_to_sign_in(organisation, leader):
     for url in pages(organisation, leader):
         response = Client().get(url)
         assert response.status_code == 302 and "/account/sign-in/" in response.url, url
+
+
+@pytest.mark.parametrize("persona", ["leader", "facilitator", "researcher"])
+def test_the_admin_index_is_404_for_everyone_but_admins(request, persona, org_admin, organisation):
+    assert signed_in(request.getfixturevalue(persona)).get("/organisation/").status_code == 404
+    response = signed_in(org_admin).get("/organisation/")
+    assert response.status_code == 302 and response.url == f"/organisation/{organisation.pk}/"
+
+
+def test_the_logo_is_for_the_organisations_members_only(org_admin, leader, organisation, outsider, other_admin):
+    from .helpers import image
+
+    signed_in(org_admin).post(f"/organisation/{organisation.pk}/settings/logo/",
+                              {"logo": SimpleUploadedFile("logo.png", image())})
+    url = f"/organisation/{organisation.pk}/logo"
+    assert signed_in(leader).get(url).status_code == 200
+    for stranger in (outsider, other_admin):
+        assert signed_in(stranger).get(url).status_code == 404
+    assert signed_in(org_admin).get(f"/organisation/{outsider.memberships.first().organisation_id}/logo").status_code \
+        == 404
+    assert Client().get(url).status_code == 302

@@ -107,3 +107,21 @@ def test_the_public_pages_are_filled_in_from_settings(client, settings, db):
     assert "365 days after the feedback closes" in privacy
     accessibility = client.get("/accessibility/").content.decode()
     assert "last reviewed on 1 December 2026" in accessibility and "dpo@riverside.example" in accessibility
+
+
+def test_another_organisations_report_ids_are_404_on_every_rights_page(leader, outsider, model_version):
+    theirs = build_cycle(outsider, model_version, standard_specs(model_version), via_links=False,
+                         self_value=lambda j, m: 3)
+    client = signed_in(leader)
+    assert client.get(f"/your-data/reports/{theirs.pk}/sharing/").status_code == 404
+    assert client.post(f"/your-data/reports/{theirs.pk}/sharing/", {"email": leader.email}).status_code == 404
+    remove = f"/your-data/reports/{theirs.pk}/sharing/{outsider.pk}/remove/"
+    assert client.get(remove).status_code == 404 and client.post(remove).status_code == 404
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_from_every_rights_page(leader, released):
+    for url in ("/your-data/", "/your-data/download.json", "/your-data/erase/",
+                f"/your-data/reports/{released.pk}/sharing/",
+                f"/your-data/reports/{released.pk}/sharing/{leader.pk}/remove/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/account/sign-in/" in response.url, url

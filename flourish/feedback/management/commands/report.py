@@ -6,6 +6,7 @@ as the page and the API do. A report that is not released is an error (exit 1).
 
 from django.core.management.base import BaseCommand
 
+from flourish import audit
 from flourish.core.management_utils import fail, write_output
 from flourish.feedback.models import Cycle
 from flourish.feedback.presenters import not_released_message, report_json_text
@@ -40,3 +41,4 @@ class Command(BaseCommand):
 
             data = pdf.render_pdf(found) if format == "pdf" else pdf.render_print_html(found)
         write_output(data, output, self.stdout)
+        audit.record(None, f"report-{format}-downloaded", found, via="command line")

@@ -195,6 +195,7 @@ class Command(BaseCommand):
         except NotAllowed as problem:
             fail(str(problem))
         write_output(data, output, self.stdout)
+        audit.record(None, "coding-exported", found, format=fmt)
         for note in notes:
             self.stderr.write(f"Note: {note}", style_func=_quiet)
         self.stderr.write(f"Wrote {found.name} as .{fmt} to {output}.", style_func=_quiet)

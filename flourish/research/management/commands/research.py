@@ -7,6 +7,7 @@ file, codebook.csv and README.txt.
 
 from django.core.management.base import BaseCommand
 
+from flourish import audit
 from flourish.accounts.models import Organisation
 from flourish.core.management_utils import fail, write_output
 from flourish.research import actions, dataset, exports
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             organisations = found
         ds = dataset.build(organisations)
         write_output(actions.export_dataset(organisations, None, fmt), output, self.stdout)
+        # One entry for each organisation whose data went out, so each one's admins see it.
+        for each in organisations if organisations is not None else Organisation.objects.all():
+            audit.record(None, "research-exported", each, format=fmt, via="command line")
         for note in ds.notes:
             self.stderr.write(note, style_func=lambda text: text)
         self.stderr.write(

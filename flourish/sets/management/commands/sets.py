@@ -12,6 +12,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from flourish import audit
 from flourish.core.management_utils import fail, write_output
 from flourish.sets import export
 from flourish.sets.models import LearningSet
@@ -76,3 +77,4 @@ class Command(BaseCommand):
             fail(f"no set with id {pk}")
         data = export.markdown(learning_set) if format == "md" else export.pdf(learning_set)
         write_output(data, output, self.stdout)
+        audit.record(None, "set-record-exported", learning_set, format=format)
