@@ -78,6 +78,14 @@ def _sign_in_logs(now):
     return [model.objects.filter(attempt_time__lt=cutoff) for model in (AccessAttempt, AccessLog, AccessFailureLog)]
 
 
+def _jobs_with_addresses(now):
+    """Finished background jobs that still hold the address of the request that queued them
+    (imports carry it to their audit entry). Past the sign-in records' period it goes, as
+    theirs does; the job row itself stays, for its result page."""
+    cutoff = now - timedelta(days=_strictest("retain_sign_in_logs_days"))
+    return Job.objects.filter(finished_at__lt=cutoff, args__has_key="address").exclude(args__address=None)
+
+
 def plan(now=None) -> Plan:
     now = now or timezone.now()
     result = Plan()
@@ -91,6 +99,7 @@ def plan(now=None) -> Plan:
         result.add(organisation.name, "audit entries to delete", Entry.objects.filter(
             organisation_id=organisation.pk, at__lt=now - timedelta(days=periods.retain_audit_days)).count())
     result.add("all organisations", "sign-in records to delete", sum(q.count() for q in _sign_in_logs(now)))
+    result.add("all organisations", "background jobs' request addresses to forget", _jobs_with_addresses(now).count())
     result.add("all organisations", "audit entries without an organisation to delete", Entry.objects.filter(
         organisation_id=None, at__lt=now - timedelta(days=_strictest("retain_audit_days"))).count())
     return result
@@ -128,5 +137,8 @@ def apply(now=None) -> Plan:
                 for what, n in done.counts[organisation.name].items()})
     for queryset in _sign_in_logs(now):
         queryset.delete()
+    for job in _jobs_with_addresses(now):
+        job.args = {**job.args, "address": None}
+        job.save(update_fields=["args"])
     purge_before(None, now - timedelta(days=_strictest("retain_audit_days")))
     return done

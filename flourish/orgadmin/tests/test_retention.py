@@ -97,6 +97,21 @@ def test_sign_in_records_and_old_audit_entries_go(closed_cycle, organisation, le
     assert Entry.objects.filter(verb="retention-applied").exists()  # what the last run did
 
 
+def test_a_background_jobs_request_address_goes_with_the_sign_in_records(organisation, leader):
+    from flourish.jobs.models import Job, JobStatus
+
+    job = Job.objects.create(kind="qualitative.import_qdpx", key="import:1", label="Importing a project",
+                             args={"organisation_id": organisation.pk, "address": "203.0.113.9"}, owner=leader,
+                             status=JobStatus.DONE, run_after=timezone.now(), finished_at=timezone.now())
+    assert "background jobs' request addresses to forget" in str(retention.plan(days_later(91)).counts)
+    retention.apply(days_later(89))
+    job.refresh_from_db()
+    assert job.args["address"] == "203.0.113.9"
+    retention.apply(days_later(91))
+    job.refresh_from_db()
+    assert job.args == {"organisation_id": organisation.pk, "address": None}
+
+
 def test_each_organisation_keeps_its_own_periods(closed_cycle, organisation):
     OrganisationSettings.objects.create(organisation=organisation, retain_rater_contacts_days=3650)
     retention.apply(days_later(800))
