@@ -85,11 +85,14 @@ def test_sharing_a_report_records_it_for_the_person_it_is_shared_with(client, le
 def test_a_share_is_refused_when_with_what_the_person_already_has_it_would_reveal_a_rater(
         client, leader, facilitator, open_cycle):
     cycle = closed_through_the_page(client, leader, open_cycle)
-    # The coach already holds one rater's answers in full (say, rows exported to them):
-    # every group of three in the report would then leave two raters, which is too few.
-    one = Response.objects.filter(cycle=cycle, profession="Health").first()
-    ledger_actions.record(keys.person(facilitator.pk), keys.cycle_subject(cycle.pk), "rows",
-                          rows_of=[keys.response_key(one.pk)])
+    # The coach already holds, in full, the answers of one rater in a group the report shows
+    # with exactly three people (say, rows exported to them): that group would then leave
+    # two raters, which is too few. (Which professions the report pools depends on the
+    # groups' sizes, so the group is read off the report's own figures.)
+    group_of_three = next(f for f in (Figure.from_json(r.equation) for r in report_releases(cycle, leader))
+                          if len(f.respondents) == cycle.min_k)
+    one = sorted(group_of_three.respondents)[0]
+    ledger_actions.record(keys.person(facilitator.pk), keys.cycle_subject(cycle.pk), "rows", rows_of=[one])
     reply = client.post(f"/feedback/{cycle.pk}/share/", {"email": facilitator.email}, follow=True)
     assert "cannot be shared with" in reply.content.decode()
     assert facilitator not in cycle.shared_with.all()
