@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where `make run` serves: `make run PORT=8123`, or HOST=0.0.0.0 for a phone on your network.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run serve test install assist migrate demo bench lock check-deploy clean gates mutation
 
@@ -29,11 +32,13 @@ migrate: install
 	$(BIN)/flourish migrate --noinput
 
 demo: migrate
-	$(BIN)/flourish demo
+	SITE_URL=$$($(BIN)/python -m flourish.ops.local $(HOST):$(PORT)) $(BIN)/flourish demo
 
 # The web server and a job worker beside it (emails, reports, PDFs); Ctrl-C stops both.
+# `make run PORT=8123`; `make run HOST=0.0.0.0` to answer from a phone on your network
+# (emailed links and ALLOWED_HOSTS follow: flourish/ops/local.py).
 run: demo
-	$(BIN)/flourish run 127.0.0.1:8000
+	$(BIN)/flourish run $(HOST):$(PORT)
 
 # The production web server (gunicorn) on 127.0.0.1:8000; see docs/deploy.md.
 serve: migrate

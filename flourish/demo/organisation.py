@@ -5,6 +5,7 @@ Later features add to `create()` (a closed 360° cycle, a plan, a set, research 
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from flourish.accounts.models import Membership, Organisation, Role, TeamMember, User
@@ -74,19 +75,20 @@ def create() -> str:
     coding = qualitative_demo.create(organisation, users[Role.RESEARCHER],
                                      Framework.objects.get(slug=default_framework_slug()).latest(), PASSWORD)
     rater_link = _open_cycle(users[Role.LEADER], organisation)
+    site = settings.SITE_URL  # `make run PORT=8123` demo links follow the port
     lines = [
         f"Demo organisation: {ORGANISATION}",
-        f"Sign in at http://127.0.0.1:8000/account/sign-in/ with password {PASSWORD!r} as:",
+        f"Sign in at {site}/account/sign-in/ with password {PASSWORD!r} as:",
         *(f"  {email:34} {role.label}" for email, _, _, role in PEOPLE),
-        f"A closed 360° cycle with its report: http://127.0.0.1:8000/feedback/{closed.pk}/report/",
+        f"A closed 360° cycle with its report: {site}/feedback/{closed.pk}/report/",
         f"Answer an open cycle as a rater (no sign-in): {rater_link}",
-        *([f"A development plan: http://127.0.0.1:8000/development/plans/{plan.pk}/"] if plan else []),
+        *([f"A development plan: {site}/development/plans/{plan.pk}/"] if plan else []),
         f"An action-learning set with two closed PAR cycles (sign in as the facilitator): "
-        f"http://127.0.0.1:8000/sets/{learning_set.pk}/story/ – cohort view: /sets/{learning_set.pk}/cohort/",
+        f"{site}/sets/{learning_set.pk}/story/ – cohort view: /sets/{learning_set.pk}/cohort/",
         f"Research: {shared} consented rater responses; sign in as the researcher and open "
-        f"http://127.0.0.1:8000/research/model/",
+        f"{site}/research/model/",
         f"A coding project (two interviews and a PAR session, coded by the researcher and "
-        f"{qualitative_demo.SECOND_CODER[0]}): http://127.0.0.1:8000/coding/{coding.pk}/",
+        f"{qualitative_demo.SECOND_CODER[0]}): {site}/coding/{coding.pk}/",
     ]
     return "\n".join(lines)
 
