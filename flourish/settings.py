@@ -48,6 +48,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # Flourish's apps first, so their registration/* templates win over the admin's.
     "flourish.core",
+    "flourish.home",
     "flourish.accounts",
     "flourish.frameworks",
     "flourish.selfassess",

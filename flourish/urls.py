@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from flourish.api.api import api
 from flourish.core import views as core_views
+from flourish.home import views as home_views
 from flourish.rights import views as rights_views
 
 admin.site.site_header = "Flourish administration"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("model/", include("flourish.frameworks.urls")),

@@ -1,11 +1,6 @@
 from django.http import HttpResponse
-from django.shortcuts import render
 
 from . import health
-
-
-def home(request):
-    return render(request, "core/home.html")
 
 
 def healthz(request):

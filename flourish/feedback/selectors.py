@@ -4,6 +4,7 @@ consented answers, never the models directly."""
 from django.db.models import Q
 
 from .models import Cycle, Response, Status
+from .permissions import manageable_cycles
 
 
 def latest_released_report(leader, framework):
@@ -51,3 +52,11 @@ def report_figures(cycle):
     from .reporting import report_figures as figures
 
     return figures(cycle)
+
+
+def own_rounds_to_attend(user, released_since):
+    """The leader's own rounds that want something of them now (being set up, waiting for
+    approval, open) and those whose report was released since `released_since`."""
+    return manageable_cycles(user).filter(leader=user).filter(
+        Q(status__in=[Status.DRAFT, Status.AWAITING_APPROVAL, Status.OPEN]) | Q(released_at__gte=released_since)
+    ).order_by("closes_on", "pk")

@@ -1,6 +1,7 @@
 """What other apps may read of self-assessments (sets, research)."""
 
 from .models import SelfAssessment
+from .permissions import self_assessments_for
 
 
 def latest_completed(leader, framework):
@@ -25,3 +26,8 @@ def consented_for_research(organisations=None):
     if organisations is not None:
         assessments = assessments.filter(organisation__in=organisations)
     return assessments
+
+
+def in_progress(user, limit=3):
+    """The leader's self-assessments started and not yet completed, newest first."""
+    return self_assessments_for(user).filter(completed__isnull=True).order_by("-started", "-pk")[:limit]
