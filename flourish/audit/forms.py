@@ -1,11 +1,6 @@
 from django import forms
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from flourish.core.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):

@@ -3,6 +3,16 @@
 from django import forms
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2026-12-22): given the locale's
+    22/12/2026, Chromium shows an empty box, so a pre-filled date silently disappears."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class SingleChoiceField(forms.ModelChoiceField):
     """A required choice of one row (an organisation, a framework) with no empty option.
 

@@ -3,11 +3,11 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from flourish.core.forms import SingleChoiceField
+from flourish.core.forms import DateInput, SingleChoiceField
 
 from .models import MAX_PROCESSES, ActionStatus
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ChooseProcessesForm(forms.Form):

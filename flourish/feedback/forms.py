@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from flourish.accounts.models import Membership, Role, User
-from flourish.core.forms import SingleChoiceField
+from flourish.core.forms import DateInput, SingleChoiceField
 
 from .models import Relationship
 from .permissions import approvers_in
@@ -15,7 +15,7 @@ class CycleForm(forms.Form):
                             help_text="For example, “Spring 2027 feedback”.")
     closes_on = forms.DateField(
         label="Closing date", help_text="The last day people can answer. Two to three weeks is usual.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     organisation = SingleChoiceField(label="Organisation")
     leader = SingleChoiceField(label="Leader receiving feedback")
@@ -56,17 +56,24 @@ class CycleForm(forms.Form):
         return data
 
 
+CHOOSE = ("", "Choose…")  # no group or relationship is pre-selected: a default is a wrong answer saved by accident
+
+
 class RaterForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Name")
-    email = forms.EmailField(label="Email address")
-    profession = forms.ChoiceField(label="Professional group")
+    name = forms.CharField(max_length=200, label="Name", error_messages={"required": "Enter the person's name"})
+    email = forms.EmailField(label="Email address", error_messages={
+        "required": "Enter the person's email address",
+        "invalid": "Enter the email address in the right form, like name@example.org"})
+    profession = forms.ChoiceField(label="Professional group",
+                                   error_messages={"required": "Choose the person's professional group"})
     employer = forms.CharField(max_length=200, required=False, label="Employing organisation",
                                help_text="For example, the NHS trust, council, school or charity.")
-    relationship = forms.ChoiceField(label="Relationship to the leader", choices=Relationship.choices)
+    relationship = forms.ChoiceField(label="Relationship to the leader", choices=[CHOOSE, *Relationship.choices],
+                                     error_messages={"required": "Choose the person's relationship to the leader"})
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = [(g, g) for g in cycle.professional_groups]
+        self.fields["profession"].choices = [CHOOSE, *((g, g) for g in cycle.professional_groups)]
 
 
 class ReturnListForm(forms.Form):

@@ -1,13 +1,6 @@
 from django import forms
 
-from flourish.core.forms import OrganisationFrameworkForm
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from flourish.core.forms import DateInput, OrganisationFrameworkForm
 
 
 def _process_choices(version):

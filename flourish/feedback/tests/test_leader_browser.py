@@ -44,6 +44,7 @@ def test_a_leader_sets_up_a_cycle_and_adds_people(page, leader, facilitator, mod
     page.get_by_label("Name", exact=True).fill("Me again")
     page.get_by_label("Email address").fill(leader.email)
     page.get_by_label("Professional group").select_option("Health")
+    page.get_by_label("Relationship to the leader").select_option("peer")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_text("the leader receiving the feedback", exact=False)).to_be_visible()
     assert_accessible(page)

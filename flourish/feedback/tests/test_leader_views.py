@@ -1,5 +1,7 @@
 """The leader's and organisation admin's pages: counts, never who; nobody else gets in."""
 
+import html
+import re
 from datetime import date
 
 import pytest
@@ -77,6 +79,26 @@ def test_adding_a_rater_by_form_and_refusing_a_bad_one(client, leader, cycle):
         "name": "", "email": "not-an-email", "profession": "Health", "relationship": "peer"})
     assert response.status_code == 400 and "There is a problem" in response.content.decode()
     assert cycle.raters.count() == 1
+
+
+def test_nobody_is_recorded_as_a_line_manager_or_in_a_group_by_default(client, leader, cycle):
+    client.force_login(leader)
+    form = client.get(f"/feedback/{cycle.pk}/").content.decode()
+    assert '<option value="" selected>Choose…</option>' in form
+    assert "selected>Line manager" not in form and "selected>Health" not in form
+    response = client.post(f"/feedback/{cycle.pk}/raters/", {
+        "name": "Hannah Price", "email": "hannah@nhs.example", "profession": "", "relationship": ""})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Choose the person's professional group" in page
+    assert "Choose the person's relationship to the leader" in page
+    assert cycle.raters.count() == 0
+
+
+def test_the_closing_date_is_pre_filled_in_the_form_a_date_picker_reads(client, leader, model_version):
+    client.force_login(leader)
+    page = client.get("/feedback/new/").content.decode()
+    assert re.search(r'type="date" name="closes_on" value="\d{4}-\d{2}-\d{2}"', page)
 
 
 def test_the_leader_is_told_no_count_of_answers_and_never_who_answered(client, leader, cycle):
