@@ -1,17 +1,27 @@
-"""A simulated multi-organisation pulse data set with a known, planted effect (issue 15, item 5).
+"""A simulated multi-organisation pulse data set with known, planted effects (issue 15, item 5).
 
 80 teams in 8 organisations, 12 practitioners a team, two waves (about six months apart).
 Pulse answers are anonymous, so a wave's respondents are not linked to the last wave's: the
 rows are practitioner answers nested in teams nested in organisations, not repeated persons.
 
 Each team's leader has two process scores *as others rated them* in the 360° (main and
-borderline processes, 1..5), from raters who are not the pulse respondents (the common-method
-guard). Between waves leaders develop a little, unevenly. A practitioner's latent integration is
+borderline processes, 1..5). Between waves leaders develop a little, unevenly, and about half
+of them (``plan``) worked on a development plan after the first wave. A practitioner's latent
+integration is
 
     3.2 + PLANTED["leader_main"] · (main − 3.5) + PLANTED["leader_borderline"] · (borderline − 3.5)
-        + PLANTED["wave"] · wave + u_org + u_team + e
+        + PLANTED["wave"] · wave + PLANTED["plan"] · plan · wave + u_org + u_team + e
+        + HALO · (main − 3.5)   only for a respondent who also rated the leader in the 360°
+                                and answered the pulse within MIN_LAG_DAYS of it
 
-and they answer the pulse's 14 items on 1..5 (latent plus item noise, rounded and kept in range);
+The last term is a planted common-method bias: about 40% of the pulse respondents
+(``also_rater``) were also the leader's 360° raters, and where the two were answered close
+together (``lag_days``, days from the 360°'s close to the pulse wave's opening, below
+MIN_LAG_DAYS) their view of the leader colours their view of the team. It is a simplification
+of the shared-occasion part of common-method bias, planted so that each guard (respondents other
+than the raters, or a time lag) can be shown to remove it and the unguarded fit to be off.
+
+They answer the pulse's 14 items on 1..5 (latent plus item noise, rounded and kept in range);
 their ``score`` is the mean of those answers, the pulse score the model is fitted to.
 The same seed always gives the same rows, so bench/pulse_reference.R can fit the same data in lme4.
 """
@@ -27,13 +37,20 @@ import numpy as np
 from flourish.pulse.core.indices import WaveData
 from flourish.pulse.core.matrix import RoleRating
 from flourish.pulse.core.network import MapAnswer
+from flourish.pulse.core.study import MIN_LAG_DAYS
 
-__all__ = ["PLANTED", "SEED", "SD", "MapRow", "Row", "WaveObjects", "collaboration_maps", "simulate",
-           "simulate_wave", "wave_objects"]
+__all__ = ["ALSO_RATER", "HALO", "MIN_LAG_DAYS", "PLANNED", "PLANTED", "SEED", "SD", "MapRow", "Row", "WaveObjects",
+           "collaboration_maps", "simulate", "simulate_wave", "wave_objects"]
 
 SEED = 1515
 #: The planted fixed effects, in pulse-score points per point of the leader's score (and per wave).
-PLANTED = {"leader_main": 0.30, "leader_borderline": 0.10, "wave": 0.10}
+PLANTED = {"leader_main": 0.30, "leader_borderline": 0.10, "wave": 0.10, "plan": 0.15}
+#: The planted common-method bias per point of the leader's main score (see the module's text).
+HALO = 0.6
+#: The share of pulse respondents who were also the leader's 360° raters, and of leaders with a plan.
+ALSO_RATER = 0.4
+PLANNED = 0.5
+
 #: The planted standard deviations: organisations, teams (within organisation), practitioners.
 SD = {"organisation": 0.15, "team": 0.30, "residual": 0.45}
 ITEM_NOISE = 0.6
@@ -54,6 +71,12 @@ class Row:
     leader_borderline: float
     answers: tuple[int, ...]
     score: float
+    #: the leader worked on a development plan between the first and second wave
+    plan: bool = False
+    #: this respondent also rated the leader in the 360° (the form asks; None where unknown)
+    also_rater: bool | None = None
+    #: days from the 360°'s close to this pulse wave's opening
+    lag_days: int | None = None
 
 
 def simulate(seed: int = SEED, organisations: int = 8, teams_per_organisation: int = 10,
@@ -66,18 +89,22 @@ def simulate(seed: int = SEED, organisations: int = 8, teams_per_organisation: i
             u_team = rng.normal(0, SD["team"])
             main = float(np.clip(rng.normal(3.5, 0.45), 1, 5))
             border = float(np.clip(rng.normal(3.5, 0.45), 1, 5))
+            plan = bool(rng.random() < PLANNED)
             for wave in range(waves):
                 if wave:
                     main = float(np.clip(main + rng.normal(0.15, 0.25), 1, 5))
                     border = float(np.clip(border + rng.normal(0.05, 0.25), 1, 5))
+                lag = int(rng.integers(14, 151))
                 mean = (3.2 + PLANTED["leader_main"] * (main - 3.5) + PLANTED["leader_borderline"] * (border - 3.5)
-                        + PLANTED["wave"] * wave + u_org + u_team)
+                        + PLANTED["wave"] * wave + PLANTED["plan"] * plan * wave + u_org + u_team)
                 for _ in range(team_size):
-                    latent = mean + rng.normal(0, SD["residual"])
+                    rater = bool(rng.random() < ALSO_RATER)
+                    halo = HALO * (main - 3.5) if rater and lag < MIN_LAG_DAYS else 0.0
+                    latent = mean + halo + rng.normal(0, SD["residual"])
                     answers = np.clip(np.rint(latent + rng.normal(0, ITEM_NOISE, ITEMS)), 1, 5).astype(int)
                     rows.append(Row(f"org{o + 1:02d}", f"org{o + 1:02d}-team{t + 1:02d}", wave, round(main, 6),
                                     round(border, 6), tuple(int(a) for a in answers),
-                                    round(float(answers.mean()), 12)))
+                                    round(float(answers.mean()), 12), plan, rater, lag))
     return rows
 
 
