@@ -267,7 +267,8 @@ def plan_change(data: pd.DataFrame, level: float = 0.95, k: int = MIN_K) -> Plan
             "Leaders chose whether to make a plan, so this difference is not the plan's effect: leaders and teams "
             "who chose one may differ in ways the comparison cannot see.")
     if left_out:
-        text = (*text, f"{left_out} teams are left out: they lack {k} or more answers in one of the waves.")
+        which = "1 team is left out: it lacks" if left_out == 1 else f"{left_out} teams are left out: they lack"
+        text = (*text, f"{which} {k} or more answers in one of the waves.")
     return PlanChange(with_plan, without, difference, se, difference - half, difference + half, df,
                       difference / pooled, left_out, level, text)
 
