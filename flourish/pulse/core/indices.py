@@ -355,28 +355,33 @@ def rating_arrays(ratings: Mapping[str, Sequence[RoleRating]], rosters: Mapping[
     people: dict[tuple[int, str], int] = {}
     team: list[int] = []
     own: list[int] = []
-    cells: list[tuple[int, int, Sequence[float | None]]] = []
-    width = 0
+    rated: list[int] = []
+    given: list[Sequence[float | None]] = []
     for t, name in enumerate(teams):
+        on_roster = rosters[name]
         for rating in ratings.get(name, ()):
-            for profession in (rating.rater_profession, rating.rated_profession):
-                if profession not in rosters[name]:
-                    raise ValueError(f"respondent {rating.respondent}: {rating.rater_profession!r} rating "
-                                     f"{rating.rated_profession!r} names a profession that is not on the team's "
-                                     "roster")
+            if rating.rater_profession not in on_roster or rating.rated_profession not in on_roster:
+                raise ValueError(f"respondent {rating.respondent}: {rating.rater_profession!r} rating "
+                                 f"{rating.rated_profession!r} names a profession that is not on the team's roster")
             r = people.setdefault((t, rating.respondent), len(people))
             if r == len(team):
                 team.append(t)
                 own.append(where[rating.rater_profession])
             elif own[r] != where[rating.rater_profession]:
                 raise ValueError(f"respondent {rating.respondent} of team {name} is given two professions")
-            cells.append((r, where[rating.rated_profession], rating.answers))
-            width = max(width, len(rating.answers))
+            rated.append(r * len(professions) + where[rating.rated_profession])
+            given.append(rating.answers)
+    width = max((len(a) for a in given), default=0)
+    cells = np.array(rated, dtype=np.intp)
+    unique, first = np.unique(cells, return_index=True)
+    if len(unique) < len(cells):
+        twice = int(cells[np.setdiff1d(np.arange(len(cells)), first)[0]])
+        r, g = divmod(twice, len(professions))
+        raise ValueError(f"a respondent of team {teams[team[r]]} rated {professions[g]!r} twice")
+    # None becomes NaN in a float array
+    values = np.array([[*a, *([None] * (width - len(a)))] for a in given], dtype=float).reshape(len(given), width)
     answers = np.full((len(team), len(professions), width), np.nan)
-    for r, g, given in cells:
-        if not np.isnan(answers[r, g]).all():
-            raise ValueError(f"a respondent of team {teams[team[r]]} rated {professions[g]!r} twice")
-        answers[r, g, :len(given)] = [math.nan if a is None else a for a in given]
+    answers.reshape(len(team) * len(professions), width)[cells] = values
     return (teams, professions, roster, np.array(team, dtype=np.intp), np.array(own, dtype=np.intp), answers)
 
 

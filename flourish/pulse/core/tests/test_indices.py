@@ -171,3 +171,28 @@ def test_bad_input_is_refused_saying_what_and_where():
         fast_network_indices(*arrays)
     with pytest.raises(ValueError, match="names a profession that is not on the team's roster"):
         rating_arrays({"T": [RoleRating("n1", "Nurse", "Dentist", [3])]}, {"T": {"Nurse": 3}})
+
+
+def test_the_arrays_built_from_per_team_objects_give_the_same_figures_as_the_waves_own_arrays():
+    wave = simulate_wave(teams=80, team_size=7, seed=7)
+    objects = wave_objects(wave, IDS)
+    direct = wave_indices(PULSE, wave)
+    matrices = fast_role_matrices(*rating_arrays(objects.ratings, objects.profession_rosters))
+    professions = fast_network_indices(*map_arrays(objects.maps, objects.profession_rosters, "profession"))
+    agencies = fast_network_indices(*map_arrays(objects.maps, objects.agency_rosters, "agency"))
+    assert_same_scores(fast_team_scores(PULSE, *answers_array(PULSE, objects.responses)),
+                       {t: direct[t].scores for t in wave.teams})
+    for team in wave.teams:
+        assert_same_matrix(matrices[team], direct[team].matrix)
+        assert professions[team] == direct[team].professions
+        assert agencies[team] == direct[team].agencies
+
+
+def test_a_respondent_rating_one_profession_twice_or_holding_two_professions_is_refused():
+    roster = {"T": {"Nurse": 3, "Teacher": 3}}
+    with pytest.raises(ValueError, match="a respondent of team T rated 'Teacher' twice"):
+        rating_arrays({"T": [RoleRating("n1", "Nurse", "Teacher", [None]),
+                             RoleRating("n1", "Nurse", "Teacher", [4])]}, roster)
+    with pytest.raises(ValueError, match="respondent n1 of team T is given two professions"):
+        rating_arrays({"T": [RoleRating("n1", "Nurse", "Teacher", [3]),
+                             RoleRating("n1", "Teacher", "Nurse", [4])]}, roster)
