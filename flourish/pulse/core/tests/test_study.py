@@ -132,3 +132,16 @@ def test_the_results_and_the_method_note_say_plainly_what_was_done_and_what_cann
     for claim in ("cannot show that the leaders caused it", "not yet validated", "not a trial"):
         assert claim in said
     assert "not a trial" not in " ".join(method_note(test))  # only said when there is a plan comparison
+
+
+def test_standardised_effects_and_their_intervals_are_on_the_pulse_score_sd_per_leader_score_sd(study):
+    test = model_test(study)
+    kept, _ = guard(study)
+    total_sd = sum(test.fit.variances.values()) ** 0.5
+    for effect in test.effects[:2]:
+        scale = kept[effect.name].std() / total_sd
+        assert effect.standardised == pytest.approx(effect.estimate * scale, rel=1e-12)
+        assert (effect.standardised_low, effect.standardised_high) == (pytest.approx(effect.low * scale, rel=1e-12),
+                                                                        pytest.approx(effect.high * scale, rel=1e-12))
+    wave = test.effects[2]
+    assert wave.name == "wave" and wave.standardised is None and wave.standardised_low is None
