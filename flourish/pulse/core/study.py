@@ -225,6 +225,8 @@ def plan_change(data: pd.DataFrame, level: float = 0.95, k: int = MIN_K) -> Plan
     ``data``: pulse answers with organisation, team, wave, score and plan (the leader worked on a plan
     between the waves). The first and second waves are the two lowest wave numbers.
     """
+    if k < MIN_K:
+        raise ValueError(f"k must be at least {MIN_K} (anonymity minimum), got {k}")
     missing = [c for c in ("team", "wave", "score", "plan") if c not in data.columns]
     if missing:
         raise ValueError(f"the data need the columns {', '.join(missing)}")

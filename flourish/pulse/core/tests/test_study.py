@@ -103,6 +103,8 @@ def test_teams_below_k_in_a_wave_are_left_out_of_the_plan_comparison_and_counted
 def test_the_plan_comparison_refuses_data_it_cannot_use(study):
     with pytest.raises(ValueError, match="the data need the columns plan"):
         plan_change(study.drop(columns=["plan"]))
+    with pytest.raises(ValueError, match="k must be at least 3"):
+        plan_change(study, k=1)
     with pytest.raises(ValueError, match="needs two waves"):
         plan_change(study[study["wave"] == 0])
     muddled = study.copy()
