@@ -4,7 +4,8 @@ Re-run from the repository root (then the R script):
     .venv/bin/python bench/pulse_data.py && Rscript bench/pulse_reference.R
 Writes:
   flourish/pulse/core/tests/data/simulated_pulse.csv  80 teams × 12 practitioners × 2 waves, seed 1515,
-      with the 14 item answers and the pulse score (flourish.pulse.core.simulate.simulate)
+      with the development plan, the common-method guard's columns (also_rater, lag_days), the 14 item
+      answers and the pulse score (flourish.pulse.core.simulate.simulate)
   flourish/pulse/core/tests/data/simulated_maps.csv   20 teams' collaboration maps (collaboration_maps)
 The tests check that these files still equal what the simulator produces.
 """
@@ -24,10 +25,10 @@ DATA = ROOT / "flourish" / "pulse" / "core" / "tests" / "data"
 
 
 def pulse_rows() -> tuple[list[str], list[list[object]]]:
-    header = ["organisation", "team", "wave", "leader_main", "leader_borderline", "score",
-              *[f"i{n + 1}" for n in range(ITEMS)]]
-    return header, [[r.organisation, r.team, r.wave, r.leader_main, r.leader_borderline, r.score, *r.answers]
-                    for r in simulate()]
+    header = ["organisation", "team", "wave", "leader_main", "leader_borderline", "score", "plan", "also_rater",
+              "lag_days", *[f"i{n + 1}" for n in range(ITEMS)]]
+    return header, [[r.organisation, r.team, r.wave, r.leader_main, r.leader_borderline, r.score, int(r.plan),
+                     int(bool(r.also_rater)), r.lag_days, *r.answers] for r in simulate()]
 
 
 def map_rows() -> tuple[list[str], list[list[object]]]:

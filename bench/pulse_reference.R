@@ -7,6 +7,10 @@
 #   - "lmer": the REML fit of score ~ leader_main_c + leader_borderline_c + wave
 #             + (1 | organisation) + (1 | organisation:team) (lme4, Debian's r-cran-lme4)
 #   - "lmer_unequal": the same with every 7th row left out (unequal teams)
+#   - "lmer_others", "lmer_lagged": the same on the rows each common-method guard keeps (respondents
+#             who did not rate the leader; pulse waves at least 60 days after the 360°)
+#   - "plan_change": the change in team means from wave 0 to 1 with and without a development plan,
+#             Welch's t.test of the difference and a one-sample t interval for each group
 #   - "agreement": per wave, rwg(j) of every team (James, Demaree & Wolf 1984, uniform null,
 #             A = 5, truncated at 0) and ICC(1)/ICC(2) from aov() of score by team
 #   - "power": teams needed for a team-level effect (noncentral t on J − 2 df, var(β̂) = (ρ + (1 − ρ)/n)/(J − 1)),
@@ -44,6 +48,29 @@ u <- d[-seq(1, nrow(d), by = 7), ]
 u$leader_main_c <- u$leader_main - mean(u$leader_main)
 u$leader_borderline_c <- u$leader_borderline - mean(u$leader_borderline)
 lmer_unequal <- lmer_fit(u)
+# The common-method guards (flourish/pulse/core/study.py): pulse respondents who did not rate the
+# leader in the 360°, or pulse waves at least 60 days after it; leader scores centred on the rows kept.
+guarded <- function(keep) {
+  g <- d[keep, ]
+  g$leader_main_c <- g$leader_main - mean(g$leader_main)
+  g$leader_borderline_c <- g$leader_borderline - mean(g$leader_borderline)
+  lmer_fit(g)
+}
+lmer_others <- guarded(d$also_rater == 0)
+lmer_lagged <- guarded(d$lag_days >= 60)
+
+# --- before/after a development plan ----------------------------------------------------------
+# Each team's mean score per wave, its change, and Welch's t-test of the change by plan.
+tm <- aggregate(score ~ team + wave + plan, data = d, FUN = mean)
+before <- tm[tm$wave == 0, ]; after <- tm[tm$wave == 1, ]
+ch <- merge(before, after, by = c("team", "plan"), suffixes = c("_before", "_after"))
+ch$change <- ch$score_after - ch$score_before
+welch <- t.test(ch$change[ch$plan == 1], ch$change[ch$plan == 0], var.equal = FALSE)
+one <- function(x) { t <- t.test(x); list(teams = length(x), change = unname(t$estimate), low = t$conf.int[1],
+                                           high = t$conf.int[2]) }
+plan_change <- list(difference = unname(welch$estimate[1] - welch$estimate[2]), low = welch$conf.int[1],
+                    high = welch$conf.int[2], df = unname(welch$parameter), se = unname(welch$stderr),
+                    with_plan = one(ch$change[ch$plan == 1]), without_plan = one(ch$change[ch$plan == 0]))
 
 # --- agreement --------------------------------------------------------------------------------
 items <- paste0("i", 1:14)
@@ -118,6 +145,7 @@ for (case in list(c(0.19, 12, 0.15), c(0.3, 12, 0.15), c(0.5, 12, 0.15), c(0.2, 
 
 write_json(list(generated_by = "bench/pulse_reference.R (do not edit)", r_version = R.version.string,
                 lme4 = as.character(packageVersion("lme4")), igraph = as.character(packageVersion("igraph")),
-                lmer = lmer_out, lmer_unequal = lmer_unequal, power = power, agreement = agreement, maps = maps),
+                lmer = lmer_out, lmer_unequal = lmer_unequal, lmer_others = lmer_others, lmer_lagged = lmer_lagged,
+                plan_change = plan_change, power = power, agreement = agreement, maps = maps),
            file.path(datadir, "pulse_reference.json"), auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat("wrote", file.path(datadir, "pulse_reference.json"), "\n")

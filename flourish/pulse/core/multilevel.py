@@ -56,10 +56,22 @@ class Fit:
     reml_criterion: float
 
 
+#: Columns ``frame`` carries when the rows have them: the development plan and the common-method guard's.
+OPTIONAL = ("plan", "also_rater", "lag_days")
+
+
 def frame(rows: Sequence[Any]) -> pd.DataFrame:
-    """A DataFrame from rows with organisation, team, wave, leader_main, leader_borderline and score."""
-    names = ("organisation", "team", "wave", "leader_main", "leader_borderline", "score")
-    return pd.DataFrame({n: [getattr(r, n) if not isinstance(r, Mapping) else r[n] for r in rows] for n in names})
+    """A DataFrame from rows with organisation, team, wave, leader_main, leader_borderline and score
+    (and plan, also_rater, lag_days where the first row has them)."""
+    names = ["organisation", "team", "wave", "leader_main", "leader_borderline", "score"]
+    if rows:
+        first = rows[0]
+        names += [n for n in OPTIONAL if (n in first if isinstance(first, Mapping) else hasattr(first, n))]
+
+    def value(row: Any, name: str) -> Any:
+        return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+    return pd.DataFrame({n: [value(r, n) for r in rows] for n in names})
 
 
 def prepare(data: pd.DataFrame) -> pd.DataFrame:
