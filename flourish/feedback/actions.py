@@ -133,6 +133,34 @@ def revoke(rater) -> Rater:
     return rater
 
 
+@transaction.atomic
+def restore(rater) -> Rater:
+    """Undo a withdrawal while the round is not closed: the person's link works again and
+    their answers count. (The live table counts everyone ever asked, so withdrawing and
+    restoring someone changes nothing it shows.)"""
+    if rater.cycle.is_closed:
+        raise NotAllowed("This round is closed: a withdrawal can no longer be undone.")
+    if rater.revoked_at is None:
+        raise NotAllowed(f"{rater.name} has not been withdrawn.")
+    rater.revoked_at = None
+    rater.save(update_fields=["revoked_at"])
+    return rater
+
+
+@transaction.atomic
+def change_closing_date(cycle, closes_on) -> Cycle:
+    """Extend (or bring forward) the closing date of a round that has not closed; the
+    automatic reminders follow the new date."""
+    cycle = _lock(cycle)
+    if cycle.is_closed:
+        raise NotAllowed("This round is closed: its closing date cannot change.")
+    if closes_on <= timezone.localdate():
+        raise NotAllowed("The closing date must be in the future. To end the round today, close it now.")
+    cycle.closes_on = closes_on
+    cycle.save(update_fields=["closes_on"])
+    return cycle
+
+
 def _ask_approver(cycle, additions=False):
     url = settings.SITE_URL + reverse("feedback:approve", args=[cycle.pk])
     _queue_mail(

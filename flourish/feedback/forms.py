@@ -56,6 +56,19 @@ class CycleForm(forms.Form):
         return data
 
 
+class ClosingDateForm(forms.Form):
+    closes_on = forms.DateField(label="New closing date", widget=DateInput(),
+                                help_text="The last day people can answer.",
+                                error_messages={"required": "Enter the new closing date",
+                                                "invalid": "Enter the closing date as a real date"})
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on <= timezone.localdate():
+            raise forms.ValidationError("The closing date must be in the future")
+        return closes_on
+
+
 CHOOSE = ("", "Choose…")  # no group or relationship is pre-selected: a default is a wrong answer saved by accident
 
 

@@ -180,3 +180,9 @@ def approval_page(cycle) -> dict:
         "group_warnings": groups,
         "warning_count": sum(len(p["warnings"]) for p in people) + len(groups),
     }
+
+
+def close_warning(cycle) -> dict:
+    """What the leader is told before closing: only what the cycle page already shows (the
+    live milestones), never a count of answers."""
+    return {"report_expected": live.report_expected(cycle.live_milestones), "k": cycle.min_k}

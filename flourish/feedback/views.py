@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from flourish import audit
 from flourish.jobs import selectors as jobs_selectors
@@ -13,7 +13,7 @@ from flourish.rights import actions as rights_actions
 
 from . import actions, importing, presenters
 from . import jobs as feedback_jobs
-from .forms import CycleForm, RaterForm, ReturnListForm, ShareForm, UploadForm
+from .forms import ClosingDateForm, CycleForm, RaterForm, ReturnListForm, ShareForm, UploadForm
 from .permissions import (
     cycles_to_approve,
     get_cycle_for_approver,
@@ -149,11 +149,35 @@ def upload_raters(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_rater(request, pk, rater_pk):
+    """GET asks to confirm; POST withdraws (it can be undone until the round closes)."""
     rater = get_rater_for_manager(request.user, pk, rater_pk)
+    if request.method == "GET":
+        return render(request, "feedback/confirm_withdraw.html", {"cycle": rater.cycle, "rater": rater})
     return _run(request, rater.cycle, lambda: actions.revoke(rater),
-                f"{rater.name}'s link no longer works and any answers from it will not count.")
+                f"{rater.name}'s link no longer works and any answers from it will not count. "
+                "You can undo this until the round closes.")
+
+
+@login_required
+@require_POST
+def restore_rater(request, pk, rater_pk):
+    rater = get_rater_for_manager(request.user, pk, rater_pk)
+    return _run(request, rater.cycle, lambda: actions.restore(rater),
+                f"{rater.name} is back on the list: their link works again.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closing_date(request, pk):
+    cycle = get_cycle_for_manager(request.user, pk)
+    form = ClosingDateForm(request.POST or None, initial={"closes_on": cycle.closes_on})
+    if request.method == "POST" and form.is_valid():
+        return _run(request, cycle, lambda: actions.change_closing_date(cycle, form.cleaned_data["closes_on"]),
+                    lambda c: f"The round now closes at the end of {c.closes_on:%A %-d %B %Y}.")
+    return render(request, "feedback/closing_date.html", {"cycle": cycle, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -244,9 +268,12 @@ def remind(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request, pk):
+    """GET asks to confirm (closing cannot be undone); POST closes and builds the report."""
     cycle = get_cycle_for_manager(request.user, pk)
+    if request.method == "GET":
+        return render(request, "feedback/confirm_close.html", {"cycle": cycle, **presenters.close_warning(cycle)})
     try:
         job = actions.close_in_background(cycle, request.user)
     except actions.NotAllowed as problem:

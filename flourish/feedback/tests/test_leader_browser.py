@@ -88,6 +88,22 @@ def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(
                 assert_fits_width(browser_page)
     expect(page.get_by_text(f"Waiting for {facilitator.display_name} to approve", exact=False)).to_be_visible()
 
+    # The confirmations and the closing-date page (issue 17), on both screens.
+    for browser_page in (page, phone):
+        browser_page.goto(f"/feedback/{running.pk}/")
+        browser_page.get_by_role("link", name="Close now and make the report").click()
+        expect(browser_page.get_by_role("heading", name="Close the round now?")).to_be_visible()
+        assert_accessible(browser_page)
+        browser_page.get_by_role("link", name="No, keep it open").click()
+        browser_page.get_by_role("link", name=f"Withdraw {raters[1].name}'s link").click()
+        expect(browser_page.get_by_role("heading", name=f"Withdraw {raters[1].name}?")).to_be_visible()
+        assert_accessible(browser_page)
+        browser_page.goto(f"/feedback/{running.pk}/closing-date/")
+        assert_accessible(browser_page)
+        if browser_page is phone:
+            assert_fits_width(browser_page)
+    assert Cycle.objects.get(pk=running.pk).is_open
+
     page.goto(f"/feedback/{running.pk}/")
     expect(page.get_by_role("heading", name="Answers so far")).to_be_visible()
     expect(page.get_by_text("never told how many people have answered", exact=False)).to_be_visible()
