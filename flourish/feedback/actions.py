@@ -48,7 +48,7 @@ def create_cycle(leader, organisation, framework_version, title, closes_on, appr
         if not may_approve(approver, organisation):
             raise NotAllowed(f"{approver.display_name} is not a facilitator or organisation admin "
                              f"at {organisation.name}.")
-    own = self_actions.start(leader, organisation, framework_version)
+    own = self_actions.own_part_of_a_round(leader, organisation, framework_version)
     return Cycle.objects.create(
         leader=leader, organisation=organisation, framework_version=framework_version,
         title=title, closes_on=closes_on, approver=approver, self_assessment=own,
@@ -333,6 +333,12 @@ def remind(cycle) -> int:
     cycle = _lock(cycle)
     if not cycle.is_open:
         raise NotAllowed("Reminders go only while the cycle is open.")
+    today = timezone.localdate()
+    if cycle.reminded_on == today:
+        raise NotAllowed("Reminders already went today. You can send more tomorrow; the automatic ones "
+                         "also go a week and two days before the closing date.")
+    cycle.reminded_on = today
+    cycle.save(update_fields=["reminded_on"])
     waiting = list(waiting_raters(cycle))
     for rater in waiting:
         _invite(rater, reminder=True)

@@ -72,6 +72,9 @@ class Cycle(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # The day the leader last sent reminders by hand: at most once a day, per round, so two
+    # clicks never send two emails (a per-person limit would tell who has answered).
+    reminded_on = models.DateField(null=True, blank=True)
     report_salt = models.CharField(max_length=32, default=new_salt)
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="reports_shared_with_me"

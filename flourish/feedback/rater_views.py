@@ -42,7 +42,11 @@ def rater_page(view):
 
     @limit_rater_links
     def limited(request, token, **kwargs):
-        rater = get_rater_for_token(token)
+        try:
+            rater = get_rater_for_token(token)
+        except Http404:
+            # Written for a rater, who has no account: not the site's sign-in-minded 404.
+            return render(request, "feedback/rate/bad_link.html", status=404)
         rater_answers = answers_of(rater)
         stop = _closed_page(request, rater, rater_answers, token)
         if stop is not None:

@@ -1,6 +1,9 @@
 """Writes for self-assessments; each function is one transaction."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from flourish.core.actions import NotAllowed
@@ -13,6 +16,22 @@ def start(leader, organisation, framework_version) -> SelfAssessment:
     return SelfAssessment.objects.create(
         leader=leader, organisation=organisation, framework_version=framework_version
     )
+
+
+RECENT_ENOUGH = timedelta(days=30)  # a self-assessment this recent still speaks for the leader
+
+
+@transaction.atomic
+def own_part_of_a_round(leader, organisation, framework_version) -> SelfAssessment:
+    """The leader's own view in a new 360° round: their self-assessment on this version that
+    is in no other round and was completed in the last 30 days or is still in progress;
+    else a new one. (Starting a round used to make an empty one every time, even on the
+    morning one was finished, and identical entries piled up.)"""
+    recent = SelfAssessment.objects.filter(
+        leader=leader, organisation=organisation, framework_version=framework_version, cycle__isnull=True,
+    ).filter(Q(completed__isnull=True) | Q(completed__gte=timezone.now() - RECENT_ENOUGH))
+    chosen = recent.order_by(F("completed").desc(nulls_last=True), "-started", "-pk").first()
+    return chosen or start(leader, organisation, framework_version)
 
 
 def _locked(assessment) -> SelfAssessment:

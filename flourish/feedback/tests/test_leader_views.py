@@ -2,10 +2,12 @@
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
+from freezegun import freeze_time
 
 from flourish.feedback import actions
 from flourish.feedback.models import Cycle
@@ -121,6 +123,26 @@ def test_a_group_with_at_most_k_people_asked_is_never_told(client, leader, cycle
     for group in ("Health", "Social care", "Education and early years"):
         row = table.split(group)[1].split("</tr>")[0]
         assert "Not told: fewer than 4 asked" in row
+
+
+def test_a_second_click_on_remind_the_same_day_sends_nothing_and_says_when_it_can(client, leader, cycle):
+    add_raters(cycle)
+    actions.send_invitations(cycle)
+    run_pending_jobs()
+    client.force_login(leader)
+    mail.outbox.clear()
+    client.post(f"/feedback/{cycle.pk}/remind/")
+    run_pending_jobs()
+    sent = len(mail.outbox)
+    assert sent == 8
+    again = client.post(f"/feedback/{cycle.pk}/remind/", follow=True)
+    run_pending_jobs()
+    assert "Reminders already went today. You can send more tomorrow" in again.content.decode()
+    assert len(mail.outbox) == sent
+    with freeze_time(timezone.localdate() + timedelta(days=1)):
+        client.post(f"/feedback/{cycle.pk}/remind/")
+        run_pending_jobs()
+    assert len(mail.outbox) == 2 * sent
 
 
 def test_reminding_and_closing_from_the_page(client, leader, cycle):

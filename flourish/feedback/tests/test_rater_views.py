@@ -1,5 +1,6 @@
 """The rater's questionnaire, from a personal link, without an account."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,6 +141,21 @@ def test_an_unknown_link_is_not_found_and_says_nothing_about_any_cycle(client, c
     assert client.get(url("step", "not-a-real-token", 1)).status_code == 404
     assert client.post(url("step", "not-a-real-token", 1), {"continue": ""}).status_code == 404
     assert client.post(url("review", "not-a-real-token")).status_code == 404
+
+
+def test_a_bad_link_is_explained_for_a_rater_and_never_sends_them_to_a_sign_in(client):
+    reply = client.get(url("start", "half-a-copied-tok"))
+    page = reply.content.decode()
+    assert reply.status_code == 404 and "This link does not work" in page
+    assert "ask the person who invited you for a new link" in page
+    assert "/account/sign-in/" not in page and "start page" not in page
+
+
+def test_the_questionnaire_has_no_menu_or_link_that_leads_away(client, rater, token):
+    page = client.get(url("start", token)).content.decode()
+    header = page.split('<main')[0]
+    assert 'class="govuk-service-navigation"' not in header
+    assert re.findall(r'<a [^>]*href="([^"]*)"', header) == ["#main-content"]  # the skip link only
 
 
 def test_a_step_beyond_the_questionnaire_is_not_found(client, token, model_version):
