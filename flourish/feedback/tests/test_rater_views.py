@@ -151,6 +151,12 @@ def test_a_bad_link_is_explained_for_a_rater_and_never_sends_them_to_a_sign_in(c
     assert "/account/sign-in/" not in page and "start page" not in page
 
 
+def test_the_rater_is_told_the_group_and_relationship_they_are_counted_in(client, rater, token):
+    page = client.get(url("start", token)).content.decode()
+    section = page.split("How you are counted")[1].split("</dl>")[0]
+    assert rater.profession in section and rater.get_relationship_display() in section
+
+
 def test_the_questionnaire_has_no_menu_or_link_that_leads_away(client, rater, token):
     page = client.get(url("start", token)).content.decode()
     header = page.split('<main')[0]
