@@ -94,6 +94,27 @@ def groups_that_cannot_reach_k(people: Iterable[Person], k: int) -> list[GroupWa
     return out
 
 
+@dataclass(frozen=True)
+class GroupOutlook:
+    kind: str  # "professional group" | "relationship"
+    label: str
+    asked: int
+    can_be_shown: bool  # enough people asked for the group to be shown on its own, if k of them answer
+
+
+def group_outlook(people: Iterable[Person], k: int) -> list[GroupOutlook]:
+    """For the leader while choosing people: each group on the list and whether it can ever
+    be shown on its own (at least k asked). Only what the leader chose; nothing about answers."""
+    people = list(people)
+    out: list[GroupOutlook] = []
+    for kind, counts in (
+        ("professional group", Counter(p.profession for p in people)),
+        ("relationship", Counter(p.relationship for p in people)),
+    ):
+        out.extend(GroupOutlook(kind, label, n, n >= k) for label, n in sorted(counts.items()))
+    return out
+
+
 def person_warnings(email: str, *, leader_first: str, leader_last: str) -> list[str]:
     """What the approver should look at twice about one address."""
     warnings = []

@@ -150,9 +150,30 @@ def cycle_page(cycle, user) -> dict:
         "undelivered": actions.delivery_problem(cycle),
         "waiting_for_approval": sum(1 for r in raters if r.awaiting_approval and r.revoked_at is None),
         "live": live_board(cycle) if cycle.is_open else None,
+        "outlook": _outlook(cycle, raters) if not cycle.is_closed else [],
+        "asked_by_group": _asked_by_group(raters) if not cycle.is_closed else {},
         "is_leader": cycle.leader_id == user.pk,
         "shared_with": [u.display_name for u in cycle.shared_with.all()],
     }
+
+
+def _active_people(raters) -> list:
+    return [nominations.Person(r.email, r.profession, r.get_relationship_display())
+            for r in raters if r.revoked_at is None]
+
+
+def _outlook(cycle, raters) -> list:
+    return nominations.group_outlook(_active_people(raters), cycle.min_k)
+
+
+def _asked_by_group(raters) -> dict:
+    """{"profession": {group: n}, "relationship": {value: n}} for the add form's live hint."""
+    counts: dict = {"profession": {}, "relationship": {}}
+    for r in raters:
+        if r.revoked_at is None:
+            counts["profession"][r.profession] = counts["profession"].get(r.profession, 0) + 1
+            counts["relationship"][r.relationship] = counts["relationship"].get(r.relationship, 0) + 1
+    return counts
 
 
 def approval_page(cycle) -> dict:

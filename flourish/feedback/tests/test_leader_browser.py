@@ -127,3 +127,17 @@ def test_the_running_and_closed_dashboards_and_approval_page_are_accessible(
     expect(phone.get_by_text("Approved")).to_be_visible()
     pending.refresh_from_db()
     assert pending.is_open
+
+
+def test_the_add_a_person_form_says_live_whether_their_group_can_be_shown(phone, leader, model_version):
+    cycle = new_cycle(leader, model_version, title="Autumn round")
+    add_raters(cycle)  # Education and early years: 2 people so far
+    sign_in(phone, leader.email, personas.PASSWORD)
+    phone.goto(f"/feedback/{cycle.pk}/")
+    phone.get_by_text("Add a person").click()
+    phone.get_by_label("Professional group").select_option("Social care")
+    expect(phone.locator("#group-check")).to_contain_text("4 asked in the professional group “Social care”: it can be shown")
+    phone.get_by_label("Relationship to the leader").select_option("partner agency")
+    expect(phone.locator("#group-check")).to_contain_text("“Partner agency”: fewer than 3, so it cannot be shown")
+    assert_accessible(phone)
+    assert_fits_width(phone)

@@ -97,6 +97,17 @@ def test_nobody_is_recorded_as_a_line_manager_or_in_a_group_by_default(client, l
     assert cycle.raters.count() == 0
 
 
+def test_while_choosing_people_the_page_says_which_groups_can_be_shown(client, leader, cycle):
+    add_raters(cycle)  # Health 3, Social care 3, Education and early years 2
+    client.force_login(leader)
+    page = client.get(f"/feedback/{cycle.pk}/").content.decode()
+    table = page.split('id="group-outlook"')[1].split("</table>")[0]
+    rows = dict(re.findall(r'<th scope="row" class="govuk-table__header">([^<]+?) <span.*?</td>\s*<td class="govuk-table__cell">(.*?)</td>',
+                           table, re.S))
+    assert rows["Health"].startswith("Yes") and rows["Social care"].startswith("Yes")
+    assert "fewer than 3 asked" in rows["Education and early years"]
+
+
 def test_the_closing_date_is_pre_filled_in_the_form_a_date_picker_reads(client, leader, model_version):
     client.force_login(leader)
     page = client.get("/feedback/new/").content.decode()
