@@ -102,7 +102,8 @@ def test_while_choosing_people_the_page_says_which_groups_can_be_shown(client, l
     client.force_login(leader)
     page = client.get(f"/feedback/{cycle.pk}/").content.decode()
     table = page.split('id="group-outlook"')[1].split("</table>")[0]
-    row = r'<th scope="row" class="govuk-table__header">([^<]+?) <span.*?</td>\s*<td class="govuk-table__cell">(.*?)</td>'
+    row = (r'<th scope="row" class="govuk-table__header">([^<]+?) <span.*?</td>\s*'
+           r'<td class="govuk-table__cell">(.*?)</td>')
     rows = dict(re.findall(row, table, re.S))
     assert rows["Health"].startswith("Yes") and rows["Social care"].startswith("Yes")
     assert "fewer than 3 asked" in rows["Education and early years"]
