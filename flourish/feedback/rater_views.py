@@ -142,7 +142,7 @@ def step(request, token, rater, rater_answers, step):
     return render(request, "feedback/rate/step.html", {
         **_common(token, rater, rater_answers),
         "process": process, "form": form, "step": step, "steps": len(version.processes),
-        "not_observed": scale["not_observed"], "comment_max": COMMENT_MAX,
+        "not_observed": scale["not_observed"], "scale_points": scale["points"], "comment_max": COMMENT_MAX,
     }, status=400 if form.errors else 200)
 
 
@@ -164,6 +164,7 @@ def _sections(version, rater_answers):
                 shown = f"{value} – {labels.get(value, '')}"
             rows.append({"item": item, "answer": shown})
         sections.append({"process": process, "step": number, "rows": rows,
+                         "missing": sum(1 for row in rows if not row["answer"]),
                          "comment": comments.get(process["id"], "")})
     return sections
 

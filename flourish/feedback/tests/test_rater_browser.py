@@ -52,7 +52,7 @@ def test_a_rater_completes_the_questionnaire_on_a_phone(phone, cycle, leader, mo
     phone.get_by_role("button", name="Start now").click()
 
     for number, process in enumerate(processes, start=1):
-        expect(phone.get_by_text(f"Process {number} of {len(processes)}")).to_be_visible()
+        expect(phone.get_by_text(f"Part {number} of {len(processes)}")).to_be_visible()
         expect(phone.get_by_role("heading", level=1)).to_have_text(process["name"])
         check(phone)
         items = process["items"]
@@ -85,12 +85,19 @@ def test_a_rater_completes_the_questionnaire_on_a_phone(phone, cycle, leader, mo
             check(phone)
             phone.goto(f"/r/{token}/")  # later, from the email
             phone.get_by_role("button", name="Carry on").click()
-            expect(phone.get_by_text(f"Process {number + 1} of {len(processes)}")).to_be_visible()
+            expect(phone.get_by_text(f"Part {number + 1} of {len(processes)}")).to_be_visible()
             continue
         phone.get_by_role("button", name="Save and continue").click()
 
     expect(phone.get_by_role("heading", name="Check your answers")).to_be_visible()
-    expect(phone.get_by_text("Always makes time to listen.")).to_be_visible()
+    # The review is one closed part per process (a phone screen, not ten); each says what it holds.
+    parts = phone.locator("details.flourish-review-part")
+    expect(parts).to_have_count(len(processes))
+    commented = parts.filter(has_text="answered, with a comment")
+    expect(commented).to_have_count(1)
+    expect(phone.get_by_text("Always makes time to listen.").first).to_be_hidden()
+    commented.locator("summary").click()
+    expect(phone.get_by_text("Always makes time to listen.").first).to_be_visible()
     check(phone)
     phone.get_by_label("Yes, my ratings may be shown separately as the line manager’s").check()
     phone.get_by_role("button", name="Send your feedback").click()

@@ -57,7 +57,7 @@ def test_a_rater_answers_every_page_and_sends_their_feedback(client, cycle, rate
         page = client.get(url("step", token, number))
         text = page.content.decode()
         assert page.status_code == 200
-        assert f"Process {number} of {len(processes)}" in text
+        assert f"Part {number} of {len(processes)}" in text
         assert process["name"] in text
         assert process["items"][0]["other"] in text
         assert process["items"][0]["self"] not in text
