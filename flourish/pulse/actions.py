@@ -1,0 +1,219 @@
+"""Writes for the team integration pulse. Each public function is one transaction and
+refuses, with a message saying what and where, anything the team's or wave's state does not
+allow; nothing is saved in part."""
+
+import random
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from flourish.core.actions import NotAllowed, required
+from flourish.jobs import mail as jobs_mail
+from flourish.lib.disclosure import MIN_K
+from flourish.pulse.core.instrument import PulseError, latest_path, load_file
+
+from . import disclosures, results
+from .models import Invitation, InvitationLink, Member, Response, Team, Wave, WaveStatus
+
+__all__ = ["NotAllowed"]
+
+INVITATION = "pulse.invitation"
+SECTIONS = ("team", "roles", "map")
+#: Seconds a short agree/disagree item takes on a phone, for the estimate the form states.
+SECONDS_PER_QUESTION = 6
+
+
+def invitation_key(invitation) -> str:
+    return f"pulseinvitation:{invitation.pk}"
+
+
+def respond_url(token: str) -> str:
+    return settings.SITE_URL + reverse("pulse_respond:start", args=[token])
+
+
+def _lock_wave(wave) -> Wave:
+    return Wave.objects.select_for_update().select_related("team").get(pk=wave.pk)
+
+
+@transaction.atomic
+def create_team(leader, organisation, name: str) -> Team:
+    return Team.objects.create(leader=leader, organisation=organisation, name=required(name, "the team's name"))
+
+
+@transaction.atomic
+def add_member(team, name: str, email: str, profession: str, agency: str) -> Member:
+    name = required(name, "the member's name")
+    email = required(email, "the member's email address").lower()
+    profession = required(profession, f"{name}'s professional group")
+    agency = required(agency, f"{name}'s employer or agency")
+    if team.members.filter(email__iexact=email, left_on__isnull=True).exists():
+        raise NotAllowed(f"{email} is already on the roster of {team.name}.")
+    if team.leader.email.lower() == email:
+        raise NotAllowed("The team's leader is not on their own pulse's roster: the pulse is the team's view.")
+    return Member.objects.create(team=team, name=name, email=email, profession=profession, agency=agency)
+
+
+@transaction.atomic
+def remove_member(member) -> Member:
+    """Off the roster from today: not asked in later waves. Waves already open keep them."""
+    if member.left_on is not None:
+        raise NotAllowed(f"{member.name} has already left the roster.")
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["left_on"])
+    return member
+
+
+def load_instrument(path=None):
+    try:
+        return load_file(path or latest_path())
+    except PulseError as problem:  # a shipped file is checked by its own tests; say so if not
+        raise NotAllowed(f"The pulse file cannot be used: {problem}") from None
+
+
+def minutes(instrument, professions: int, agencies: int) -> float:
+    """The form's length in minutes: the team items, each other profession's role items and
+    one frequency per profession and agency."""
+    questions = len(instrument.items) + (professions - 1) * len(instrument.role_items) + professions + agencies
+    return questions * SECONDS_PER_QUESTION / 60
+
+
+@transaction.atomic
+def open_wave(team, label: str, closes_on: date, *, k: int = MIN_K) -> Wave:
+    """Open a wave on the latest pulse version, invite everyone on the roster by email
+    (queued in this transaction) and return it."""
+    label = required(label, "a name for the wave, such as “Spring 2027”")
+    if closes_on <= timezone.localdate():
+        raise NotAllowed("The closing date must be after today.")
+    members = list(team.members.filter(left_on__isnull=True))
+    if len(members) < k:
+        raise NotAllowed(f"{team.name} has {len(members)} people on its roster; a wave needs at least {k}, "
+                         f"so that no figure stands for fewer than {k} people.")
+    if team.waves.filter(status=WaveStatus.OPEN).exists():
+        raise NotAllowed(f"{team.name} already has an open wave; close it before opening another.")
+    if team.waves.filter(label=label).exists():
+        raise NotAllowed(f"{team.name} already has a wave called “{label}”.")
+    instrument = load_instrument()
+    wave = Wave.objects.create(team=team, label=label, closes_on=closes_on, instrument=dict(instrument.document))
+    for member in members:
+        invitation = Invitation.objects.create(wave=wave, member=member, profession=member.profession,
+                                               agency=member.agency)
+        _invite(invitation, member, instrument)
+    return wave
+
+
+def _invite(invitation, member, instrument) -> None:
+    from flourish.orgadmin.mail import sender_for
+
+    token = InvitationLink.issue(invitation)
+    wave = invitation.wave
+    body = render_to_string("pulse/email/invitation.txt", {
+        "member": member, "wave": wave, "team": wave.team, "url": respond_url(token),
+    })
+    jobs_mail.queue_mail(INVITATION, invitation_key(invitation), member.email,
+                         f"How well does {wave.team.name} work together? ({wave.label})", body,
+                         from_email=sender_for(wave.team.organisation))
+
+
+def response_of(invitation):
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def _check_open(invitation) -> Wave:
+    wave = _lock_wave(invitation.wave)
+    if wave.status != WaveStatus.OPEN or wave.is_past_closing_date:
+        raise NotAllowed(f"The pulse “{wave.label}” for {wave.team.name} has closed; nothing was saved.")
+    return wave
+
+
+@transaction.atomic
+def save_section(invitation, section: str, values: dict) -> Response:
+    """Save one section of the respondent's answers (a draft until sent). ``values`` was
+    checked by the section's form; it replaces what the section held."""
+    if section not in SECTIONS:
+        raise NotAllowed(f"There is no section “{section}” in the pulse.")
+    wave = _check_open(invitation)
+    response = response_of(invitation) or Response(wave=wave, invitation=invitation,
+                                                   profession=invitation.profession, agency=invitation.agency)
+    if section == "team":
+        response.answers = values
+    elif section == "roles":
+        response.role_ratings = values
+    else:
+        response.collaboration = values
+    response.save()
+    return response
+
+
+@transaction.atomic
+def submit(invitation) -> Response:
+    wave = _check_open(invitation)
+    response = response_of(invitation)
+    instrument = results.instrument_of(wave)
+    missing = []
+    if response is None or len(response.answers) < len(instrument.items):
+        missing.append("the questions about the team")
+    professions = {i.profession for i in wave.invitations.all()}
+    if response is None or set(response.role_ratings) != professions - {invitation.profession}:
+        missing.append("the questions about each other profession")
+    if response is None or not response.collaboration:
+        missing.append("how often you work with each group")
+    if missing:
+        raise NotAllowed("Answer " + " and ".join(missing) + " before you send your answers.")
+    response.submitted_on = timezone.localdate()
+    response.save(update_fields=["submitted_on"])
+    return response
+
+
+@transaction.atomic
+def withdraw_answers(invitation) -> None:
+    """The respondent deletes their answers while the wave is open."""
+    _check_open(invitation)
+    Response.objects.filter(invitation=invitation).delete()
+
+
+def _sever(wave) -> None:
+    """As a 360° cycle's close: drafts go; sent answers are stored again in random order
+    with no invitation, keeping only their group labels."""
+    kept = [Response(wave=wave, profession=r.profession, agency=r.agency, answers=r.answers,
+                     role_ratings=r.role_ratings, collaboration=r.collaboration, submitted_on=r.submitted_on)
+            for r in Response.objects.filter(wave=wave, submitted_on__isnull=False)]
+    Response.objects.filter(wave=wave).delete()
+    random.SystemRandom().shuffle(kept)
+    Response.objects.bulk_create(kept)
+
+
+@transaction.atomic
+def close_wave(wave, *, k: int = MIN_K) -> Wave:
+    """Close a wave: decide its results through the ledger for the leader, store them, and
+    sever the answers from the people who gave them."""
+    wave = _lock_wave(wave)
+    if wave.status != WaveStatus.OPEN:
+        raise NotAllowed(f"The wave “{wave.label}” is already closed.")
+    responses = list(Response.objects.filter(wave=wave, submitted_on__isnull=False).order_by("?"))
+    invitations = list(wave.invitations.all())
+    try:
+        built, candidates = results.build(wave, responses, invitations, k)
+    except ValueError as problem:
+        raise NotAllowed(f"The answers of “{wave.label}” cannot be turned into results: {problem}") from None
+    released, withheld = disclosures.release(wave, candidates, k)
+    built["released"], built["withheld"] = released, withheld
+    wave.results = built
+    wave.status = WaveStatus.CLOSED
+    wave.closed_on = timezone.localdate()
+    wave.save(update_fields=["results", "status", "closed_on"])
+    _sever(wave)
+    return wave
+
+
+def close_due_waves() -> list[Wave]:
+    closed = []
+    for wave in Wave.objects.filter(status=WaveStatus.OPEN, closes_on__lt=timezone.localdate()):
+        try:
+            closed.append(close_wave(wave))
+        except (NotAllowed, IntegrityError):
+            continue
+    return closed

@@ -1,0 +1,42 @@
+"""Reads the pulse's pages, CLI and API share."""
+
+from .models import Response, WaveStatus
+
+
+def roster(team):
+    return list(team.members.filter(left_on__isnull=True))
+
+
+def waves(team):
+    return list(team.waves.all())
+
+
+def closed_waves(team):
+    return list(team.waves.filter(status=WaveStatus.CLOSED).order_by("closed_on", "pk"))
+
+
+def wave_groups(wave) -> tuple[list[str], list[str]]:
+    """(professions, agencies) of everyone asked in the wave, sorted: what the form asks about."""
+    rows = list(wave.invitations.values_list("profession", "agency"))
+    return sorted({p for p, _ in rows}), sorted({a for _, a in rows})
+
+
+def response_of(invitation):
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def asked_count(wave) -> int:
+    return wave.invitations.count()
+
+
+def previous_closed(wave):
+    """The team's closed wave before this one, or None."""
+    earlier = [w for w in closed_waves(wave.team)
+               if w.pk != wave.pk and (w.closed_on, w.pk) < (wave.closed_on, wave.pk)]
+    return earlier[-1] if earlier else None
+
+
+def teams_with_pulse(user):
+    from .permissions import teams_for
+
+    return list(teams_for(user).prefetch_related("waves"))
