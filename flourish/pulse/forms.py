@@ -81,7 +81,7 @@ def _initial(value):
 
 
 class TeamItemsForm(_SectionForm):
-    message = "Choose an answer for “{label}”, or “can't say”"
+    message = "Choose an answer for “{label}”, or “can’t say”"
 
     def __init__(self, *args, doc, saved=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,7 +99,7 @@ class TeamItemsForm(_SectionForm):
 class RoleRatingsForm(_SectionForm):
     """Each other profession on the roster, on the pulse's role items."""
 
-    message = "Choose an answer for “{label}”, or “can't say”"
+    message = "Choose an answer for “{label}”, or “can’t say”"
 
     def __init__(self, *args, doc, professions, saved=None, **kwargs):
         super().__init__(*args, **kwargs)
