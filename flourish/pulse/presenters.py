@@ -8,8 +8,9 @@ from . import actions, results, selectors
 
 STATUS_TEXT = {
     "below_k": "Not shown: fewer than {k} people on one side.",
-    "ledger": "Not shown: together with what you were shown before (for example an earlier wave, "
-              "when the roster has changed since), it would reveal the answers of fewer than {k} people.",
+    "ledger": "Not shown: together with the other figures here or what you were shown before (for example "
+              "an earlier wave, when the roster has changed since), it would reveal the answers of fewer "
+              "than {k} people.",
     "no_ties": "No working ties reported.",
 }
 

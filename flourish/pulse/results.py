@@ -21,7 +21,7 @@ from flourish.lib.ledger import Figure
 from flourish.pulse.core import network
 from flourish.pulse.core.instrument import validate
 from flourish.pulse.core.matrix import RoleRating, role_matrix
-from flourish.pulse.core.pooling import POOLED, pool
+from flourish.pulse.core.pooling import POOLED, pool, pooled_sizes
 from flourish.pulse.core.scores import ALL, team_scores
 
 from .models import WaveStatus
@@ -87,12 +87,12 @@ def _scores(wave, instrument, responses, invitations, k, candidates):
                  "reasons": list(score.aggregation.reasons),
                  "rwg_j": score.aggregation.rwg_j, "icc1": score.aggregation.icc1, "icc2": score.aggregation.icc2}
         rows.append(entry)
-        n_figure = _member_terms(invitations, [f"answered:{key}@wave:{wave.pk}"])
         if entry["status"] == "shown":
+            n_figure = _member_terms(invitations, [f"answered:{key}@wave:{wave.pk}"])
             candidates.append(Candidate(f"score:{key}", [_member_terms(invitations, [f"pulse:{key}"]), n_figure],
                                         ("score", entry)))
         else:
-            candidates.append(Candidate(f"n:{key}", [n_figure], ("n", entry)))
+            entry["n"] = None  # n only beside a team score the agreement supports
     return rows
 
 
@@ -126,7 +126,8 @@ def _matrix(instrument, responses, invitations, k, candidates):
             candidates.append(Candidate(f"role:pooled:{column}", [
                 _member_terms(people, [f"role:{p}" for p in profs_in[column]])], ("cell", entry)))
     return {"groups": list(matrix.rows), "cells": cells, "pooled_rows": pooled_rows,
-            "items": [instrument.item(i).role_text for i in instrument.role_items]}
+            "items": [instrument.item(i).role_text.replace("{profession}", "[the rated profession]")
+                      for i in instrument.role_items]}
 
 
 def _network(dimension, responses, invitations, k, candidates):
@@ -146,7 +147,9 @@ def _network(dimension, responses, invitations, k, candidates):
     graph = network.group_graph(ego)
     enough = len(answers) >= k
     entry = {"density": network.density(graph) if enough else None, "ei": team_ei if enough else None,
-             "nobody_works_with": network.nobody_works_with(graph) if enough else [],
+             # a group, never a person: a pooled group that holds fewer than k people is not named
+             "nobody_works_with": [g for g in network.nobody_works_with(graph)
+                                   if pooled_sizes(sizes, k).get(g, 0) >= k] if enough else [],
              "status": "shown" if enough else "below_k", "groups": []}
     variable = f"ties:{dimension}"
     if enough:
@@ -171,9 +174,6 @@ def withhold(candidate: Candidate) -> None:
     kind, entry = candidate.withhold
     if kind == "score":
         entry["mean"] = None
-        entry["n"] = None
-        entry["status"] = "ledger"
-    elif kind == "n":
         entry["n"] = None
         entry["status"] = "ledger"
     elif kind == "cell":

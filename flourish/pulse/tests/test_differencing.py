@@ -18,7 +18,7 @@ from .test_results import closed_wave_of
 
 pytestmark = pytest.mark.django_db
 
-HELD = "together with what you were shown before"
+HELD = "or what you were shown before"
 
 
 @pytest.fixture

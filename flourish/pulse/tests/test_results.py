@@ -79,6 +79,15 @@ def test_the_psychologist_alone_is_pooled_never_a_row_or_column_of_their_own(lea
     assert "Hope Charity" not in agencies
 
 
+def test_nobody_works_with_names_groups_never_a_group_of_one(leader, organisation):
+    """Nobody works with Hope Charity (in the answers), but it is one person, Priya: not named,
+    not even as the pooled group that holds only her."""
+    team = team_with_roster(leader, organisation)
+    wave = closed_wave_of(team, "Spring 2027", level=4)
+    assert wave.results["network"]["agency"]["nobody_works_with"] == []
+    assert wave.results["network"]["agency"]["density"] is not None
+
+
 def test_a_cell_with_fewer_than_k_raters_is_withheld_and_its_raters_pooled(leader, organisation):
     team = team_with_roster(leader, organisation)
     # Only two of the four health visitors answer: their row is below k everywhere.
