@@ -217,3 +217,39 @@ def close_due_waves() -> list[Wave]:
         except (NotAllowed, IntegrityError):
             continue
     return closed
+
+
+ROSTER_COLUMNS = ("name", "email", "profession", "agency")
+
+
+@transaction.atomic
+def import_roster(team, rows) -> list[Member]:
+    """Add everyone in ``rows`` (dicts with ROSTER_COLUMNS, as read from a CSV file) to the
+    roster, or nobody: every problem is collected, named by its row and column, and refused."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    problems, seen, clean = [], set(), []
+    current = {e.lower() for e in team.members.filter(left_on__isnull=True).values_list("email", flat=True)}
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        values = {c: (row.get(c) or "").strip() for c in ROSTER_COLUMNS}
+        for column in ROSTER_COLUMNS:
+            if not values[column]:
+                problems.append(f"row {number}: {column}: is empty")
+        email = values["email"].lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(f"row {number}: email: {values['email']!r} is not an email address")
+            if email in seen:
+                problems.append(f"row {number}: email: {email} is given twice in the file")
+            elif email in current:
+                problems.append(f"row {number}: email: {email} is already on the roster of {team.name}")
+            seen.add(email)
+        clean.append(values)
+    if not clean:
+        problems.append("the file has no rows under its header")
+    if problems:
+        raise NotAllowed("Nothing was imported:\n" + "\n".join(problems))
+    return [add_member(team, **values) for values in clean]

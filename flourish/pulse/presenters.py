@@ -105,6 +105,12 @@ def respondent_context(invitation, token):
             "doc": wave.instrument, "invitation": invitation}
 
 
+def api_team(team) -> dict:
+    return {"id": team.pk, "name": team.name, "organisation": team.organisation.name,
+            "waves": [{"id": w.pk, "label": w.label, "status": w.status, "closes_on": w.closes_on.isoformat(),
+                       "closed_on": w.closed_on.isoformat() if w.closed_on else None} for w in team.waves.all()]}
+
+
 def api_results(wave) -> dict:
     """The stable JSON of a wave's results (the API and `flourish pulse export`)."""
     r = wave.results or {}

@@ -184,3 +184,46 @@ def withhold(candidate: Candidate) -> None:
     elif kind == "group_ei":
         entry["ei"] = None
         entry["status"] = "ledger"
+
+
+def indices_from_document(document: dict, k: int = MIN_K) -> dict:
+    """The same k-safe indices from a file of teams (``flourish pulse indices``), with no
+    database and no ledger: the person running it holds the answers already.
+
+    ``document``: {"teams": [{"name", "roster": [{"profession", "agency"}],
+    "responses": [{"profession", "agency", "answers", "role_ratings", "collaboration"}]}]}."""
+    from types import SimpleNamespace
+
+    from flourish.pulse.core.instrument import latest_path, load_file
+
+    instrument = load_file(latest_path())
+    teams = document.get("teams") if isinstance(document, dict) else None
+    if not isinstance(teams, list) or not teams:
+        raise ValueError('teams: is required, a list of teams with "name", "roster" and "responses"')
+    prepared = {}
+    for t, team in enumerate(teams):
+        place = f"teams[{t}]"
+        if not isinstance(team, dict) or not all(isinstance(team.get(f), list) for f in ("roster", "responses")):
+            raise ValueError(f'{place}: needs a "roster" list and a "responses" list')
+        roster = [SimpleNamespace(member_id=i, profession=str(m.get("profession", "")), agency=str(m.get("agency", "")))
+                  for i, m in enumerate(team["roster"])]
+        responses = [SimpleNamespace(pk=i, profession=r.get("profession"), agency=r.get("agency"),
+                                     answers=r.get("answers") or {}, role_ratings=r.get("role_ratings") or {},
+                                     collaboration=r.get("collaboration") or {})
+                     for i, r in enumerate(team["responses"])]
+        prepared[str(team.get("name") or f"team {t + 1}")] = (place, roster, responses)
+    try:
+        scored = team_scores(instrument, {name: [r.answers for r in rs] for name, (_, _, rs) in prepared.items()}, k=k)
+    except ValueError as problem:
+        raise ValueError(f"teams: {problem}") from None
+    out = []
+    for name, (place, roster, responses) in prepared.items():
+        try:
+            matrix = _matrix(instrument, responses, roster, k, [])
+            networks = {d: _network(d, responses, roster, k, []) for d in DIMENSIONS}
+        except ValueError as problem:
+            raise ValueError(f"{place} ({name}): {problem}") from None
+        scores = [{"key": key, "mean": s.mean, "n": s.n if s.aggregation.allowed else None,
+                   "reasons": list(s.aggregation.reasons)} for key, s in scored[name].scores.items()]
+        out.append({"team": name, "k": k, "scores": scores, "matrix": matrix, "network": networks})
+    return {"instrument": {"slug": instrument.slug, "version": instrument.version}, "teams": out}
