@@ -40,3 +40,16 @@ def teams_with_pulse(user):
     from .permissions import teams_for
 
     return list(teams_for(user).prefetch_related("waves"))
+
+
+def pulse_links_for(user, organisation) -> list[dict]:
+    """For a leader's 360° pages: their pulse teams in that organisation, each with its latest
+    closed wave (or None), one query."""
+    from .permissions import teams_for
+
+    teams = teams_for(user).filter(organisation=organisation).prefetch_related("waves")
+    out = []
+    for team in teams:
+        closed = [w for w in team.waves.all() if w.status == WaveStatus.CLOSED]
+        out.append({"team": team, "latest": closed[-1] if closed else None})
+    return out
