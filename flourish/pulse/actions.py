@@ -6,7 +6,7 @@ import random
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -193,7 +193,7 @@ def close_wave(wave, *, k: int = MIN_K) -> Wave:
     wave = _lock_wave(wave)
     if wave.status != WaveStatus.OPEN:
         raise NotAllowed(f"The wave “{wave.label}” is already closed.")
-    responses = list(Response.objects.filter(wave=wave, submitted_on__isnull=False).order_by("?"))
+    responses = list(Response.objects.filter(wave=wave, submitted_on__isnull=False))
     invitations = list(wave.invitations.all())
     try:
         built, candidates = results.build(wave, responses, invitations, k)
@@ -210,11 +210,12 @@ def close_wave(wave, *, k: int = MIN_K) -> Wave:
 
 
 def close_due_waves() -> list[Wave]:
+    """Close every open wave whose closing date has passed (each its own transaction)."""
     closed = []
     for wave in Wave.objects.filter(status=WaveStatus.OPEN, closes_on__lt=timezone.localdate()):
         try:
             closed.append(close_wave(wave))
-        except (NotAllowed, IntegrityError):
+        except NotAllowed:  # closed meanwhile by its leader
             continue
     return closed
 

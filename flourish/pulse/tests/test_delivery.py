@@ -2,14 +2,17 @@
 the mail queue, and answers severed from the people who gave them when the wave closes."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
-from flourish.jobs.models import Delivery
+from flourish.jobs.models import Delivery, Job
 from flourish.jobs.testing import run_pending_jobs
 from flourish.pulse import actions
-from flourish.pulse.models import Invitation, InvitationLink, Response, WaveStatus
+from flourish.pulse.models import Invitation, InvitationLink, Response, Wave, WaveStatus
 
 from .helpers import ROSTER, answer, answer_all, fresh_rate_limits, open_wave, team_with_roster  # noqa: F401
 
@@ -94,3 +97,16 @@ def test_sending_before_every_section_is_answered_is_refused_naming_what_is_miss
     assert Response.objects.get(invitation=hana).submitted_on is None
     answer(hana)
     assert Response.objects.get(invitation=hana).submitted_on is not None
+
+
+def test_a_wave_past_its_closing_date_is_closed_by_the_hourly_work(leader, organisation):
+    team = team_with_roster(leader, organisation)
+    wave = open_wave(team)
+    answer_all(wave)
+    Wave.objects.filter(pk=wave.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
+    call_command("tick")
+    run_pending_jobs()
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.CLOSED and wave.results["asked"] == len(ROSTER)
+    assert Job.objects.filter(kind="pulse.close_due").exists()
+    assert not Response.objects.filter(wave=wave, invitation__isnull=False).exists()

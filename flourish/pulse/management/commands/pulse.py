@@ -6,6 +6,8 @@
   API's stable keys (only what the disclosure ledger released to the leader).
 - ``indices TEAMS.json [--k K]``: the k-safe indices (scores through the aggregation decision,
   the role-to-role matrix, density and E–I index) for teams in a file, with no database.
+- ``close-due``: close the waves whose closing date has passed (``flourish tick`` queues the
+  same work hourly, job ``pulse.close_due``).
 """
 
 import csv
@@ -47,9 +49,13 @@ class Command(BaseCommand):
         ind.add_argument("file")
         ind.add_argument("--k", type=int, default=MIN_K, help=f"the anonymity minimum (at least {MIN_K})")
         ind.add_argument("--output", help="write to this file instead of standard output")
+        verbs.add_parser("close-due", help="close waves whose closing date has passed (flourish tick does it hourly)")
 
     def handle(self, *args, verb, **options):
-        getattr(self, f"_{verb}")(**options)
+        getattr(self, f"_{verb.replace('-', '_')}")(**options)
+
+    def _close_due(self, **options):
+        self.stdout.write(f"closed {len(actions.close_due_waves())} wave(s)")
 
     def _import(self, file, team, **options):
         found = _team(team)
