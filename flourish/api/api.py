@@ -286,8 +286,8 @@ def get_pulse_results(request, pk: int, wave_pk: int):
     """A closed wave's results, as the leader's page shows them (only what the disclosure
     ledger released; withheld figures are null with their `status`). Stable keys: `scores`
     (`key`, `name`, `mean`, `n`, `status`, `reasons`), `matrix` (`groups`, `cells` of
-    `rater_group`/`rated_group`/`mean`/`status`, `pooled_rows`), `network` (`profession` and
-    `agency`: `density`, `ei_index`, `nobody_works_with`, `groups`). 404 if it is not your
+    `rater_group`, `rated_group`, `mean` and `status`, `pooled_rows`), `network` (`profession`
+    and `agency`: `density`, `ei_index`, `nobody_works_with`, `groups`). 404 if it is not your
     team's; 409 while the wave is open."""
     from flourish.pulse.permissions import get_wave_for_user
     from flourish.pulse.presenters import api_results
