@@ -63,8 +63,20 @@ def test_hana_answers_the_pulse_on_a_phone(phone, wave):
     phone.get_by_role("button", name="Send my answers").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Thank you")
     check(phone)
+    phone.goto(f"/p/{token}/section/team/")
+    phone.get_by_role("button", name="Save and come back later").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your answers are saved")
+    check(phone)
+    phone.goto(f"/p/{token}/delete-my-answers/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Delete your answers?")
+    check(phone)
+    hana.refresh_from_db()
     assert hana.response.submitted_on is not None
     assert hana.response.answers[items[0]["id"]] == 2
+    actions.close_wave(wave)
+    phone.goto(f"/p/{token}/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("This pulse has closed")
+    check(phone)
 
 
 def test_amara_reads_her_team_and_its_results_at_desktop_and_on_a_phone(page, phone, leader, organisation, wave):
@@ -75,11 +87,21 @@ def test_amara_reads_her_team_and_its_results_at_desktop_and_on_a_phone(page, ph
     answer_all(other_wave, level=2)
     actions.close_wave(other_wave)
     actions.close_wave(wave)
+    for label, level in (("Autumn 2027", 2), ):  # a second wave, so the page shows change
+        later = open_wave(other, label)
+        answer_all(later, level=level)
+        actions.close_wave(later)
+    second = open_wave(wave.team, "Autumn 2027")
+    answer_all(second, level=4)
+    actions.close_wave(second)
     for browser_page in (page, phone):
         sign_in(browser_page, leader.email, personas.PASSWORD)
         browser_page.goto(f"/pulse/{wave.team.pk}/")
         expect(browser_page.get_by_role("heading", level=1)).to_have_text("Riverside early help team")
         check(browser_page)
-        browser_page.get_by_role("link", name="Results of Spring 2027").click()
-        expect(browser_page.get_by_role("heading", level=1)).to_have_text("Team pulse: Spring 2027")
+        browser_page.get_by_role("link", name="Results of Autumn 2027").click()
+        expect(browser_page.get_by_role("heading", level=1)).to_have_text("Team pulse: Autumn 2027")
+        expect(browser_page.get_by_role("columnheader", name="Change")).to_be_visible()
+        check(browser_page)
+        browser_page.goto("/pulse/new/")
         check(browser_page)
