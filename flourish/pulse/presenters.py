@@ -64,7 +64,41 @@ def _matrix(results):
     pooled = [{"column": p["column"], "text": _fmt(p["mean"]) if p["mean"] is not None else "Not shown",
                "note": "" if p["mean"] is not None else status_text(p["status"], k)} for p in matrix["pooled_rows"]]
     return {"groups": matrix["groups"], "rows": rows, "pooled": pooled, "items": matrix["items"],
-            "has_pooled_group": POOLED in matrix["groups"], "pooled_label": POOLED}
+            "has_pooled_group": POOLED in matrix["groups"], "pooled_label": POOLED,
+            "heatmap": _heatmap(matrix["groups"], cells)}
+
+
+# The heat map: light (1) to mid blue (5), dark text on every shade (contrast above 7:1).
+_LIGHT, _DARK = (0xF3, 0xF8, 0xFD), (0x6B, 0xAE, 0xD6)
+CELL, LABEL, TOP = 64, 190, 24
+
+
+def _shade(mean: float) -> str:
+    t = max(0.0, min(1.0, (mean - 1) / 4))
+    return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(_LIGHT, _DARK))
+
+
+def _heatmap(groups, cells):
+    """The matrix as an SVG picture (the table beside it holds the same figures): one square per
+    shown cell, shaded by its mean; withheld cells grey-striped with no number."""
+    squares = []
+    for r, row in enumerate(groups):
+        for c, column in enumerate(groups):
+            cell = cells.get((row, column))
+            x, y = LABEL + c * CELL, TOP + r * CELL
+            if row == column:
+                kind, fill, text = "own", "#ffffff", ""
+            elif cell is None or cell["mean"] is None:
+                kind, fill, text = "withheld", "#f3f2f1", "–"
+            else:
+                kind, fill, text = "shown", _shade(cell["mean"]), _fmt(cell["mean"], 1)
+            squares.append({"x": x, "y": y, "fill": fill, "text": text, "kind": kind,
+                            "cx": x + CELL / 2, "cy": y + CELL / 2 + 5})
+    labels = [{"text": g, "y": TOP + r * CELL + CELL / 2 + 5} for r, g in enumerate(groups)]
+    columns = [{"number": c + 1, "x": LABEL + c * CELL + CELL / 2} for c in range(len(groups))]
+    return {"width": LABEL + CELL * len(groups) + 2, "height": TOP + CELL * len(groups) + 2, "squares": squares,
+            "labels": labels, "columns": columns, "cell": CELL, "label_x": LABEL - 8,
+            "key": [{"number": c + 1, "group": g} for c, g in enumerate(groups)]}
 
 
 def _network(results):

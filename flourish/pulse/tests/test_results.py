@@ -118,3 +118,22 @@ def test_closing_is_a_post_only(client, leader, organisation):
     assert client.get(reverse("pulse:close_wave", args=[team.pk, wave.pk])).status_code == 405
     wave.refresh_from_db()
     assert wave.is_open
+
+
+def test_the_heat_map_shows_exactly_the_cells_the_table_shows(client, leader, organisation):
+    team = team_with_roster(leader, organisation)
+    wave = closed_wave_of(team, "Spring 2027", level=4, leave_out={"Holly", "Harun"})
+    client.force_login(leader)
+    page = client.get(reverse("pulse:results", args=[team.pk, wave.pk]))
+    heatmap = page.context["matrix"]["heatmap"]
+    by_place = {(c["row"], c["column"]): c for c in wave.results["matrix"]["cells"]}
+    groups = wave.results["matrix"]["groups"]
+    for square, (row, column) in zip(heatmap["squares"], [(r, c) for r in groups for c in groups]):
+        cell = by_place.get((row, column))
+        if cell is not None and cell["mean"] is not None:
+            assert square["text"] == f"{cell['mean']:.1f}"
+        else:
+            assert square["text"] in ("", "–")
+    withheld = by_place[("Health visitor", "Social worker")]
+    assert withheld["mean"] is None
+    assert '<svg class="flourish-diagram" role="img"' in page.content.decode()
