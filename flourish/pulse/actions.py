@@ -136,6 +136,9 @@ def save_section(invitation, section: str, values: dict) -> Response:
     if section not in SECTIONS:
         raise NotAllowed(f"There is no section “{section}” in the pulse.")
     wave = _check_open(invitation)
+    problems = _section_problems(wave, invitation, section, values)
+    if problems:
+        raise NotAllowed("Nothing was saved: " + "; ".join(problems) + ".")
     response = response_of(invitation) or Response(wave=wave, invitation=invitation,
                                                    profession=invitation.profession, agency=invitation.agency)
     if section == "team":
@@ -146,6 +149,45 @@ def save_section(invitation, section: str, values: dict) -> Response:
         response.collaboration = values
     response.save()
     return response
+
+
+def _section_problems(wave, invitation, section, values) -> list[str]:
+    """What in a section's answers the wave's pulse and roster do not allow, each named."""
+    doc = wave.instrument
+    scale = set(doc["scale"]["values"])
+    if not isinstance(values, dict):
+        return [f"the {section} section's answers must be a mapping"]
+    problems = []
+    if section == "team":
+        items = {i["id"] for i in doc["items"]}
+        for key, value in values.items():
+            if key not in items:
+                problems.append(f"team: {key} is not a question of this pulse")
+            elif value is not None and value not in scale:
+                problems.append(f"team: {key}: {value!r} is not on the scale")
+        return problems
+    rows = list(wave.invitations.values_list("profession", "agency"))
+    if section == "roles":
+        others = {p for p, _ in rows} - {invitation.profession}
+        role_items = set(doc["role_ratings"]["items"])
+        for profession, answers in values.items():
+            if profession not in others:
+                problems.append(f"roles: {profession!r} is not another profession on the team")
+                continue
+            for key, value in (answers or {}).items():
+                if key not in role_items or (value is not None and value not in scale):
+                    problems.append(f"roles: {profession}: {key} = {value!r} is not a question and answer asked")
+        return problems
+    frequencies = {p["value"] for p in doc["collaboration_map"]["scale"]}
+    groups = {"professions": {p for p, _ in rows}, "agencies": {a for _, a in rows}}
+    for kind, answers in values.items():
+        if kind not in groups:
+            problems.append(f"map: {kind!r} is neither professions nor agencies")
+            continue
+        for group, value in (answers or {}).items():
+            if group not in groups[kind] or value not in frequencies:
+                problems.append(f"map: {kind}: {group!r} = {value!r} is not a group on the roster and a frequency")
+    return problems
 
 
 @transaction.atomic

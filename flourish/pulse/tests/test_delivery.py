@@ -110,3 +110,17 @@ def test_a_wave_past_its_closing_date_is_closed_by_the_hourly_work(leader, organ
     assert wave.status == WaveStatus.CLOSED and wave.results["asked"] == len(ROSTER)
     assert Job.objects.filter(kind="pulse.close_due").exists()
     assert not Response.objects.filter(wave=wave, invitation__isnull=False).exists()
+
+
+def test_answers_the_pulse_or_roster_does_not_have_are_refused_by_name_and_nothing_saved(leader, organisation):
+    team = team_with_roster(leader, organisation)
+    wave = open_wave(team)
+    hana = wave.invitations.get(member__name="Hana")
+    first = wave.instrument["items"][0]["id"]
+    with pytest.raises(actions.NotAllowed, match=f"team: {first}: 7 is not on the scale"):
+        actions.save_section(hana, "team", {first: 7})
+    with pytest.raises(actions.NotAllowed, match="'Health visitor' is not another profession on the team"):
+        actions.save_section(hana, "roles", {"Health visitor": {}})
+    with pytest.raises(actions.NotAllowed, match="'Police' = 3 is not a group on the roster"):
+        actions.save_section(hana, "map", {"agencies": {"Police": 3}})
+    assert not Response.objects.filter(invitation=hana).exists()
