@@ -18,6 +18,7 @@ from flourish.pulse.core.instrument import PulseError, latest_path, load_file
 
 from . import disclosures, results
 from .models import Invitation, InvitationLink, Member, Response, Team, Wave, WaveStatus
+from .selectors import response_of
 
 __all__ = ["NotAllowed"]
 
@@ -116,10 +117,6 @@ def _invite(invitation, member, instrument) -> None:
     jobs_mail.queue_mail(INVITATION, invitation_key(invitation), member.email,
                          f"How well does {wave.team.name} work together? ({wave.label})", body,
                          from_email=sender_for(wave.team.organisation))
-
-
-def response_of(invitation):
-    return Response.objects.filter(invitation=invitation).first()
 
 
 def _check_open(invitation) -> Wave:

@@ -24,7 +24,7 @@ from flourish.pulse.core.matrix import RoleRating, role_matrix
 from flourish.pulse.core.pooling import POOLED, pool, pooled_sizes
 from flourish.pulse.core.scores import ALL, team_scores
 
-from .models import WaveStatus
+from .models import Wave, WaveStatus
 
 DIMENSIONS = (network.PROFESSION, network.AGENCY)
 
@@ -51,8 +51,6 @@ def _member_terms(invitations, variables):
 def _reliability_groups(wave, instrument, responses):
     """This team's answers and those of the organisation's other teams' closed waves with the
     same label and pulse version: ICC(1)/ICC(2) are properties of the measure across teams."""
-    from .models import Wave
-
     groups = {"this": [r.answers for r in responses]}
     others = (Wave.objects.filter(team__organisation_id=wave.team.organisation_id, label=wave.label,
                                   status=WaveStatus.CLOSED).exclude(pk=wave.pk).prefetch_related("responses"))

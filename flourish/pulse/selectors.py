@@ -25,21 +25,11 @@ def response_of(invitation):
     return Response.objects.filter(invitation=invitation).first()
 
 
-def asked_count(wave) -> int:
-    return wave.invitations.count()
-
-
 def previous_closed(wave):
     """The team's closed wave before this one, or None."""
     earlier = [w for w in closed_waves(wave.team)
                if w.pk != wave.pk and (w.closed_on, w.pk) < (wave.closed_on, wave.pk)]
     return earlier[-1] if earlier else None
-
-
-def teams_with_pulse(user):
-    from .permissions import teams_for
-
-    return list(teams_for(user).prefetch_related("waves"))
 
 
 def pulse_links_for(user, organisation) -> list[dict]:

@@ -24,9 +24,12 @@ def wave(leader, organisation):
     return open_wave(team_with_roster(leader, organisation))
 
 
-def test_hana_answers_the_pulse_on_a_phone(phone, wave):
+def test_hana_answers_the_pulse_on_a_phone(phone, page, wave):
     hana = wave.invitations.get(member__name="Hana")
     token = link(hana)
+    for section in ("", "section/team/", "section/roles/", "section/map/", "check/"):  # desktop too
+        page.goto(f"/p/{token}/{section}")
+        check(page)
     phone.goto(f"/p/{token}/")
     expect(phone.get_by_text("It takes under 5 minutes")).to_be_visible()
     check(phone)
