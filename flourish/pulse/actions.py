@@ -23,6 +23,7 @@ from .selectors import response_of
 __all__ = ["NotAllowed"]
 
 INVITATION = "pulse.invitation"
+REMINDER = "pulse.reminder"
 SECTIONS = ("team", "roles", "map")
 #: Seconds a short agree/disagree item takes on a phone, for the estimate the form states.
 SECONDS_PER_QUESTION = 6
@@ -102,21 +103,36 @@ def open_wave(team, label: str, closes_on: date, *, k: int = MIN_K) -> Wave:
     for member in members:
         invitation = Invitation.objects.create(wave=wave, member=member, profession=member.profession,
                                                agency=member.agency)
-        _invite(invitation, member, instrument)
+        _invite(invitation, member)
     return wave
 
 
-def _invite(invitation, member, instrument) -> None:
+def _invite(invitation, member, reminder=False) -> None:
     from flourish.orgadmin.mail import sender_for
 
-    token = InvitationLink.issue(invitation)
+    token = InvitationLink.issue(invitation)  # a reminder's new link; earlier ones keep working
     wave = invitation.wave
     body = render_to_string("pulse/email/invitation.txt", {
-        "member": member, "wave": wave, "team": wave.team, "url": respond_url(token),
+        "member": member, "wave": wave, "team": wave.team, "url": respond_url(token), "reminder": reminder,
     })
-    jobs_mail.queue_mail(INVITATION, invitation_key(invitation), member.email,
-                         f"How well does {wave.team.name} work together? ({wave.label})", body,
+    subject = f"How well does {wave.team.name} work together? ({wave.label})"
+    jobs_mail.queue_mail(REMINDER if reminder else INVITATION, invitation_key(invitation), member.email,
+                         f"Reminder: {subject}" if reminder else subject, body,
                          from_email=sender_for(wave.team.organisation))
+
+
+@transaction.atomic
+def remind(wave) -> None:
+    """Remind everyone asked who has not sent their answers, with a fresh link. Returns
+    nothing: the leader is never told how many (with few people asked, a count would say
+    whether a given person has answered); the reminders' delivery records go at close."""
+    wave = _lock_wave(wave)
+    if wave.status != WaveStatus.OPEN or wave.is_past_closing_date:
+        raise NotAllowed(f"Reminders go only while “{wave.label}” is open.")
+    sent = set(Response.objects.filter(wave=wave, submitted_on__isnull=False).values_list("invitation_id", flat=True))
+    for invitation in wave.invitations.select_related("member"):
+        if invitation.pk not in sent:
+            _invite(invitation, invitation.member, reminder=True)
 
 
 def _check_open(invitation) -> Wave:
@@ -223,6 +239,8 @@ def _sever(wave) -> None:
     Response.objects.filter(wave=wave).delete()
     random.SystemRandom().shuffle(kept)
     Response.objects.bulk_create(kept)
+    # A reminder's record says its member had not answered by then: it goes too.
+    jobs_mail.forget(REMINDER, [invitation_key(i) for i in wave.invitations.all()])
 
 
 @transaction.atomic

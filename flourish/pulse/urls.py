@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.team, name="team"),
     path("<int:pk>/members/<int:member_pk>/remove/", views.remove_member, name="remove_member"),
     path("<int:pk>/waves/<int:wave_pk>/close/", views.close_wave, name="close_wave"),
+    path("<int:pk>/waves/<int:wave_pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/waves/<int:wave_pk>/", views.results, name="results"),
 ]

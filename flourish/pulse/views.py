@@ -92,6 +92,19 @@ def close_wave(request, pk, wave_pk):
 
 
 @login_required
+@require_POST
+def remind(request, pk, wave_pk):
+    wave = get_wave_for_user(request.user, pk, wave_pk)
+    try:
+        actions.remind(wave)
+    except actions.NotAllowed as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, "Everyone who has not sent their answers yet will get a reminder.")
+    return redirect("pulse:team", pk)
+
+
+@login_required
 def results(request, pk, wave_pk):
     wave = get_wave_for_user(request.user, pk, wave_pk)
     return render(request, "pulse/results.html", presenters.results_page(wave))

@@ -97,6 +97,7 @@ def test_amara_reads_her_team_and_its_results_at_desktop_and_on_a_phone(page, ph
     second = open_wave(wave.team, "Autumn 2027")
     answer_all(second, level=4)
     actions.close_wave(second)
+    open_wave(wave.team, "Spring 2028")  # an open wave: its close and remind buttons
     for browser_page in (page, phone):
         sign_in(browser_page, leader.email, personas.PASSWORD)
         browser_page.goto(f"/pulse/{wave.team.pk}/")

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from flourish.jobs.models import Delivery, Job
@@ -124,3 +125,21 @@ def test_answers_the_pulse_or_roster_does_not_have_are_refused_by_name_and_nothi
     with pytest.raises(actions.NotAllowed, match="'Police' = 3 is not a group on the roster"):
         actions.save_section(hana, "map", {"agencies": {"Police": 3}})
     assert not Response.objects.filter(invitation=hana).exists()
+
+
+def test_a_reminder_goes_only_to_those_who_have_not_sent_and_its_record_goes_at_close(client, leader,
+                                                                                        organisation):
+    team = team_with_roster(leader, organisation)
+    wave = open_wave(team)
+    answer_all(wave, leave_out={"Hana", "Sol"})
+    client.force_login(leader)
+    page = client.post(reverse("pulse:remind", args=[team.pk, wave.pk]), follow=True)
+    assert "Everyone who has not sent their answers yet will get a reminder." in page.content.decode()
+    reminded = set(Delivery.objects.filter(purpose=actions.REMINDER).values_list("to", flat=True))
+    assert reminded == {"hana@riverside.test", "sol@riverside.test"}
+    run_pending_jobs()
+    hana = [m for m in mail.outbox if m.to == ["hana@riverside.test"]]
+    assert len(hana) == 2 and hana[1].subject.startswith("Reminder:")
+    actions.close_wave(wave)
+    assert not Delivery.objects.filter(purpose=actions.REMINDER).exists()
+    assert Delivery.objects.filter(purpose=actions.INVITATION).count() == len(ROSTER)
