@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from flourish.core.actions import NotAllowed, required
+from flourish.feedback import nominations
 from flourish.jobs import mail as jobs_mail
 from flourish.lib.disclosure import MIN_K
 from flourish.pulse.core.instrument import PulseError, latest_path, load_file
@@ -52,11 +53,23 @@ def add_member(team, name: str, email: str, profession: str, agency: str) -> Mem
     email = required(email, "the member's email address").lower()
     profession = required(profession, f"{name}'s professional group")
     agency = required(agency, f"{name}'s employer or agency")
-    if team.members.filter(email__iexact=email, left_on__isnull=True).exists():
-        raise NotAllowed(f"{email} is already on the roster of {team.name}.")
-    if team.leader.email.lower() == email:
-        raise NotAllowed("The team's leader is not on their own pulse's roster: the pulse is the team's view.")
+    _check_address(team, email)
     return Member.objects.create(team=team, name=name, email=email, profession=profession, agency=agency)
+
+
+def _check_address(team, email: str) -> None:
+    """The leader's own addresses, and a second address for a mailbox already on the roster,
+    are refused, compared as the 360° compares them (`feedback.nominations.mailbox`: case,
+    `+tags`, Gmail dots): a leader who answered as someone else would know that answer."""
+    if nominations.mailbox(email) in {nominations.mailbox(a) for a in team.leader.addresses()}:
+        raise NotAllowed(f"{email} is an address of {team.leader.display_name}, the team's leader: the pulse "
+                         "is the team's view, so the leader is not on its roster.")
+    on_roster = {nominations.mailbox(e): e for e in team.members.filter(left_on__isnull=True)
+                 .values_list("email", flat=True)}
+    same = nominations.same_mailbox_as(email, on_roster)
+    if same is not None:
+        raise NotAllowed(f"{email} is already on the roster of {team.name}" + ("" if same == email else f" (as {same})")
+                         + ".")
 
 
 @transaction.atomic
@@ -288,7 +301,6 @@ def import_roster(team, rows) -> list[Member]:
     from django.core.validators import validate_email
 
     problems, seen, clean = [], set(), []
-    current = {e.lower() for e in team.members.filter(left_on__isnull=True).values_list("email", flat=True)}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         values = {c: (row.get(c) or "").strip() for c in ROSTER_COLUMNS}
         for column in ROSTER_COLUMNS:
@@ -300,11 +312,14 @@ def import_roster(team, rows) -> list[Member]:
                 validate_email(email)
             except ValidationError:
                 problems.append(f"row {number}: email: {values['email']!r} is not an email address")
-            if email in seen:
+            if nominations.mailbox(email) in seen:
                 problems.append(f"row {number}: email: {email} is given twice in the file")
-            elif email in current:
-                problems.append(f"row {number}: email: {email} is already on the roster of {team.name}")
-            seen.add(email)
+            else:
+                try:
+                    _check_address(team, email)
+                except NotAllowed as refused:
+                    problems.append(f"row {number}: email: {str(refused).rstrip('.')}")
+            seen.add(nominations.mailbox(email))
         clean.append(values)
     if not clean:
         problems.append("the file has no rows under its header")

@@ -46,8 +46,14 @@ def test_the_roster_refuses_the_same_person_twice_and_the_leader_themselves(lead
     team = team_with_roster(leader, organisation, roster=ROSTER[:3])
     with pytest.raises(actions.NotAllowed, match="hana@riverside.test is already on the roster"):
         actions.add_member(team, "Hana again", "HANA@riverside.test", "Health visitor", "NHS Trust")
-    with pytest.raises(actions.NotAllowed, match="not on their own pulse"):
+    with pytest.raises(actions.NotAllowed, match="the leader is not on its roster"):
         actions.add_member(team, "Amara", leader.email, "Manager", "City Council")
+    # The same mailboxes in other spellings: a +tag for the leader, case and a +tag for Hana.
+    plus = leader.email.replace("@", "+pulse@")
+    with pytest.raises(actions.NotAllowed, match="the leader is not on its roster"):
+        actions.add_member(team, "A. Okafor", plus, "Manager", "City Council")
+    with pytest.raises(actions.NotAllowed, match=r"already on the roster .*\(as hana@riverside.test\)"):
+        actions.add_member(team, "H", "Hana+2@Riverside.test", "Health visitor", "NHS Trust")
     assert team.members.count() == 3
 
 
