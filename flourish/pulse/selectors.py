@@ -43,3 +43,18 @@ def pulse_links_for(user, organisation) -> list[dict]:
         closed = [w for w in team.waves.all() if w.status == WaveStatus.CLOSED]
         out.append({"team": team, "latest": closed[-1] if closed else None})
     return out
+
+
+def delivery_keys_of_leader(user) -> list[str]:
+    """The mail queue's keys of every pulse email sent for the teams a person leads (they hold
+    the members' addresses): erasure removes them with the person's own."""
+    from .actions import invitation_key
+    from .models import Invitation
+
+    return [invitation_key(i) for i in Invitation.objects.filter(wave__team__leader=user).only("pk")]
+
+
+def teams_led_count(user) -> int:
+    from .models import Team
+
+    return Team.objects.filter(leader=user).count()

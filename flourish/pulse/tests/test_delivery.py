@@ -149,3 +149,15 @@ def test_a_reminder_goes_only_to_those_who_have_not_sent_and_its_record_goes_at_
     actions.close_wave(wave)
     assert not Delivery.objects.filter(purpose=actions.REMINDER).exists()
     assert Delivery.objects.filter(purpose=actions.INVITATION).count() == len(ROSTER)
+
+
+def test_erasing_the_leader_removes_her_teams_and_the_mail_records_to_their_members(rf, leader, organisation):
+    from flourish.pulse.models import Member, Team
+    from flourish.rights import erasure
+
+    team = team_with_roster(leader, organisation)
+    open_wave(team)
+    assert any(p.what.startswith("team integration pulse teams") for p in erasure.what_goes(leader))
+    erasure.erase(rf.post("/"), leader, leader.email)
+    assert not Team.objects.exists() and not Member.objects.exists()
+    assert not Delivery.objects.filter(purpose=actions.INVITATION).exists()
