@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "flourish.feedback",
     "flourish.development",
     "flourish.disclosure",  # the ledger of what was released to whom (before its users)
+    "flourish.pulse",  # the team integration pulse (issue 15)
     "flourish.sets",
     "flourish.research",
     "flourish.qualitative",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("self-assessment/", include("flourish.selfassess.urls")),
     path("feedback/", include("flourish.feedback.urls")),
     path("r/", include("flourish.feedback.rater_urls")),
+    path("pulse/", include("flourish.pulse.urls")),
+    path("p/", include("flourish.pulse.respond_urls")),
     path("development/", include("flourish.development.urls")),
     path("sets/", include("flourish.sets.urls")),
     path("research/", include("flourish.research.urls")),

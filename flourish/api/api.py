@@ -254,3 +254,46 @@ def get_cycle_report(request, pk: int):
     if not cycle.is_released:
         raise HttpError(409, not_released_message(cycle))
     return HttpResponse(report_json_text(cycle.report), content_type="application/json")
+
+
+class PulseWaveSummary(Schema):
+    id: int
+    label: str
+    status: str
+    closes_on: str
+    closed_on: str | None
+
+
+class PulseTeamOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    waves: list[PulseWaveSummary]
+
+
+@api.get("/pulse/teams", response=list[PulseTeamOut], tags=["pulse"])
+def list_pulse_teams(request):
+    """The teams whose integration pulse you lead, with their waves (oldest first)."""
+    from flourish.pulse.permissions import teams_for
+    from flourish.pulse.presenters import api_team
+
+    return [api_team(team) for team in teams_for(request.user).prefetch_related("waves")]
+
+
+@api.get("/pulse/teams/{int:pk}/waves/{int:wave_pk}", response={200: dict, 404: Message, 409: Message},
+         tags=["pulse"])
+def get_pulse_results(request, pk: int, wave_pk: int):
+    """A closed wave's results, as the leader's page shows them (only what the disclosure
+    ledger released; withheld figures are null with their `status`). Stable keys: `scores`
+    (`key`, `name`, `mean`, `n`, `status`, `reasons`), `matrix` (`groups`, `cells` of
+    `rater_group`, `rated_group`, `mean` and `status`, `pooled_rows`), `network` (`profession`
+    and `agency`: `density`, `ei_index`, `nobody_works_with`, `groups`). 404 if it is not your
+    team's; 409 while the wave is open."""
+    from flourish.pulse.permissions import get_wave_for_user
+    from flourish.pulse.presenters import api_results
+
+    wave = get_wave_for_user(request.user, pk, wave_pk)
+    if wave.results is None:
+        raise HttpError(409, f"“{wave.label}” is still open: results are worked out when it closes.")
+    audit.record(request, "pulse-results-read", wave, organisation=wave.team.organisation, via="api")
+    return api_results(wave)

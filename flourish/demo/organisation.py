@@ -12,6 +12,7 @@ from flourish.accounts.models import Membership, Organisation, Role, TeamMember,
 from flourish.development import demo as development_demo
 from flourish.frameworks.actions import default_framework_slug, load_builtin_frameworks
 from flourish.frameworks.models import Framework
+from flourish.pulse import demo as pulse_demo
 from flourish.qualitative import demo as qualitative_demo
 from flourish.research import demo as research_demo
 from flourish.selfassess.models import SelfAssessment
@@ -75,6 +76,7 @@ def create() -> str:
     coding = qualitative_demo.create(organisation, users[Role.RESEARCHER],
                                      Framework.objects.get(slug=default_framework_slug()).latest(), PASSWORD)
     rater_link = _open_cycle(users[Role.LEADER], organisation)
+    pulse_wave, pulse_link = pulse_demo.create(users[Role.LEADER], organisation)
     site = settings.SITE_URL  # `make run PORT=8123` demo links follow the port
     lines = [
         f"Demo organisation: {ORGANISATION}",
@@ -82,6 +84,9 @@ def create() -> str:
         *(f"  {email:34} {role.label}" for email, _, _, role in PEOPLE),
         f"A closed 360° cycle with its report: {site}/feedback/{closed.pk}/report/",
         f"Answer an open cycle as a rater (no sign-in): {rater_link}",
+        f"The team integration pulse of {pulse_demo.TEAM}: "
+        f"{site}/pulse/{pulse_wave.team_id}/waves/{pulse_wave.pk}/",
+        f"Answer its open wave as a team member (no sign-in): {pulse_link}",
         *([f"A development plan: {site}/development/plans/{plan.pk}/"] if plan else []),
         f"An action-learning set with two closed PAR cycles (sign in as the facilitator): "
         f"{site}/sets/{learning_set.pk}/story/ – cohort view: /sets/{learning_set.pk}/cohort/",

@@ -44,3 +44,13 @@ def person(user_pk) -> str:
 def organisation_admins(organisation_pk) -> str:
     """Everyone who administers an organisation, whoever holds the role over time."""
     return f"organisation:{organisation_pk}:admin"
+
+
+def pulse_member(member_pk) -> str:
+    """Someone on a pulse team's roster, the same key in every wave (the pulse's figures are
+    recorded over everyone asked, so a change of roster between waves is audited)."""
+    return f"pulsemember:{member_pk}"
+
+
+def pulse_team_subject(team_pk) -> str:
+    return f"pulse:team:{team_pk}"

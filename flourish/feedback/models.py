@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from flourish.accounts.models import Organisation
-from flourish.core.tokens import hash_token
+from flourish.core.tokens import new_token
 from flourish.frameworks.models import FrameworkVersion
 from flourish.lib.disclosure import MIN_K
 from flourish.selfassess.models import SelfAssessment
@@ -163,8 +163,8 @@ class RaterLink(models.Model):
 
     @classmethod
     def issue(cls, rater) -> str:
-        raw = secrets.token_urlsafe(32)
-        cls.objects.create(rater=rater, token_hash=hash_token(raw))
+        raw, token_hash = new_token()
+        cls.objects.create(rater=rater, token_hash=token_hash)
         return raw
 
 

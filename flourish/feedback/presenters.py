@@ -15,6 +15,7 @@ from datetime import datetime
 from flourish.frameworks.actions import default_framework_slug
 from flourish.frameworks.models import Framework
 from flourish.lib import live
+from flourish.pulse import selectors as pulse_selectors
 
 from . import charts, nominations
 from .models import Response
@@ -154,6 +155,8 @@ def cycle_page(cycle, user) -> dict:
         "asked_by_group": _asked_by_group(raters) if not cycle.is_closed else {},
         "is_leader": cycle.leader_id == user.pk,
         "shared_with": [u.display_name for u in cycle.shared_with.all()],
+        # Beside the 360°: the leader's own teams' integration pulse (issue 15).
+        "pulse_teams": pulse_selectors.pulse_links_for(user, cycle.organisation) if cycle.leader_id == user.pk else [],
     }
 
 

@@ -1,5 +1,8 @@
 """The team integration pulse (issue 15): how integrated a team's working is, seen by every profession in it.
 
-So far only the instrument (``data/``) and the pure computation (``core/``); the Django app
-(roster, waves, delivery, pages) comes next.
+- ``data/``: the instrument; ``core/``: its pure computation (no Django).
+- The Django app: a leader's team roster (members with profession and employing agency),
+  waves with anonymous personal links, the phone-first respondent form, the answers severed
+  from their respondent at close, and the leader's results page, every figure of it through
+  the disclosure ledger (``disclosures.py``).
 """

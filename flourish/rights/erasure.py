@@ -1,7 +1,8 @@
 """Erasure: a person deletes their account and everything that is theirs alone.
 
 What goes: the account, roles, API tokens, self-assessments, 360° cycles they lead (with
-raters' names, emails and answers), development plans, journal, memberships of
+raters' names, emails and answers), pulse teams they lead (rosters, waves, answers, and the
+mail queue's records to their members), development plans, journal, memberships of
 action-learning sets with their own actions and observations.
 
 What remains, and why (the deletion screen says it):
@@ -28,6 +29,7 @@ from flourish.development.models import JournalEntry, Plan
 from flourish.disclosure import actions as ledger
 from flourish.feedback.models import Cycle, Rater
 from flourish.jobs.models import Delivery, Job
+from flourish.pulse import selectors as pulse_selectors
 from flourish.selfassess.models import SelfAssessment
 from flourish.sets.cohort_release import person as cohort_person
 from flourish.sets.models import LearningSet, SetMember
@@ -44,6 +46,8 @@ def what_goes(user) -> list[Part]:
     parts = [
         Part(SelfAssessment.objects.filter(leader=user).count(), "self-assessments"),
         Part(Cycle.objects.filter(leader=user).count(), "360° feedback cycles, with their raters and answers"),
+        Part(pulse_selectors.teams_led_count(user), "team integration pulse teams, with their rosters, waves "
+                                                     "and answers"),
         Part(Plan.objects.filter(leader=user).count(), "development plans"),
         Part(JournalEntry.objects.filter(leader=user).count(), "journal entries"),
         Part(SetMember.objects.filter(user=user).count(), "action-learning set memberships, with your actions and "
@@ -99,6 +103,7 @@ def erase(request, user, typed_email: str) -> None:
     # The mail queue's records for their raters hold the raters' addresses (and, unsent, their
     # links); those to the person (a reset link, a set's invitation) hold theirs.
     rater_keys = [f"rater:{pk}" for pk in Rater.objects.filter(cycle__leader=user).values_list("pk", flat=True)]
+    rater_keys += pulse_selectors.delivery_keys_of_leader(user)  # their pulse teams' members
     deliveries = Delivery.objects.filter(
         Q(object_key__in=[*rater_keys, f"user:{user.pk}"]) | Q(to__iexact=user.email))
     Job.objects.filter(key__in=[f"delivery:{pk}" for pk in deliveries.values_list("pk", flat=True)]).delete()

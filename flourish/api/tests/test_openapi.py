@@ -12,6 +12,8 @@ PATHS = {
     "/api/self-assessments/{pk}/complete",
     "/api/cycles",
     "/api/cycles/{pk}/report",
+    "/api/pulse/teams",
+    "/api/pulse/teams/{pk}/waves/{wave_pk}",
 }
 
 
