@@ -19,6 +19,8 @@ ENDPOINTS = [
     ("post", "/api/self-assessments/{pk}/complete", "/api/self-assessments/1/complete"),
     ("get", "/api/cycles", "/api/cycles"),
     ("get", "/api/cycles/{pk}/report", "/api/cycles/1/report"),
+    ("get", "/api/pulse/teams", "/api/pulse/teams"),
+    ("get", "/api/pulse/teams/{pk}/waves/{wave_pk}", "/api/pulse/teams/1/waves/1"),
 ]
 ENDPOINT_IDS = [f"{method.upper()} {path}" for method, path, _ in ENDPOINTS]
 
