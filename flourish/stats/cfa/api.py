@@ -89,7 +89,8 @@ def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[
     model: lavaan syntax (see :mod:`flourish.stats.cfa.syntax`).
     estimator: "ml" (continuous items) or "wlsmv" (ordinal items; implies ordered).
     ordered: True (all indicators) for WLSMV; lists of names must cover all indicators.
-    group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts"} (ML only).
+    group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts", "residuals"} (ML) or
+    {"thresholds", "loadings", "intercepts"} (WLSMV, lavaan's delta parameterisation).
     std_lv / meanstructure: as in lavaan.
     modindices: add lavaan's modification indices with expected parameter changes (ML).
     missing: "listwise" (lavaan's default: rows with every model item answered) or "pairwise"
@@ -128,7 +129,7 @@ def _checked_options(
                          "in lavaan; for ordinal items use --missing pairwise with WLSMV.")
     bad = set(group_equal) - {"loadings", "intercepts", "residuals", "thresholds"}
     if bad:
-        raise StatsError("group_equal accepts 'loadings', 'intercepts' and 'residuals', not "
+        raise StatsError("group_equal accepts 'loadings', 'intercepts', 'residuals' and 'thresholds', not "
                          f"{', '.join(sorted(bad))}.")
     return estimator, missing
 
@@ -166,9 +167,7 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
         levels = ordinal_levels(prep.full, names)
         codes = [encode_ordinal(Y, names, levels, lab if group is not None else None)
                  for lab, Y in zip(labels, groups)]
-        if group is not None:
-            raise StatsError("Multi-group WLSMV is not supported yet; use --estimator ml for invariance.")
-        res = fit_wlsmv(statements, codes[0], levels, names, std_lv, info)
+        res = fit_wlsmv(statements, codes, levels, names, std_lv, info, tuple(group_equal), tuple(group_partial))
         if modindices and res["converged"]:
             res["warnings"].append("Modification indices are computed for ML fits only (not for WLSMV).")
         return res
