@@ -13,9 +13,9 @@ from . import ml
 from .cluster import add_robust_fit, attach_clusters, check_cluster_option, clustered_vcov
 from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
-from .model import build_model
+from .model import Model, build_model
 from .result import check_admissible, parameter_table
-from .syntax import parse_model
+from .syntax import Statement, parse_model
 
 ESTIMATORS = ("ml", "mlr", "wlsmv")
 
@@ -134,11 +134,10 @@ def _checked_options(
     return estimator, missing
 
 
-def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
-             group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
-             modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
-    estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
-    check_cluster_option(cluster, estimator, missing)
+def _analysed_rows(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
+                   missing: str) -> tuple[list[Statement], Model, Prepared, dict[str, Any]]:
+    """The parsed model, its variable names (a probe model), the analysed rows and the result's
+    descriptive part (sizes, groups, names, the deletion warning)."""
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -161,12 +160,37 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
     note = deletion_note(missing, n_dropped, prep.n_rows)
     if note:
         info["warnings"].append(note)
+    return statements, probe, prep, info
+
+
+def ordinal_codes(prep: Prepared, names: list[str], group: str | None) -> tuple[list[np.ndarray], list[list[float]]]:
+    """Category codes per group, the categories taken from all rows (as lavaan); refuses a category
+    that is empty in a group, naming it, the item and the group, as lavaan does."""
+    from .polychoric import encode_ordinal, ordinal_levels
+    levels = ordinal_levels(prep.full, names)
+    codes = [encode_ordinal(Y, names, levels, lab if group is not None else None)
+             for lab, Y in zip(prep.labels, prep.groups)]
+    return codes, levels
+
+
+def prepare_ordinal(data: Data, model: str, group: str | None, missing: str = "listwise"
+                    ) -> tuple[list[Statement], list[np.ndarray], list[list[float]], list[str], dict[str, Any]]:
+    """What a WLSMV fit needs: (statements, codes per group, categories, item names, info)."""
+    statements, probe, prep, info = _analysed_rows(data, model, "wlsmv", True, group, missing)
+    codes, levels = ordinal_codes(prep, probe.ov_names, group)
+    return statements, codes, levels, probe.ov_names, info
+
+
+def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
+             group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
+             modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
+    estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
+    check_cluster_option(cluster, estimator, missing)
+    statements, probe, prep, info = _analysed_rows(data, model, estimator, ordered, group, missing)
+    names, groups, labels, p = probe.ov_names, prep.groups, prep.labels, probe.p
     if estimator == "wlsmv":
-        from .polychoric import encode_ordinal, ordinal_levels
         from .wlsmv import fit_wlsmv
-        levels = ordinal_levels(prep.full, names)
-        codes = [encode_ordinal(Y, names, levels, lab if group is not None else None)
-                 for lab, Y in zip(labels, groups)]
+        codes, levels = ordinal_codes(prep, names, group)
         res = fit_wlsmv(statements, codes, levels, names, std_lv, info, tuple(group_equal), tuple(group_partial))
         if modindices and res["converged"]:
             res["warnings"].append("Modification indices are computed for ML fits only (not for WLSMV).")
