@@ -23,6 +23,7 @@ def main():
         [sys.executable, "bench/bench_ledger.py", "--out", "bench/RESULTS-ledger.md"],
         [sys.executable, "bench/bench_cfa.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
         [sys.executable, "bench/bench_fiml.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
+        [sys.executable, "bench/bench_ordinal_groups.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
         # gunicorn under 32 concurrent raters on SQLite (and PostgreSQL when it is up), beside a one-row floor.
         [sys.executable, "bench/bench_load.py"],
     ]
@@ -31,8 +32,8 @@ def main():
         subprocess.run(command, cwd=ROOT, check=True)
     parts = [HEADER]
     for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-ledger.md", "RESULTS-cfa.md",
-                 "RESULTS-fiml.md", "RESULTS-qualitative.md", "RESULTS-assist.md", "RESULTS-load.md",
-                 "RESULTS-mutation.md"):
+                 "RESULTS-fiml.md", "RESULTS-ordinal-groups.md", "RESULTS-qualitative.md", "RESULTS-assist.md",
+                 "RESULTS-load.md", "RESULTS-mutation.md"):
         path = ROOT / "bench" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")

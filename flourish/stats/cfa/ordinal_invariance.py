@@ -27,7 +27,7 @@ from ..io import Data
 from .api import prepare_ordinal
 from .invariance import SCORE_ALPHA, lagrange_tests, release_constraints
 from .model import build_model
-from .wlsmv import WlsmvFit, _OrdinalGroups, fit_wlsmv_state, scaled_shifted
+from .wlsmv import WlsmvFit, _OrdinalGroups, fit_wlsmv_state, polychorics, scaled_shifted
 
 STEPS = [("configural", ()), ("thresholds_loadings", ("thresholds", "loadings")),
          ("intercepts", ("thresholds", "loadings", "intercepts"))]
@@ -102,9 +102,10 @@ def ordinal_invariance(data: Data, model: str, group: str, std_lv: bool = False,
     table: list[dict[str, Any]] = []
     prev: tuple[dict[str, Any], WlsmvFit] | None = None
     labels = [g["name"] for g in info["groups"]]
+    pcs = polychorics(codes, levels)  # the sample statistics are the same for every step
     for name, eq in STEPS:
         step_info = dict(info, warnings=list(info["warnings"]))
-        res, state = fit_wlsmv_state(statements, codes, levels, names, std_lv, step_info, eq, partial)
+        res, state = fit_wlsmv_state(statements, codes, levels, names, std_lv, step_info, eq, partial, pcs)
         fits[name] = res
         row: dict[str, Any] = {"model": name, "converged": res["converged"], "group_equal": list(eq)}
         if state is not None:

@@ -156,10 +156,16 @@ class WlsmvFit:
                          for pc, s, m, w in zip(self.pcs, self.ss, self.mom, self.ws)))
 
 
+def polychorics(codes: list[np.ndarray], levels: list[list[float]]) -> list[Polychoric]:
+    """Thresholds, polychoric correlations and NACOV of each group (the same for every model)."""
+    return [Polychoric(c, n_categories=[len(lv) for lv in levels]) for c in codes]
+
+
 def setup(statements: list[Statement], codes: list[np.ndarray], levels: list[list[float]], std_lv: bool,
-          group_equal: tuple[str, ...] = (), group_partial: tuple[str, ...] = ()) -> WlsmvFit:
-    """Polychoric statistics per group, the model and its start values."""
-    pcs = [Polychoric(c, n_categories=[len(lv) for lv in levels]) for c in codes]
+          group_equal: tuple[str, ...] = (), group_partial: tuple[str, ...] = (),
+          pcs: list[Polychoric] | None = None) -> WlsmvFit:
+    """Polychoric statistics per group (unless given), the model and its start values."""
+    pcs = pcs if pcs is not None else polychorics(codes, levels)
     ns = np.array([pc.N for pc in pcs], dtype=float)
     N = float(ns.sum())
     model = build_model(statements, n_groups=len(pcs), std_lv=std_lv, ordered=True,
@@ -291,9 +297,10 @@ def _fit_measures(fit: WlsmvFit, df: int) -> dict[str, float]:
 
 def fit_wlsmv_state(statements: list[Statement], codes: list[np.ndarray], levels: list[list[float]],
                     names: list[str], std_lv: bool, info: dict[str, Any], group_equal: tuple[str, ...] = (),
-                    group_partial: tuple[str, ...] = ()) -> tuple[dict[str, Any], WlsmvFit | None]:
+                    group_partial: tuple[str, ...] = (), pcs: list[Polychoric] | None = None
+                    ) -> tuple[dict[str, Any], WlsmvFit | None]:
     """The result dict and, when it converged, the fit's state (for difference and score tests)."""
-    fit = setup(statements, codes, levels, std_lv, group_equal, group_partial)
+    fit = setup(statements, codes, levels, std_lv, group_equal, group_partial, pcs)
     model = fit.model
     df = sum(len(s) for s in fit.ss) - model.n_free
     if df < 0:

@@ -167,3 +167,22 @@ def test_the_command_line_runs_the_ordinal_sequence() -> None:
     line = next(ln for ln in text.splitlines() if ln.strip().startswith("thresholds_loadings "))
     assert f"{LRT_THRESHOLDS_LOADINGS['chisq_diff']:.3f}" in line and "99.320" in line
     assert "y3 | t3  (Health vs Social care)" in text
+
+
+def test_merging_a_category_a_group_never_used_lets_the_steps_run_and_says_what_was_merged(professions) -> None:
+    import numpy as np
+
+    from flourish.stats.cfa.polychoric import merge_empty_categories
+
+    data = {k: list(v) for k, v in professions.items()}
+    for i, p in enumerate(data["profession"]):
+        if p == "Social care" and data["y4"][i] == "3":
+            data["y4"][i] = "2"
+    names = [f"y{i}" for i in range(1, 9)]
+    Y = np.column_stack([np.array(data[n], dtype=float) for n in names])
+    recoded, merges = merge_empty_categories(Y, data["profession"], names)
+    assert merges == [{"item": "y4", "category": "3", "into": "2", "empty_in": ["Social care"]}]
+    assert set(recoded[:, 3]) == {1.0, 2.0} and (recoded[:, [0, 1, 2, 4, 5, 6, 7]] == Y[:, [0, 1, 2, 4, 5, 6, 7]]).all()
+    merged = {**{n: recoded[:, j] for j, n in enumerate(names)}, "profession": data["profession"]}
+    res = invariance(merged, MODEL, group="profession", estimator="wlsmv")
+    assert res["converged"] and res["fits"]["configural"]["categories"]["y4"] == [1.0, 2.0]
