@@ -127,6 +127,10 @@ def format_text(result: dict[str, Any]) -> str:
         out.append("The model did not converge: the numbers below must not be interpreted.")
         return "\n".join(out) + "\n"
     fit = result.get("fit", {})
+    if result.get("parameterization") == "delta":
+        out.append("Ordered items: polychoric correlations, DWLS with robust SEs and the scaled-and-shifted test; "
+                   "lavaan's delta parameterisation (latent responses with unit variance in group 1; scale factors "
+                   "~*~ and latent means free in other groups once thresholds are held equal).")
     if est == "MLR":
         out.append("Robust ML: standard errors from the Huber-White sandwich; chisq_scaled is the Yuan-Bentler "
                    "scaled chi-square (lavaan's yuan.bentler.mplus).")

@@ -186,3 +186,13 @@ def test_merging_a_category_a_group_never_used_lets_the_steps_run_and_says_what_
     merged = {**{n: recoded[:, j] for j, n in enumerate(names)}, "profession": data["profession"]}
     res = invariance(merged, MODEL, group="profession", estimator="wlsmv")
     assert res["converged"] and res["fits"]["configural"]["categories"]["y4"] == [1.0, 2.0]
+
+
+def test_the_command_line_fits_both_professions_and_names_the_parameterisation() -> None:
+    out = io.StringIO()
+    code = main(["cfa", os.path.join(DATA, "ordinal_groups.csv"), "--model", MODEL, "--ordered",
+                 "--group", "profession"], out, io.StringIO())
+    text = out.getvalue()
+    assert code == 0 and "Groups: Health (n=450), Social care (n=350)" in text
+    assert "lavaan's delta parameterisation" in text
+    assert f"{REFERENCE['ord_configural']['fit']['chisq_scaled']:.4f}" in text
