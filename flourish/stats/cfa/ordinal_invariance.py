@@ -55,10 +55,16 @@ def satorra_2000(general: WlsmvFit, restricted: WlsmvFit, T1: float, T0: float, 
         return out
     D1 = np.vstack([mom[1] for mom in general.mom])  # type: ignore[misc]
     D0 = np.vstack([mom[1] for mom in restricted.mom])  # type: ignore[misc]
-    H = np.linalg.pinv(D1) @ D0
-    u, sv, _vt = np.linalg.svd(H, full_matrices=True)
-    rank = int(np.sum(sv > sv[0] * 1e-10)) if len(sv) else 0
-    A = u[:, rank:].T
+    # D1 has full column rank (the general model is identified), so D1^+ D0 = (D1'D1)^-1 D1'D0; the
+    # complement of H's columns from a complete QR (H has full column rank q0 when nested)
+    H = np.linalg.solve(D1.T @ D1, D1.T @ D0)
+    Qc, Rr = np.linalg.qr(H, mode="complete")
+    d = np.abs(np.diag(Rr))
+    if len(d) and d.min() > 1e-10 * d.max():
+        A = Qc[:, H.shape[1]:].T
+    else:  # H rank-deficient: the complement from its singular vectors, as lavaan's
+        u, sv, _vt = np.linalg.svd(H, full_matrices=True)
+        A = u[:, int(np.sum(sv > sv[0] * 1e-10)):].T
     Pinv = general.Hinv
     APA = A @ Pinv @ A.T
     Q = Pinv @ A.T @ np.linalg.pinv(APA) @ A @ Pinv
