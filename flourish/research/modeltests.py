@@ -20,6 +20,7 @@ import numpy as np
 
 from flourish.stats.cfa import fit_cfa, invariance
 from flourish.stats.cfa.cluster import FEW_CLUSTERS, difference_test
+from flourish.stats.cfa.polychoric import merge_empty_categories
 from flourish.stats.errors import StatsError
 from flourish.stats.reliability import scale_reliability
 
@@ -29,6 +30,8 @@ SCORE_ALPHA = 0.05  # a score test or chi-square difference below this p-value m
 CFI_DROP = 0.01  # a fall in CFI larger than this marks a step as failing (Cheung & Rensvold, 2002)
 FIT_KEYS = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
 ROBUST_KEYS = ("chisq_scaled", "pvalue_scaled", "chisq_scaling_factor", "cfi_robust", "tli_robust", "rmsea_robust")
+STEP_LABELS = {"thresholds_loadings": "Thresholds and loadings"}  # lavaan's ordinal step, in words
+ORDINAL_KEYS = ("cfi_scaled", "tli_scaled", "rmsea_scaled")  # WLSMV's scaled fit measures (lavaan's .scaled)
 CLUSTER = "leader"  # the rated leader's pseudonym: raters of one leader are not independent
 MIN_LEADERS = 2  # a cluster-robust sandwich needs two clusters
 DOI = "10.1080/13561820.2021.1897553"
@@ -221,6 +224,7 @@ def run(ds, version) -> dict:
     results["models"] = models
     results["comparison"] = _comparison(models)
     results["invariance"] = _invariance(data, rows, complete, specs[0], items, struct, results["cluster"])
+    results["ordinal_invariance"] = _invariance(data, rows, complete, specs[0], items, struct, estimator="wlsmv")
     results["clustering"] = _clustering(models[0], items) if results["cluster"] else None
     results["status"] = "ok"
     results["message"] = ""
@@ -265,6 +269,9 @@ def describe_parameter(test: dict, struct: dict) -> dict:
     elif op == "~1":
         kind, (item_id, wording), process = "intercept", item(lhs), process_of.get(lhs, "")
         text = f"Intercept of item {item_id}"
+    elif op == "|":
+        kind, (item_id, wording), process = "threshold", item(lhs), process_of.get(lhs, "")
+        text = f"Threshold {rhs[1:]} of item {item_id}"
     elif op == "~~" and lhs == rhs and lhs in items:
         kind, (item_id, wording), process = "residual variance", item(lhs), process_of.get(lhs, "")
         text = f"Residual variance of item {item_id}"
@@ -276,7 +283,13 @@ def describe_parameter(test: dict, struct: dict) -> dict:
             "df": test.get("df", 1), "pvalue": test["pvalue"]}
 
 
-def _invariance(data, rows, complete, spec, items, struct, cluster=None) -> dict:
+def _invariance(data, rows, complete, spec, items, struct, cluster=None, estimator="ml") -> dict:
+    """lavaan's invariance steps across professions: ML on the item scores (configural, metric,
+    scalar, strict), or, with estimator="wlsmv", the items as ordered categories in lavaan's ordinal
+    sequence (configural; thresholds and loadings; intercepts).  WLSMV ignores the nesting in
+    leaders (cluster-robust WLSMV is not available); an answer category that a group never used,
+    which lavaan refuses, is first merged with its neighbour in every group, and the merges are
+    listed in the result ("merged")."""
     p = len(spec["vars"])
     need = max(MIN_GROUP, p + 1)
     sizes: dict[str, int] = {}
@@ -284,7 +297,7 @@ def _invariance(data, rows, complete, spec, items, struct, cluster=None) -> dict
         if ok:
             sizes[row["profession"] or "(not given)"] = sizes.get(row["profession"] or "(not given)", 0) + 1
     kept = [g for g, n in sizes.items() if n >= need]
-    out = {"model": spec["name"], "syntax": spec["syntax"], "min_group": need,
+    out = {"model": spec["name"], "syntax": spec["syntax"], "min_group": need, "estimator": estimator.upper(),
            "groups": [{"name": g, "n": n, "included": g in kept} for g, n in sorted(sizes.items())]}
     if len(kept) < 2:
         out.update(ran=False, message=(
@@ -297,7 +310,9 @@ def _invariance(data, rows, complete, spec, items, struct, cluster=None) -> dict
     sub["profession"] = [rows[i]["profession"] or "(not given)" for i in idx]
     sub[CLUSTER] = [rows[i]["leader"] for i in idx]
     try:
-        res = invariance(sub, spec["syntax"], group="profession", cluster=cluster)
+        if estimator == "wlsmv":
+            out["merged"] = _merge_empty_categories(sub, spec["vars"], items)
+        res = invariance(sub, spec["syntax"], group="profession", cluster=cluster, estimator=estimator)
     except StatsError as error:
         out.update(ran=False, message=f"Could not be tested: {error.message}")
         return out
@@ -308,10 +323,11 @@ def _invariance(data, rows, complete, spec, items, struct, cluster=None) -> dict
     first_failing = None
     for row in res["table"]:
         if row["converged"]:
-            entry = {k: row.get(k) for k in (*FIT_KEYS, *ROBUST_KEYS, "model", "converged", "delta_chisq",
-                                              "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea",
+            entry = {k: row.get(k) for k in (*FIT_KEYS, *ROBUST_KEYS, *ORDINAL_KEYS, "model", "converged",
+                                              "delta_chisq", "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea",
                                               "delta_method", "delta_note", "delta_cfi_robust")}
             entry["fails"] = step_fails(row)
+            entry["label"] = STEP_LABELS.get(row["model"], row["model"].capitalize())
             tests = [describe_parameter(t, struct) for t in row.get("score_tests") or []]
             if tests:
                 entry["score_total"] = row["score_total"]
@@ -330,6 +346,17 @@ def _invariance(data, rows, complete, spec, items, struct, cluster=None) -> dict
         + (f" Left out for too few responses: {', '.join(sorted(excluded))}." if excluded else ""))
     out["message"] = out["message"].strip()
     return out
+
+
+def _merge_empty_categories(sub: dict, variables: list, items) -> list[dict]:
+    """Merges, in place, the answer categories a professional group never used (lavaan refuses
+    them for an ordinal fit); returns what was merged, by item id."""
+    recoded, merges = merge_empty_categories(np.column_stack([sub[v] for v in variables]), sub["profession"],
+                                             list(variables))
+    for j, v in enumerate(variables):
+        sub[v] = recoded[:, j]
+    label = {i["var"]: i["id"] for i in items}
+    return [{**m, "item": label.get(m["item"], m["item"])} for m in merges]
 
 
 def _nesting_sentence(results: dict) -> str:
@@ -387,8 +414,8 @@ def method_note(results: dict, specs: list[dict]) -> str:
         "each factor fixed to 1, factor covariances free, N rather than N - 1 in the likelihood, CFI/TLI "
         "against the independence model, SRMR as in lavaan), computed with Flourish's statistics engine "
         f"(Flourish {sw['flourish']}, NumPy {sw['numpy']}, SciPy {sw['scipy']}), which reproduces lavaan's "
-        "estimates and fit measures. An ordinal alternative (WLSMV with polychoric correlations, as lavaan's "
-        "ordered = TRUE) is available from the command line: flourish cfa DATA.csv --model SPEC --ordered.",
+        "estimates and fit measures. Ordinal fits (WLSMV with polychoric correlations, as lavaan's "
+        "ordered = TRUE) are available from the command line: flourish cfa DATA.csv --model SPEC --ordered.",
         "Models compared (lavaan syntax):",
     ]
     for spec, m in zip(specs, models):
@@ -415,6 +442,23 @@ def method_note(results: dict, specs: list[dict]) -> str:
                "too small: read them as pointers, not tests)." if results.get("cluster") else "."))
     else:
         parts.append("Measurement invariance across professional groups was not tested: " + inv["message"])
+    ordinal = results.get("ordinal_invariance") or {}
+    if ordinal.get("ran"):
+        merged = ordinal.get("merged") or []
+        n_items = len({m["item"] for m in merged})
+        parts.append(
+            "Treating the items as ordered categories, invariance was tested in lavaan's sequence for ordinal "
+            "data (WLSMV on polychoric correlations, delta parameterisation): configural; thresholds and "
+            "loadings equal (scale factors and latent means then free in all groups but the first); then "
+            "intercepts, which adds no constraint for ordered items. Steps were compared by the Satorra (2000) "
+            "scaled-and-shifted difference test (lavaan's lavTestLRT) and the change in scaled CFI; this "
+            "analysis ignores the nesting of raters in leaders."
+            + (f" Answer categories that some group never used were merged with their neighbour in every group "
+               f"first ({n_items} item{'s' if n_items != 1 else ''}), "
+               "as lavaan refuses empty categories."
+               if merged else ""))
+    elif ordinal:
+        parts.append("Ordinal invariance (WLSMV) was not tested: " + ordinal["message"])
     fit_lines = []
     for m in models:
         if m["ok"]:
@@ -449,6 +493,7 @@ def results_csv_rows(results: dict) -> list[list]:
             for k in ("delta_chisq", "delta_df", "pvalue"):
                 out.append(["comparison", row["key"], "", "", "", k, row["delta"][k]])
     out += _invariance_csv_rows(results.get("invariance") or {})
+    out += _invariance_csv_rows(results.get("ordinal_invariance") or {}, "ordinal_invariance")
     for it in (results.get("clustering") or {}).get("items", []):
         for k in ("icc1", "design_effect"):
             out.append(["clustering", "framework", "", "", it["item"], k, it[k]])
@@ -469,21 +514,24 @@ def _model_csv_rows(m: dict, var_to_item: dict) -> list[list]:
     return out
 
 
-def _invariance_csv_rows(inv: dict) -> list[list]:
+def _invariance_csv_rows(inv: dict, what: str = "invariance") -> list[list]:
     out = []
     for row in inv.get("table", []):
         for k, v in row.items():
             if k not in ("model", "converged", "differs", "score_tests", "score_total"):
-                out.append(["invariance", row["model"], "", "", "", k, v])
+                out.append([what, row["model"], "", "", "", k, v])
         if row.get("score_total"):
             for k in ("X2", "df", "pvalue"):
-                out.append(["invariance", row["model"], "", "", "", f"score_total_{k}", row["score_total"][k]])
+                out.append([what, row["model"], "", "", "", f"score_total_{k}", row["score_total"][k]])
         for t in row.get("score_tests") or row.get("differs") or []:
             for k in ("X2", "pvalue"):
-                out.append(["invariance_score", row["model"], " vs ".join(t["groups"]), t["process"], t["item"],
+                out.append([f"{what}_score", row["model"], " vs ".join(t["groups"]), t["process"], t["item"],
                             f"{t['kind']} {k}", t[k]])
         if not row["converged"]:
-            out.append(["invariance", row["model"], "", "", "", "status", "did not converge"])
+            out.append([what, row["model"], "", "", "", "status", "did not converge"])
+    for m in inv.get("merged") or []:
+        out.append([f"{what}_merged", "", ", ".join(m["empty_in"]), "", m["item"], f"category {m['category']}",
+                    f"merged into {m['into']}"])
     for g in inv.get("groups", []):
-        out.append(["invariance_group", "", g["name"], "", "", "n_complete", g["n"]])
+        out.append([f"{what}_group", "", g["name"], "", "", "n_complete", g["n"]])
     return out

@@ -55,10 +55,11 @@ def _build_parser() -> argparse.ArgumentParser:
                         "standard errors and a Yuan-Bentler scaled test, as lavaan's cluster = (ML), with ICC(1) "
                         "and the design effect per item")
     c.add_argument("--invariance", action="store_true",
-                   help="configural/metric/scalar/strict invariance with score tests (needs --group)")
+                   help="configural/metric/scalar/strict invariance with score tests (needs --group); with "
+                        "--ordered, lavaan's ordinal sequence: configural, thresholds+loadings, intercepts (WLSMV)")
     c.add_argument("--group-partial", action="append", default=[], metavar="PARAM",
                    help="free this parameter in every group in the invariance steps (lavaan's group.partial), "
-                        "e.g. 'y3 ~ 1'; repeat for several")
+                        "e.g. 'y3 ~ 1' or 'y3 | t2'; repeat for several")
     c.add_argument("--format", choices=["json", "text"], default="text")
     r = sub.add_parser("reliability", help="alpha, omega and item analysis per scale")
     r.add_argument("data")

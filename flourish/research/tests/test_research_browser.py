@@ -2,6 +2,7 @@
 results; every page passes axe-core."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,10 @@ def test_the_parameters_that_differ_are_listed_accessibly_on_desktop_and_phone(p
         expect(table.get_by_role("rowheader", name=f"Intercept of item {item['id']}", exact=True).first).to_be_visible()
         browser.locator("summary", has_text="score tests of the scalar step").click()  # open the full list too
         expect(browser.get_by_role("table", name="All score tests of the scalar step")).to_be_visible()
+        ordinal = browser.get_by_role("table", name="Thresholds and loadings that differ between groups (score test "
+                                                    "p < .05), largest first")
+        expect(ordinal.get_by_role("rowheader", name=re.compile(rf"^Threshold \d of item {item['id']}$")).first
+               ).to_be_visible()
         assert_accessible(browser)
         if browser is phone:
             assert_fits_width(browser)

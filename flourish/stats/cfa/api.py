@@ -13,9 +13,9 @@ from . import ml
 from .cluster import add_robust_fit, attach_clusters, check_cluster_option, clustered_vcov
 from .diagnostics import add_diagnostics, modification_indices
 from .fitmeasures import ml_fit_measures
-from .model import build_model
+from .model import Model, build_model
 from .result import check_admissible, parameter_table
-from .syntax import parse_model
+from .syntax import Statement, parse_model
 
 ESTIMATORS = ("ml", "mlr", "wlsmv")
 
@@ -89,7 +89,8 @@ def fit_cfa(data: Data, model: str, estimator: str = "ml", ordered: bool | list[
     model: lavaan syntax (see :mod:`flourish.stats.cfa.syntax`).
     estimator: "ml" (continuous items) or "wlsmv" (ordinal items; implies ordered).
     ordered: True (all indicators) for WLSMV; lists of names must cover all indicators.
-    group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts"} (ML only).
+    group / group_equal: multi-group fit; group_equal from {"loadings", "intercepts", "residuals"} (ML) or
+    {"thresholds", "loadings", "intercepts"} (WLSMV, lavaan's delta parameterisation).
     std_lv / meanstructure: as in lavaan.
     modindices: add lavaan's modification indices with expected parameter changes (ML).
     missing: "listwise" (lavaan's default: rows with every model item answered) or "pairwise"
@@ -128,16 +129,15 @@ def _checked_options(
                          "in lavaan; for ordinal items use --missing pairwise with WLSMV.")
     bad = set(group_equal) - {"loadings", "intercepts", "residuals", "thresholds"}
     if bad:
-        raise StatsError("group_equal accepts 'loadings', 'intercepts' and 'residuals', not "
+        raise StatsError("group_equal accepts 'loadings', 'intercepts', 'residuals' and 'thresholds', not "
                          f"{', '.join(sorted(bad))}.")
     return estimator, missing
 
 
-def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
-             group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
-             modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
-    estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
-    check_cluster_option(cluster, estimator, missing)
+def _analysed_rows(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
+                   missing: str) -> tuple[list[Statement], Model, Prepared, dict[str, Any]]:
+    """The parsed model, its variable names (a probe model), the analysed rows and the result's
+    descriptive part (sizes, groups, names, the deletion warning)."""
     statements = parse_model(model)
     probe = build_model(statements)  # variable names only
     names = probe.ov_names
@@ -160,15 +160,38 @@ def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], 
     note = deletion_note(missing, n_dropped, prep.n_rows)
     if note:
         info["warnings"].append(note)
+    return statements, probe, prep, info
+
+
+def ordinal_codes(prep: Prepared, names: list[str], group: str | None) -> tuple[list[np.ndarray], list[list[float]]]:
+    """Category codes per group, the categories taken from all rows (as lavaan); refuses a category
+    that is empty in a group, naming it, the item and the group, as lavaan does."""
+    from .polychoric import encode_ordinal, ordinal_levels
+    levels = ordinal_levels(prep.full, names)
+    codes = [encode_ordinal(Y, names, levels, lab if group is not None else None)
+             for lab, Y in zip(prep.labels, prep.groups)]
+    return codes, levels
+
+
+def prepare_ordinal(data: Data, model: str, group: str | None, missing: str = "listwise"
+                    ) -> tuple[list[Statement], list[np.ndarray], list[list[float]], list[str], dict[str, Any]]:
+    """What a WLSMV fit needs: (statements, codes per group, categories, item names, info)."""
+    statements, probe, prep, info = _analysed_rows(data, model, "wlsmv", True, group, missing)
+    codes, levels = ordinal_codes(prep, probe.ov_names, group)
+    return statements, codes, levels, probe.ov_names, info
+
+
+def _fit_cfa(data: Data, model: str, estimator: str, ordered: bool | list[str], group: str | None,
+             group_equal: tuple[str, ...] | list[str], std_lv: bool, meanstructure: bool, missing: str,
+             modindices: bool, group_partial: tuple[str, ...] = (), cluster: str | None = None) -> dict[str, Any]:
+    estimator, missing = _checked_options(estimator, ordered, missing, group_equal)
+    check_cluster_option(cluster, estimator, missing)
+    statements, probe, prep, info = _analysed_rows(data, model, estimator, ordered, group, missing)
+    names, groups, labels, p = probe.ov_names, prep.groups, prep.labels, probe.p
     if estimator == "wlsmv":
-        from .polychoric import encode_ordinal, ordinal_levels
         from .wlsmv import fit_wlsmv
-        levels = ordinal_levels(prep.full, names)
-        codes = [encode_ordinal(Y, names, levels, lab if group is not None else None)
-                 for lab, Y in zip(labels, groups)]
-        if group is not None:
-            raise StatsError("Multi-group WLSMV is not supported yet; use --estimator ml for invariance.")
-        res = fit_wlsmv(statements, codes[0], levels, names, std_lv, info)
+        codes, levels = ordinal_codes(prep, names, group)
+        res = fit_wlsmv(statements, codes, levels, names, std_lv, info, tuple(group_equal), tuple(group_partial))
         if modindices and res["converged"]:
             res["warnings"].append("Modification indices are computed for ML fits only (not for WLSMV).")
         return res

@@ -29,7 +29,7 @@ from .model import Model, Param
 _V_TINY = float(np.finfo(float).eps) ** (1.0 / 3.0)
 
 
-_KIND_CODE = {"lambda": 0, "theta": 1, "psi": 2, "nu": 3, "alpha": 4, "tau": 5}
+_KIND_CODE = {"lambda": 0, "theta": 1, "psi": 2, "nu": 3, "alpha": 4, "tau": 5, "delta": 6}
 
 
 def _index(model: Model) -> np.ndarray:
@@ -60,14 +60,16 @@ def _std_values(model: Model, x: np.ndarray, mats: list[dict[str, np.ndarray]] |
         mats = model.matrices(x)
     out = np.full(len(est), np.nan)
     ov = np.minimum(r, model.p - 1)  # threshold rows index thresholds, not items
+    th_item = threshold_items(model)
+    th = np.where(kind == 5, r, 0)
     r = np.where(kind == 5, 0, r)
     for g, M in enumerate(mats):
         L, P, T = M["lambda"], M["psi"], M["theta"]
         common = L @ P @ L.T
         var = np.diag(common + T).copy()
-        resid = 1.0 - np.diag(common)
-        if model.ordered:
-            var[:] = 1.0
+        if model.ordered:  # var(y*) = 1 / delta^2 (delta parameterisation)
+            var = 1.0 / M["delta"][:, 0] ** 2
+        resid = var - np.diag(common)
         rvar = resid if model.ordered else np.diag(T)
         sd_ov = np.sqrt(np.clip(var, 1e-300, None))
         sd_lv = np.sqrt(np.clip(np.diag(P), 1e-300, None))
@@ -87,11 +89,18 @@ def _std_values(model: Model, x: np.ndarray, mats: list[dict[str, np.ndarray]] |
         k = sel & (kind == 4)
         out[k] = e[k] / sd_lv[r[k]]
         k = sel & (kind == 5)
-        out[k] = e[k]
+        out[k] = e[k] / sd_ov[th_item[th[k]]] if len(th_item) else e[k]
+        k = sel & (kind == 6)
+        out[k] = 1.0
     return out
 
 
-_MATRIX = {0: "lambda", 1: "theta", 2: "psi", 3: "nu", 4: "alpha", 5: "tau"}
+def threshold_items(model: Model) -> np.ndarray:
+    """The item (row of Lambda) of each threshold, in the order of the tau vector."""
+    return np.repeat(np.arange(model.p), model.n_thresholds) if model.ordered else np.zeros(0, dtype=np.int64)
+
+
+_MATRIX = {0: "lambda", 1: "theta", 2: "psi", 3: "nu", 4: "alpha", 5: "tau", 6: "delta"}
 
 
 def standardized_se(model: Model, x: np.ndarray, vcov: np.ndarray) -> np.ndarray:
@@ -145,8 +154,8 @@ def r_squared(model: Model, x: np.ndarray) -> list[dict[str, float | None]]:
     for M in model.matrices(x):
         L, P, T = M["lambda"], M["psi"], M["theta"]
         common = np.diag(L @ P @ L.T)
-        # ordered: the latent response has unit variance (delta parameterisation)
-        r2 = common if model.ordered else 1.0 - np.diag(T) / (common + np.diag(T))
+        # ordered: the latent response has variance 1 / delta^2 (1 in group 1: delta parameterisation)
+        r2 = common * M["delta"][:, 0] ** 2 if model.ordered else 1.0 - np.diag(T) / (common + np.diag(T))
         # as lavaan: no R-square for an indicator with a negative residual variance (a Heywood case)
         bad = (r2 > 1.0) | (r2 < 0.0)
         out.append({name: (None if b else float(v)) for name, v, b in zip(model.ov_names, r2, bad)})
@@ -161,9 +170,11 @@ def _cor(S: np.ndarray) -> np.ndarray:
 def residual_correlations(model: Model, x: np.ndarray, observed: list[np.ndarray]) -> list[list[list[float]]]:
     """Per group: observed minus model-implied correlations (p x p, zero diagonal up to rounding)."""
     out = []
-    for (sigma, _mu), S in zip(model.implied(x), observed):
+    for (sigma, _mu), M, S in zip(model.implied(x), model.matrices(x), observed):
         implied = sigma.copy()
-        if model.ordered:
+        if model.ordered:  # Sigma* = Delta (Lambda Psi Lambda' + Theta) Delta, unit diagonal
+            d = M["delta"][:, 0]
+            implied = implied * np.outer(d, d)
             implied[np.diag_indices_from(implied)] = 1.0
         R = _cor(S) - _cor(implied)
         out.append(R.tolist())

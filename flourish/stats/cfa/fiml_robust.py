@@ -9,8 +9,9 @@ The FIML estimates, with
   its EM estimates, in (mu, vech Sigma); the baseline model gets its own factor the same way
   (its FIML estimates are the available-case means and variances).
 
-lavaan's "robust" CFI/TLI/RMSEA for missing data use a further correction (Zhang & Savalei)
-that is not implemented: only the scaled measures are reported.
+lavaan's "robust" CFI/TLI/RMSEA for missing data are Zhang & Savalei's (2022) FIML-corrected
+ones (:func:`fiml_corrected`, lavaan's "V3"): the complete-data chi-square of the estimates
+against the EM moments and its own scaling factor, for the model and the baseline.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .fiml import MissingStats
 from .model import Model
-from .robust import sandwich, scaled_fit
+from .robust import robust_indices, sandwich, scaled_fit
 
 
 def casewise_scores(st: MissingStats, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -53,22 +54,9 @@ def _moments(v: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     return v[:p], sigma
 
 
-def _h1_trace(st: MissingStats, h: float = 1e-5) -> float:
-    """tr(B1 A1^-1) for one group: the saturated model at its EM estimates; A1 by central
-    differences of the mean score (the observed information per case)."""
-    n, p = st.Y.shape
-    r, c = np.triu_indices(p)
-    v = np.concatenate([st.h1_mean, st.h1_cov[r, c]])
-    scores = casewise_scores(st, st.h1_mean, st.h1_cov)
-    B1 = scores.T @ scores / n
-    A1 = np.zeros((len(v), len(v)))
-    for j in range(len(v)):
-        e = np.zeros(len(v))
-        e[j] = h
-        up = casewise_scores(st, *_moments(v + e, p)).mean(axis=0)
-        down = casewise_scores(st, *_moments(v - e, p)).mean(axis=0)
-        A1[:, j] = -(up - down) / (2 * h)
-    A1 = 0.5 * (A1 + A1.T)
+def _h1_trace(st: MissingStats) -> float:
+    """tr(B1 A1^-1) for one group: the saturated model at its EM estimates."""
+    A1, B1 = _h1_informations(st)
     return float(np.sum(B1 * np.linalg.inv(A1).T))
 
 
@@ -117,5 +105,102 @@ def apply_fiml_mlr(result: dict[str, Any], model: Model, x: np.ndarray, stats: l
     tr_h1 = sum(_h1_trace(st) for st in stats)
     result["fit"].update(scaled_fit(result["fit"], model, float(N), tr_h1, tr_h0, _baseline_h0_trace(stats),
                                     robust=False))
+    fc = fiml_corrected(stats, model, x)
+    result["fit"].update(robust_indices(fc["XX3"], fc["df3"], fc["c_hat3"], fc["XX3_null"], fc["df3_null"],
+                                        fc["c_hat3_null"], float(N), len(stats)))
     result["estimator"] = "MLR"
     return sandwich(H, B0, N)
+
+
+def _h1_informations(st: MissingStats, h: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
+    """The saturated model at its EM estimates, per case, in (mu, vech Sigma): its observed
+    information under the missing-data patterns (central differences of the mean score) and its
+    first-order information (mean outer product of the cases' scores)."""
+    n, p = st.Y.shape
+    r, c = np.triu_indices(p)
+    v = np.concatenate([st.h1_mean, st.h1_cov[r, c]])
+    scores = casewise_scores(st, st.h1_mean, st.h1_cov)
+    B1 = scores.T @ scores / n
+    A1 = np.zeros((len(v), len(v)))
+    for j in range(len(v)):
+        e = np.zeros(len(v))
+        e[j] = h
+        up = casewise_scores(st, *_moments(v + e, p)).mean(axis=0)
+        down = casewise_scores(st, *_moments(v - e, p)).mean(axis=0)
+        A1[:, j] = -(up - down) / (2 * h)
+    return 0.5 * (A1 + A1.T), B1
+
+
+def _complete_chisq(stats: list[MissingStats], implied: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The ML chi-square of implied moments against the EM (saturated) moments taken as complete-data
+    sample statistics (lavaan's refit on the 'tilde' statistics, without re-estimation)."""
+    X2 = 0.0
+    for st, (sigma, mu) in zip(stats, implied):
+        p = len(mu)
+        inv = np.linalg.inv(sigma)
+        d = st.h1_mean - mu
+        X2 += st.n * (np.linalg.slogdet(sigma)[1] + float(np.sum(st.h1_cov * inv)) - np.linalg.slogdet(st.h1_cov)[1]
+                      - p + float(d @ inv @ d))
+    return X2
+
+
+def _block_diagonal(blocks: list[np.ndarray]) -> np.ndarray:
+    n = sum(b.shape[0] for b in blocks)
+    out = np.zeros((n, n))
+    k = 0
+    for b in blocks:
+        out[k:k + len(b), k:k + len(b)] = b
+        k += len(b)
+    return out
+
+
+def _baseline_moments(stats: list[MissingStats]) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """The independence model's FIML estimates (available-case means and variances, divisor n_j)
+    per group, and its Jacobian of (mu, vech Sigma) with respect to them, stacked over groups."""
+    implied, rows = [], []
+    q = sum(2 * st.Y.shape[1] for st in stats)
+    off = 0
+    for st in stats:
+        p = st.Y.shape[1]
+        r, c = np.triu_indices(p)
+        implied.append((np.diag(np.nanvar(st.Y, axis=0)), np.nanmean(st.Y, axis=0)))
+        D = np.zeros((p + len(r), q))
+        D[np.arange(p), off + np.arange(p)] = 1.0
+        diag = np.flatnonzero(r == c)
+        D[p + diag, off + p + np.arange(p)] = 1.0
+        rows.append(D)
+        off += 2 * p
+    return implied, np.vstack(rows)
+
+
+def fiml_corrected(stats: list[MissingStats], model: Model, x: np.ndarray) -> dict[str, float]:
+    """The ingredients of lavaan's "robust" RMSEA and CFI after FIML (Zhang & Savalei 2022, FIML-C
+    "V3", lavaan's lav_fit_fiml_corrected): the complete-data chi-square XX3 of the FIML estimates
+    against the EM moments taken as complete data, and its scaling factor c = k / df with
+    k = tr(U Wm^-1 Wc Wm^-1 U Gamma), U = Wm - Wm D (D'Wm D)^-1 D'Wm, where Wm is the saturated
+    model's observed information under the missing-data patterns, Wc its complete-data information
+    at the EM moments and Gamma = Wm^-1 Jm Wm^-1 (Jm the first-order information), each group
+    weighted by n_g / N; the same for the independence model."""
+    from .robust import _saturated
+    N = sum(s.n for s in stats)
+    fg = [s.n / N for s in stats]
+    infos = [_h1_informations(st) for st in stats]
+    Wmi = [np.linalg.inv(A) for A, _ in infos]
+    Wm_all = _block_diagonal([f * A for f, (A, _) in zip(fg, infos)])
+    Wmi_all = _block_diagonal([Wi / f for f, Wi in zip(fg, Wmi)])
+    Wc_all = _block_diagonal([f * _saturated(st.Y[:1], st.h1_cov, st.h1_mean)[1] for f, st in zip(fg, stats)])
+    G_all = _block_diagonal([Wi @ B @ Wi / f for f, Wi, (_, B) in zip(fg, Wmi, infos)])
+    middle = Wmi_all @ Wc_all @ Wmi_all
+
+    def k_of(D: np.ndarray) -> float:
+        U = Wm_all - Wm_all @ D @ np.linalg.inv(D.T @ Wm_all @ D) @ D.T @ Wm_all
+        return float(np.sum((U @ middle @ U) * G_all.T))
+
+    p = stats[0].Y.shape[1]
+    r, c = np.triu_indices(p)
+    D = np.vstack([np.vstack([Jm, JS[r * p + c]]) for JS, Jm in model.jacobian(x)])
+    df = float(len(stats) * (p + p * (p + 1) // 2) - model.n_free)
+    dfb = float(len(stats) * p * (p - 1) // 2)
+    base, DB = _baseline_moments(stats)
+    return {"XX3": _complete_chisq(stats, model.implied(x)), "df3": df, "c_hat3": k_of(D) / df,  # type: ignore[arg-type]
+            "XX3_null": _complete_chisq(stats, base), "df3_null": dfb, "c_hat3_null": k_of(DB) / dfb}

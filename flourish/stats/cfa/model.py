@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import StatsError
 from .syntax import Statement
 
-KINDS = ("lambda", "theta", "psi", "nu", "alpha", "tau")
+KINDS = ("lambda", "theta", "psi", "nu", "alpha", "tau", "delta")
 
 
 @dataclass
@@ -104,6 +104,7 @@ class Model:
                 "lambda": np.zeros((p, m)), "theta": np.zeros((p, p)), "psi": np.zeros((m, m)),
                 "nu": np.zeros((p, 1)), "alpha": np.zeros((m, 1)),
                 "tau": np.zeros((max(sum(self.n_thresholds), 1), 1)),
+                "delta": np.ones((p, 1)),  # scale factors of the latent responses (ordered only)
             })
         values = self._values_template()
         free = self._free_template()
@@ -328,17 +329,27 @@ def _mean_and_threshold_params(g: int, ov_names: list[str], lv_names: list[str],
             free_mean = eq_intercepts and g > 0
             params.append(Param(name, "~1", "", g, "alpha", j, 0, np.nan if free_mean else 0.0,
                                 free=0 if free_mean else -1, user=False))
-    if ordered:  # as lavaan: intercepts and latent means fixed at 0
+    if ordered:
+        # As lavaan (delta parameterisation): intercepts fixed at 0; latent means 0, free in groups 2..
+        # when thresholds (or intercepts) are held equal; the scale factors (~*~, 1 / sd of each
+        # latent response) fixed at 1, free in groups 2.. when thresholds are held equal.
         for i, name in enumerate(ov_names):
             params.append(Param(name, "~1", "", g, "nu", i, 0, 0.0, user=False))
+        free_mean = g > 0 and (eq_thresholds or eq_intercepts)
         for j, name in enumerate(lv_names):
-            params.append(Param(name, "~1", "", g, "alpha", j, 0, 0.0, user=False))
+            params.append(Param(name, "~1", "", g, "alpha", j, 0, np.nan if free_mean else 0.0,
+                                free=0 if free_mean else -1, user=False))
         k = 0
         for i, name in enumerate(ov_names):
             for t in range(n_thresholds[i]):  # type: ignore[index]  # ordered models always get n_thresholds
+                equal = eq_thresholds and (name, "|", f"t{t + 1}") not in partial
                 params.append(Param(name, "|", f"t{t + 1}", g, "tau", k, 0, np.nan, free=0, user=False,
-                                    label=f".T{k}" if eq_thresholds else None))
+                                    label=f".T{k}" if equal else None))
                 k += 1
+        free_delta = g > 0 and eq_thresholds
+        for i, name in enumerate(ov_names):
+            params.append(Param(name, "~*~", name, g, "delta", i, 0, 1.0, free=0 if free_delta else -1,
+                                user=False))
 
 
 def _assign_free_indices(params: list[Param]) -> int:

@@ -320,3 +320,36 @@ class Polychoric:
     def sample_vector(self) -> np.ndarray:
         th = np.array([self.tau[j, k] for j, k in self.th_index])
         return np.concatenate([th, self.rho])
+
+
+def merge_empty_categories(Y: np.ndarray, group_labels: list[str], names: list[str]
+                           ) -> tuple[np.ndarray, list[dict[str, object]]]:
+    """The common remedy where lavaan refuses a category empty in some group: merge it, in every
+    group, with its neighbour towards the middle of the item's observed range (the lowest category
+    upwards, the highest downwards), until every remaining category is used in every group.
+
+    Y: rows x items (NaN missing); group_labels: each row's group.  Returns the recoded copy and
+    one record per merge: item, the category merged, the one it joined, the groups where it was
+    empty.  Refuses an item left with one category."""
+    Y = Y.copy()
+    labels = np.asarray(group_labels, dtype=object)
+    groups = list(dict.fromkeys(group_labels))
+    merges: list[dict[str, object]] = []
+    for j, name in enumerate(names):
+        while True:
+            col = Y[:, j]
+            cats = sorted(set(col[~np.isnan(col)].tolist()))
+            empty_in = {c: [g for g in groups if not np.any(col[labels == g] == c)] for c in cats}
+            bad = [c for c in cats if empty_in[c]]
+            if not bad:
+                break
+            if len(cats) <= 2:
+                raise StatsError(f"Item '{name}' would keep only one category after merging the categories some "
+                                 "group never used; it cannot be analysed as ordinal.")
+            c = bad[0]
+            k = cats.index(c)
+            mid = (len(cats) - 1) / 2
+            into = cats[k + 1] if k < mid else cats[k - 1]
+            col[col == c] = into
+            merges.append({"item": name, "category": _label(c), "into": _label(into), "empty_in": empty_in[c]})
+    return Y, merges

@@ -34,14 +34,14 @@ def parameter_table(model: Model, x: np.ndarray, vcov: np.ndarray | None,
     for M in mats:
         L, P, T = M["lambda"], M["psi"], M["theta"]
         common = L @ P @ L.T
-        sigma = common + T
-        resid = 1.0 - np.diag(common)
-        if model.ordered:
-            sigma = sigma.copy()
-            sigma[np.diag_indices_from(sigma)] = 1.0
+        var = np.diag(common + T)
+        if model.ordered:  # var(y*) = 1 / delta^2: 1 where the scale factor is fixed at 1
+            var = 1.0 / M["delta"][:, 0] ** 2
+        resid = var - np.diag(common)
         rvar = resid if model.ordered else np.diag(T)
-        per_group.append((np.sqrt(np.clip(np.diag(sigma), 1e-300, None)),
+        per_group.append((np.sqrt(np.clip(var, 1e-300, None)),
                           np.sqrt(np.clip(np.diag(P), 1e-300, None)), resid, rvar))
+    th_item = np.repeat(np.arange(model.p), model.n_thresholds) if model.ordered else np.zeros(0, dtype=np.int64)
     se_all = np.sqrt(np.clip(np.diag(vcov), 0, None)) if vcov is not None else None
     rows: list[dict[str, Any]] = []
     for q in model.params:
@@ -74,8 +74,10 @@ def parameter_table(model: Model, x: np.ndarray, vcov: np.ndarray | None,
             std = est / sd_ov[q.row]
         elif q.kind == "alpha":
             std = est / sd_lv[q.row]
-        else:  # thresholds (delta parameterisation: unit variances)
-            std = est
+        elif q.kind == "delta":  # scale factors: 1 in the standardized solution, as lavaan
+            std = 1.0
+        else:  # thresholds, in units of the latent response's standard deviation
+            std = est / sd_ov[th_item[q.row]]
         row = {"lhs": q.lhs, "op": q.op, "rhs": q.rhs, "group": g + 1, "label": q.label if (
             q.label and not q.label.startswith(".")) else "", "free": q.free >= 0,
                "est": _num(est), "se": _num(se), "z": _num(z), "pvalue": _num(pv), "std_all": _num(std)}
@@ -125,6 +127,10 @@ def format_text(result: dict[str, Any]) -> str:
         out.append("The model did not converge: the numbers below must not be interpreted.")
         return "\n".join(out) + "\n"
     fit = result.get("fit", {})
+    if result.get("parameterization") == "delta":
+        out.append("Ordered items: polychoric correlations, DWLS with robust SEs and the scaled-and-shifted test; "
+                   "lavaan's delta parameterisation (latent responses with unit variance in group 1; scale factors "
+                   "~*~ and latent means free in other groups once thresholds are held equal).")
     if est == "MLR":
         out.append("Robust ML: standard errors from the Huber-White sandwich; chisq_scaled is the Yuan-Bentler "
                    "scaled chi-square (lavaan's yuan.bentler.mplus).")

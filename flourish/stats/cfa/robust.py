@@ -159,15 +159,25 @@ def scaled_fit(fit: dict[str, float], model: Model, N: float, tr_h1: float, tr_h
         rs = rmsea_block(X2, c * df, N, G)
         out.update({"rmsea_scaled": rmsea_block(Xs, df, N, G)["rmsea"], "rmsea_ci_lower_scaled": rs["rmsea_ci_lower"],
                     "rmsea_ci_upper_scaled": rs["rmsea_ci_upper"], "rmsea_pvalue_scaled": rs["rmsea_pvalue"]})
-    if not robust:
-        return out
+    if robust:
+        out.update(robust_indices(X2, df, c, X2b, dfb, cb, N, G))
+    return out
+
+
+def robust_indices(X2: float, df: float, c: float, X2b: float, dfb: float, cb: float, N: float, G: int
+                   ) -> dict[str, float]:
+    """lavaan's "robust" CFI/TLI/RMSEA from a chi-square X2 on df with scaling factor c and the
+    baseline's (X2b, dfb, cb): cfi = 1 - max(X2 - c df, 0) / max(X2 - c df, X2b - cb dfb, 0),
+    rmsea = sqrt(max(X2 / (N df) - c / N, 0)) sqrt(G), its interval and close-fit test inverting
+    X2 / c on df with the noncentrality scaled by c."""
+    out: dict[str, float] = {}
     t1 = max(X2 - c * df, 0.0)
     t2 = max(X2 - c * df, X2b - cb * dfb, 0.0)
     out["cfi_robust"] = out["rni_robust"] = 1.0 if t2 == 0 else 1.0 - t1 / t2
     if df > 0 and X2b - cb * dfb != 0:
         out["tli_robust"] = out["nnfi_robust"] = 1.0 - ((X2 - c * df) / df) / ((X2b - cb * dfb) / dfb)
-    if df > 0:  # the robust interval inverts X2 / c on df, the noncentrality scaled by c
-        rr = rmsea_block(Xs, df, N, G, h0=0.05 / math.sqrt(c))
+    if df > 0:
+        rr = rmsea_block(X2 / c, df, N, G, h0=0.05 / math.sqrt(c))
         out.update({"rmsea_robust": math.sqrt(max(X2 / (N * df) - c / N, 0.0)) * math.sqrt(G),
                     "rmsea_ci_lower_robust": rr["rmsea_ci_lower"] * math.sqrt(c),
                     "rmsea_ci_upper_robust": rr["rmsea_ci_upper"] * math.sqrt(c),
