@@ -44,23 +44,31 @@ from .descriptions import (
     parse_project_description,
     project_description,
 )
-from .export import export_qdc, export_qdpx, project_xml, source_bytes, validate
+from .export import export_qdc, export_qdpx, note_refs, project_xml, source_bytes, validate, without_unknown_codes
 from .importer import import_qdc, import_qde, import_qdpx
 from .model import (
     CODEBOOK_NS,
+    DEFAULT_LIMITS,
     DEFAULT_ZIP_LIMIT,
     NS,
+    VARIABLE_TYPES,
     XML_BAD,
+    Case,
     Code,
+    CodeSet,
     Coding,
     ImportReport,
+    Limits,
     Memo,
+    OtherSource,
     Project,
     QdaError,
     Skipped,
     Source,
     User,
+    Variable,
     check,
+    fits,
     new_guid,
     text_hash,
 )
@@ -80,3 +88,5 @@ __all__ = [
     "export_qdc", "export_qdpx", "import_qdc", "import_qde", "import_qdpx", "new_guid", "parse_code_description",
     "parse_project_description", "project_description", "project_xml", "source_bytes", "text_hash", "validate",
 ]
+__all__ += ["DEFAULT_LIMITS", "VARIABLE_TYPES", "Case", "CodeSet", "Limits", "OtherSource", "Variable", "fits",
+            "note_refs", "without_unknown_codes"]
