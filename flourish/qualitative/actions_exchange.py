@@ -3,7 +3,10 @@ the error types are in `exchange`).
 
 Import (`import_qdpx` makes a new project, `import_qdc` adds codes to one) is all or
 nothing: the file is read completely first (`NotAllowed` if it cannot be), then everything
-is saved in one transaction. GUIDs, positions and text hashes are kept. What cannot be kept
+is saved in one transaction; a file beyond `IMPORT_LIMITS` is refused before anything is
+saved. GUIDs, positions and text hashes are kept, and so is everything else the file
+carries (selections, dates, typed variables, cases, sets, stored non-text sources: see the
+`models` docstring). What cannot be kept
 is listed in the `ExchangeReport` with a reason. Users become layers:
 
 - ``flourish:consensus`` / ``flourish:assistant`` -> the project's consensus / assistant layer;

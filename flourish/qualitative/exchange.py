@@ -7,9 +7,15 @@ Export (`project_to_qda`, `export_qdpx`, `export_qdc`):
 - a code's definition, when (not) to use it, its examples and its framework process are
   written into the code's description in the readable form `core.refiqda.descriptions`
   documents (``When to use:`` …, ``Flourish process: <id>``), which import reads back;
-- a layer's kind is the user's ``id`` (``flourish:person``, ``flourish:consensus``,
-  ``flourish:assistant``, ``flourish:imported``), the project's framework a last line of the
-  project description (``Flourish framework: <slug> <version>``);
+- a layer imported with a user id keeps it (``CP``, `Coder.external_id`); Flourish's own
+  layers carry their kind as the id (``flourish:person``, ``flourish:consensus``,
+  ``flourish:assistant``), a layer imported without an id has none; the project's framework
+  is a last line of the project description (``Flourish framework: <slug> <version>``);
+- what the file carried that Flourish does not show goes back out as it came (see the
+  `models` docstring): selections, isCodable, typed variables (a variable whose values were
+  edited so they no longer fit its type is written as Text, and said so), cases, sets,
+  stored picture/PDF/audio/video sources (minus codings whose code was deleted, said so),
+  links and graphs; dates are written in UTC (``…Z``);
 - a coding whose source text has changed since it was coded (see `Coding.is_current`) is
   left out, and said so: the file would otherwise point at the wrong words. Characters
   XML cannot carry (control characters) in names, memos and descriptions become U+FFFD.
