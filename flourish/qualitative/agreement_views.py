@@ -25,6 +25,7 @@ from . import actions, actions_adjudication, analysis, selectors
 from .forms import AgreementForm
 from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
 from .presenters import CoderKind, compare_first, page
+from .quotations import spreadsheet_cell
 
 BOOTSTRAP, SEED = 1000, 0
 SHOWN_DISAGREEMENTS = 200
@@ -138,7 +139,7 @@ def agreement_download(request, pk, fmt):
             values = [row["code"], row["code_id"], row["process_id"], row["n_units"], row["n_applied"],
                       row["percent_agreement"], *cis[0:2], row["cohen_kappa"], *cis[2:4],
                       row["krippendorff_alpha"], *cis[4:6], row["fleiss_kappa"], row["light_kappa"]]
-            writer.writerow(["" if v is None else v for v in values])
+            writer.writerow([spreadsheet_cell(v) for v in values])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coding-agreement-{project.pk}.{fmt}"'
     audit.record(request, "agreement-exported", project, format=fmt)

@@ -251,7 +251,7 @@ def project_state(project) -> str:
     """A fingerprint of everything agreement reads: the codings (count and sums over their
     primary keys, positions, codes and layers), the codes, the layers, the sources' texts and
     the project's unit. Any coding added, removed or moved, any code or layer renamed, any
-    source revised gives another fingerprint. Four small queries."""
+    source revised, the project renamed gives another fingerprint. Four small queries."""
     codings = Coding.objects.filter(source__project=project).aggregate(
         n=Count("pk"), top=Max("pk"), pks=Sum("pk"), starts=Sum("start"), ends=Sum("end"), codes=Sum("code_id"),
         coders=Sum("coder_id"))
@@ -260,7 +260,7 @@ def project_state(project) -> str:
         list(project.codes.order_by("pk").values_list("pk", "name", "parent_id", "process_id")),
         list(project.coders.order_by("pk").values_list("pk", "name", "kind")),
         list(project.sources.order_by("pk").values_list("pk", "name", "text_hash")),
-        project.unit_kind,
+        project.name, project.unit_kind,
     ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 

@@ -85,7 +85,7 @@ class _Crlf:
 
 
 
-def _limit_error(limits: Limits, what: str) -> QdaError:
+def _limit_error(what: str) -> QdaError:
     return QdaError(f"{what}; nothing was imported (see the limits in the import help).")
 
 
@@ -99,10 +99,10 @@ def _read_codes(codes_el: Element, project: Project, report: ImportReport, note_
             report.skip("code", el.get("name") or el.get("guid"), "missing or repeated GUID")
             return
         if depth > limits.depth:
-            raise _limit_error(limits, f"code “{el.get('name') or guid}” is nested {depth} levels deep, "
+            raise _limit_error(f"code “{el.get('name') or guid}” is nested {depth} levels deep, "
                                        f"more than the limit of {limits.depth}")
         if len(project.codes) >= limits.codes:
-            raise _limit_error(limits, f"the codebook has more than {limits.codes:,} codes (the limit was "
+            raise _limit_error(f"the codebook has more than {limits.codes:,} codes (the limit was "
                                        f"reached at code “{el.get('name') or guid}”)")
         known.add(guid)
         colour = el.get("color") if el.get("color") and _RGB.match(el.get("color")) else None
@@ -325,7 +325,7 @@ def _read_project(root: Element, z: zipfile.ZipFile | None, members: dict[str, s
     src_el = _kid(root, "Sources")
     elements = [el for el in src_el if isinstance(el.tag, str)] if src_el is not None else []
     if len(elements) > limits.sources:
-        raise _limit_error(limits, f"the project has {len(elements):,} sources, more than the limit of "
+        raise _limit_error(f"the project has {len(elements):,} sources, more than the limit of "
                                    f"{limits.sources:,}")
     for el in elements:
         _read_source(el, variables, reading)
@@ -340,7 +340,7 @@ def _read_project(root: Element, z: zipfile.ZipFile | None, members: dict[str, s
     _read_sets(root, project, report)
     _resolve_refs(project, report)
     if len(project.codings) > limits.codings:
-        raise _limit_error(limits, f"the project has {len(project.codings):,} codings, more than the limit of "
+        raise _limit_error(f"the project has {len(project.codings):,} codings, more than the limit of "
                                    f"{limits.codings:,}")
     return project
 
@@ -387,7 +387,7 @@ def _read_other_source(el: Element, guid: str, r: _Reading) -> None:
                                          "the source is kept without it")
     r.other_bytes += sum(len(d) for d in files.values())
     if r.other_bytes > r.limits.other_bytes:
-        raise _limit_error(r.limits, f"the picture, PDF, audio and video files together are larger than "
+        raise _limit_error(f"the picture, PDF, audio and video files together are larger than "
                                      f"{r.limits.other_bytes:,} bytes (at source “{label}”)")
     for node in el.iter():
         if isinstance(node.tag, str) and _local(node) == "Coding":
@@ -417,7 +417,7 @@ def _read_source(el: Element, variables: dict[str | None, Variable], r: _Reading
     if raw is None:
         return
     if len(raw) > r.limits.source_chars:
-        raise _limit_error(r.limits, f"source “{label}” has {len(raw):,} characters, more than the limit of "
+        raise _limit_error(f"source “{label}” has {len(raw):,} characters, more than the limit of "
                                      f"{r.limits.source_chars:,}")
     mapped = _Crlf(raw)
     desc = _kid(el, "Description")
