@@ -165,8 +165,8 @@ def _layers(project, users, importer) -> dict[str, Coder]:
             coder = Coder(project=project, kind=CoderKind.IMPORTED, name=name)
         if coder.kind != CoderKind.PERSON:
             coder.name = name
-        if not u.id.startswith(LAYER_ID):
-            coder.external_id = u.id[:200]
+        if coder.kind == CoderKind.IMPORTED or not u.id.startswith(LAYER_ID):
+            coder.external_id = u.id[:200]  # written back as it came (``flourish:person`` included)
         coder.guid = uuid.UUID(u.guid)
         coder.save()
         layers[u.guid] = coder

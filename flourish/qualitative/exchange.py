@@ -257,5 +257,7 @@ def export_qdpx(project, notes: list[str] | None = None) -> bytes:
 
 
 def export_qdc(project, notes: list[str] | None = None) -> bytes:
-    """The project's codebook as a REFI-QDA .qdc file."""
-    return _exported(qda.export_qdc, qda.Project(project.name, codes=_codes(project, notes)))
+    """The project's codebook as a REFI-QDA .qdc file (with the sets that group its codes)."""
+    sets = [qda.CodeSet(str(x.guid), _safe(x.name, "a set", notes), _safe(x.description, "a set", notes),
+                        [str(c.guid) for c in x.codes.all()]) for x in project.code_sets.prefetch_related("codes")]
+    return _exported(qda.export_qdc, qda.Project(project.name, codes=_codes(project, notes), sets=sets))

@@ -131,3 +131,22 @@ def test_a_file_over_a_limit_is_refused_and_nothing_is_saved(researcher, monkeyp
     with pytest.raises(NotAllowed, match="more than 3 codes .*at code “Agenda”.*nothing was imported"):
         actions_exchange.import_qdpx(archive, researcher.memberships.first().organisation, researcher, "Board")
     assert Project.objects.count() == before
+
+
+def test_a_project_made_in_flourish_round_trips_unchanged(researcher, second_researcher, model_version):
+    from .test_exchange import coded_project
+
+    made = coded_project(researcher, second_researcher, model_version)
+    first = exchange.export_qdpx(made)
+    _, report, second = through_the_database(first, researcher, "Made again")
+    assert report.skipped == []
+    assert canon(q.import_qdpx(second)[0]) | {"name": None} == canon(q.import_qdpx(first)[0]) | {"name": None}
+
+
+def test_the_codebook_export_keeps_codable_flags_and_sets(researcher):
+    archive, _ = fx.nvivo()
+    project, _, _ = through_the_database(archive, researcher, "Ward")
+    codebook, _ = q.import_qdc(exchange.export_qdc(project))
+    assert {c.name: c.is_codable for c in codebook.codes}["Level 1"] is False
+    assert [(s.name, sorted(s.code_guids)) for s in codebook.sets] == [
+        ("Key codes", sorted([fx.guid(2, 8), fx.guid(2, 99)]))]
