@@ -120,7 +120,7 @@ def database_steps(files, segments):
     setup_test_environment()
     call_command("migrate", verbosity=0)
     from flourish.frameworks.models import Framework
-    from flourish.qualitative import actions, analysis
+    from flourish.qualitative import actions, analysis, selectors
     from flourish.qualitative.models import Coding, text_hash
     from flourish.testing import personas
 
@@ -140,7 +140,7 @@ def database_steps(files, segments):
     actions.add_member(project, second.email)
     sources = {int(s.name[1:-4]): s for s in project.sources.all()}
     codes = list(project.codes.all())
-    layers = {"A": actions.person_layer(project, lead), "B": actions.person_layer(project, second)}
+    layers = {"A": selectors.person_layer(project, lead), "B": selectors.person_layer(project, second)}
     Coding.objects.bulk_create([
         Coding(source=sources[s.source], code=codes[s.code % len(codes)], coder=layers[s.coder], start=s.start,
                end=s.end, text_hash=text_hash(sources[s.source].text[s.start:s.end]))
