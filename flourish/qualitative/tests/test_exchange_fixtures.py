@@ -150,3 +150,21 @@ def test_the_codebook_export_keeps_codable_flags_and_sets(researcher):
     assert {c.name: c.is_codable for c in codebook.codes}["Level 1"] is False
     assert [(s.name, sorted(s.code_guids)) for s in codebook.sets] == [
         ("Key codes", sorted([fx.guid(2, 8), fx.guid(2, 99)]))]
+
+
+def test_a_codebook_over_the_limit_is_explained_on_the_page_and_nothing_added(client, researcher, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    archive, _ = fx.nvivo()
+    project, _, _ = through_the_database(archive, researcher, "Ward")
+    monkeypatch.setattr(actions_exchange, "IMPORT_LIMITS", q.Limits(depth=3))
+    before = project.codes.count()
+    client.force_login(researcher)
+    response = client.post(reverse("qualitative:import_qdc", args=[project.pk]), {
+        "file": SimpleUploadedFile("deep.qdc", exchange.export_qdc(project))})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "code “Level 4” is nested 4 levels deep, more than the limit of 3" in html
+    assert "codes nested more than 3 levels deep" in html
+    assert project.codes.count() == before

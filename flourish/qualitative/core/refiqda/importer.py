@@ -86,7 +86,8 @@ class _Crlf:
 
 
 def _limit_error(what: str) -> QdaError:
-    return QdaError(f"{what}; nothing was imported (see the limits in the import help).")
+    return QdaError(f"{what}; nothing was imported (the limits are listed under “What Flourish keeps in "
+                    "REFI-QDA files”).")
 
 
 def _read_codes(codes_el: Element, project: Project, report: ImportReport, note_targets: NoteTargets,
