@@ -55,12 +55,14 @@ def turn_number_at(source, position: int) -> int | None:
 
 def _code_choices(project):
     """Codes in codebook order with what to say under each: the process it stands for, or
-    the code it sits under."""
+    the code it sits under. Headings (``is_codable`` false, from another tool) are left out."""
     names = process_names(project)
     rows = code_rows(project)
     by_pk = {c.pk: c for c, _ in rows}
     choices = []
     for code, depth in rows:
+        if not code.is_codable:  # a heading: its codes are offered, it is not
+            continue
         if code.is_framework:
             hint = f"Process: {names.get(code.process_id, code.process_id)}"
         elif code.parent_id:

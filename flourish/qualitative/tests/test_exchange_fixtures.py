@@ -168,3 +168,19 @@ def test_a_codebook_over_the_limit_is_explained_on_the_page_and_nothing_added(cl
     assert "code “Level 4” is nested 4 levels deep, more than the limit of 3" in html
     assert "codes nested more than 3 levels deep" in html
     assert project.codes.count() == before
+
+
+def test_a_heading_from_another_tool_is_not_offered_for_coding_and_cannot_be_applied(client, researcher):
+    from django.urls import reverse
+
+    from flourish.qualitative import actions, selectors
+
+    archive, _ = fx.nvivo()
+    project, _, _ = through_the_database(archive, researcher, "Ward")
+    source = Source.objects.get(project=project)
+    heading, leaf = Code.objects.get(project=project, name="Level 1"), Code.objects.get(project=project, name="Level 8")
+    client.force_login(researcher)
+    html = client.get(reverse("qualitative:coding", args=[project.pk, source.pk])).content.decode()
+    assert f'value="{leaf.pk}"' in html and f'value="{heading.pk}"' not in html
+    with pytest.raises(NotAllowed, match="“Level 1” is a heading in the codebook"):
+        actions.apply_codes(selectors.person_layer(project, researcher), source, 0, 5, [heading])
