@@ -165,7 +165,8 @@ def test_paths_resolve_as_the_standard_and_the_tools_write_them():
     for path, member in [("internal://a.txt", "Sources/a.txt"), ("a.txt", "sources/a.txt"),
                          ("Documents/a.txt", "Sources/Documents/a.txt"),
                          ("relative://Field/a.txt", "Sources/Field/a.txt"),
-                         ("internal://a.txt", "a.txt")]:
+                         ("internal://a.txt", "a.txt"), ("./a.txt", "sources/a.txt"),
+                         (".a.txt", "sources/.a.txt")]:
         qde = (f'<Project xmlns="{fx.NS}" name="p"><Sources><TextSource guid="{fx.guid(5, 1)}" name="s" '
                f'plainTextPath="{path}"/></Sources></Project>')
         project, report = q.import_qdpx(fx.zipped({"project.qde": qde, member: text}))

@@ -141,7 +141,7 @@ def _path_name(path: str) -> tuple[str, bool]:
             return p[len(scheme):].lstrip("/"), scheme == "internal://"
     if "://" in p or p.startswith("/") or re.match(r"^[A-Za-z]:/", p):
         return p.split("://", 1)[-1].lstrip("/"), False
-    return p.lstrip("./"), True
+    return re.sub(r"^(\./)+", "", p), True
 
 
 def _find_member(members: dict[str, str], path: str) -> str | None:
