@@ -259,22 +259,40 @@ def project_state(project) -> str:
         sorted(codings.items()),
         list(project.codes.order_by("pk").values_list("pk", "name", "parent_id", "process_id")),
         list(project.coders.order_by("pk").values_list("pk", "name", "kind")),
-        list(project.sources.order_by("pk").values_list("pk", "name", "text_hash")),
-        project.name, project.unit_kind,
+        list(project.sources.order_by("pk").values_list("pk", "name", "text_hash", "attributes")),
+        project.name, project.unit_kind, project.framework_version_id,
     ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _cached(what: str, project, compute, choice: dict):
+    """``compute()``, once per project state and ``choice``, then from the cache."""
+    text = json.dumps(choice, sort_keys=True, default=str)
+    key = f"qual-{what}:{project.pk}:{project_state(project)}:{hashlib.sha256(text.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, AGREEMENT_CACHE_SECONDS)
+    return found
 
 
 def cached_project_agreement(project, **chosen) -> dict:
     """`project_agreement`, computed once per project state and choice, then read from the
     cache (the 1,000 bootstrap resamples are not redone on every page load)."""
-    choice = json.dumps(chosen, sort_keys=True, default=str)
-    key = f"qual-agreement:{project.pk}:{project_state(project)}:{hashlib.sha256(choice.encode()).hexdigest()}"
-    report = cache.get(key)
-    if report is None:
-        report = project_agreement(project, **chosen)
-        cache.set(key, report, AGREEMENT_CACHE_SECONDS)
-    return report
+    return _cached("agreement", project, lambda: project_agreement(project, **chosen), chosen)
+
+
+def cached_layer_synthesis(project, layer, unit_kind=None, leave_out=()) -> dict:
+    """`layer_synthesis`, once per project state and choice (see `cached_project_agreement`)."""
+    return _cached("synthesis", project, lambda: layer_synthesis(project, layer, unit_kind, leave_out=leave_out),
+                   {"layer": layer.pk, "unit": unit_kind, "leave_out": sorted(leave_out)})
+
+
+def cached_layer_model_check(project, layer, unit_kind=None, leave_out=()) -> dict:
+    """`layer_model_check`, once per project state and choice."""
+    return _cached("model-check", project,
+                   lambda: layer_model_check(project, layer, unit_kind, leave_out=leave_out),
+                   {"layer": layer.pk, "unit": unit_kind, "leave_out": sorted(leave_out)})
 
 
 # --- one layer's synthesis ----------------------------------------------------------------

@@ -143,3 +143,22 @@ def test_a_decision_goes_back_to_the_same_filter_and_page(client, big, researche
         "source": source.pk, "code": first.pk, "start": start, "end": end, "applies": "yes",
         "coders": [mei.pk, tomasz.pk], "unit": "turn", "page": "2"})
     assert response.status_code == 302 and f"code={first.pk}" in response.url and "page=2" in response.url
+
+
+def test_the_synthesis_and_model_check_are_computed_once_until_the_codings_change(client, big, researcher,
+                                                                                   monkeypatch):
+    project, source, mei, _ = big
+    calls = []
+    for name in ("layer_synthesis", "layer_model_check"):
+        real = getattr(analysis, name)
+        monkeypatch.setattr(analysis, name,
+                            lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    client.force_login(researcher)
+    for page in ("synthesis", "model_check"):
+        url = reverse(f"qualitative:{page}", args=[project.pk])
+        queries(client, url)
+        queries(client, url)
+    assert calls == ["layer_synthesis", "layer_model_check"]
+    actions.apply_codes(mei, source, 0, 3, [project.codes.order_by("pk")[2]])
+    queries(client, reverse("qualitative:synthesis", args=[project.pk]))
+    assert calls == ["layer_synthesis", "layer_model_check", "layer_synthesis"]
