@@ -29,7 +29,7 @@ os.environ["DEBUG"] = "true"
 from timing import median_time  # noqa: E402
 
 from flourish.qualitative.core.agreement import Segment, Unit, agreement  # noqa: E402
-from flourish.qualitative.core.sources import parse, units  # noqa: E402
+from flourish.qualitative.core.sources import parse, split_sentences, units  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 WORDS = ["the", "family", "health", "visitor", "team", "school", "partners", "pathway", "funding", "trust",
@@ -61,6 +61,8 @@ def main():
     parsed = [parse(f, f"t{i}.txt") for i, f in enumerate(files)]
     t_import = median_time(lambda: [parse(f, f"t{i}.txt") for i, f in enumerate(files)], 5)
     t_units = median_time(lambda: [units(s, "sentence") for s in parsed], 5)
+    long_turn = "Ann: " + "We met Dr. Rao on the ward and talked. " * 60_000  # one 2.4 MB turn (issue 16)
+    t_long = median_time(lambda: split_sentences(long_turn, 5), 3)
     unit_list = [Unit(i, a, b) for i, s in enumerate(parsed) for a, b in units(s, "turn")]
     rng = np.random.default_rng(2)
     segments = []
@@ -78,6 +80,7 @@ def main():
     rows = [
         ("Import 200 transcripts (parse + turns)", t_import),
         (f"Sentence units ({n_sent:,})", t_units),
+        (f"Sentences of one turn of {len(long_turn):,} characters without line breaks", t_long),
         (f"Agreement, 2 coders x 10 codes, {len(unit_list):,} turns, no bootstrap", t_agree),
         ("Agreement as above + 1000 bootstrap resamples", t_agree_boot),
         *db_rows,
@@ -117,7 +120,7 @@ def database_steps(files, segments):
     setup_test_environment()
     call_command("migrate", verbosity=0)
     from flourish.frameworks.models import Framework
-    from flourish.qualitative import actions, analysis
+    from flourish.qualitative import actions, analysis, selectors
     from flourish.qualitative.models import Coding, text_hash
     from flourish.testing import personas
 
@@ -137,7 +140,7 @@ def database_steps(files, segments):
     actions.add_member(project, second.email)
     sources = {int(s.name[1:-4]): s for s in project.sources.all()}
     codes = list(project.codes.all())
-    layers = {"A": actions.person_layer(project, lead), "B": actions.person_layer(project, second)}
+    layers = {"A": selectors.person_layer(project, lead), "B": selectors.person_layer(project, second)}
     Coding.objects.bulk_create([
         Coding(source=sources[s.source], code=codes[s.code % len(codes)], coder=layers[s.coder], start=s.start,
                end=s.end, text_hash=text_hash(sources[s.source].text[s.start:s.end]))

@@ -23,12 +23,9 @@ def main():
         [sys.executable, "bench/bench_ledger.py", "--out", "bench/RESULTS-ledger.md"],
         [sys.executable, "bench/bench_cfa.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
         [sys.executable, "bench/bench_fiml.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
-<<<<<<< HEAD
+        [sys.executable, "bench/bench_ordinal_groups.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
         # issue 15: a wave's integration indices for 2,000 teams × 20, and the model across them.
         [sys.executable, "bench/bench_pulse.py", "--out", "bench/RESULTS-pulse.md"],
-=======
-        [sys.executable, "bench/bench_ordinal_groups.py", *([] if shutil.which("Rscript") else ["--no-lavaan"])],
->>>>>>> ordinal
         # gunicorn under 32 concurrent raters on SQLite (and PostgreSQL when it is up), beside a one-row floor.
         [sys.executable, "bench/bench_load.py"],
     ]
@@ -37,14 +34,8 @@ def main():
         subprocess.run(command, cwd=ROOT, check=True)
     parts = [HEADER]
     for name in ("RESULTS-report.md", "RESULTS-disclosure.md", "RESULTS-ledger.md", "RESULTS-cfa.md",
-<<<<<<< HEAD
-                 "RESULTS-fiml.md", "RESULTS-pulse.md", "RESULTS-qualitative.md", "RESULTS-assist.md",
-                 "RESULTS-load.md",
-                 "RESULTS-mutation.md"):
-=======
-                 "RESULTS-fiml.md", "RESULTS-ordinal-groups.md", "RESULTS-qualitative.md", "RESULTS-assist.md",
-                 "RESULTS-load.md", "RESULTS-mutation.md"):
->>>>>>> ordinal
+                 "RESULTS-fiml.md", "RESULTS-ordinal-groups.md", "RESULTS-pulse.md", "RESULTS-qualitative.md",
+                 "RESULTS-assist.md", "RESULTS-load.md", "RESULTS-mutation.md"):
         path = ROOT / "bench" / name
         if path.exists():
             text = path.read_text(encoding="utf-8")

@@ -275,6 +275,10 @@ def _check_codes(project, codes) -> list[Code]:
         raise NotAllowed("Choose at least one code to apply.")
     if any(c.project_id != project.pk for c in codes):
         raise NotAllowed("A chosen code belongs to another project.")
+    headings = [c.name for c in codes if not c.is_codable]
+    if headings:
+        raise NotAllowed(f"“{headings[0]}” is a heading in the codebook (it only groups other codes, as the file "
+                         "it came from said); choose one of the codes under it.")
     return codes
 
 

@@ -3,7 +3,10 @@ the error types are in `exchange`).
 
 Import (`import_qdpx` makes a new project, `import_qdc` adds codes to one) is all or
 nothing: the file is read completely first (`NotAllowed` if it cannot be), then everything
-is saved in one transaction. GUIDs, positions and text hashes are kept. What cannot be kept
+is saved in one transaction; a file beyond `IMPORT_LIMITS` is refused before anything is
+saved. GUIDs, positions and text hashes are kept, and so is everything else the file
+carries (selections, dates, typed variables, cases, sets, stored non-text sources: see the
+`models` docstring). What cannot be kept
 is listed in the `ExchangeReport` with a reason. Users become layers:
 
 - ``flourish:consensus`` / ``flourish:assistant`` -> the project's consensus / assistant layer;
@@ -21,8 +24,10 @@ framework when any code is linked to it. Speaker turns are found again in each t
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
+import zipfile
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -35,10 +40,21 @@ from .actions import ATTRIBUTE_MAX, NotAllowed
 from .core import refiqda as qda
 from .core.sources import DEFAULT_LIMIT as SOURCE_LIMIT
 from .core.sources import FORMATS, find_turns
-from .exchange import LAYER_ID, PROJECT_NAME_MAX, UNATTRIBUTED, ExchangeReport, FileUnreadable, _file_error
-from .models import Code, Coder, CoderKind, Coding, Memo, Source, Speaker, text_hash
+from .exchange import (
+    LAYER_ID,
+    PROJECT_NAME_MAX,
+    UNATTRIBUTED,
+    ExchangeReport,
+    FileUnreadable,
+    _file_error,
+    parse_when,
+)
+from .models import Case, Code, Coder, CoderKind, CodeSet, Coding, Memo, Source, Speaker, StoredSource, text_hash
 
 _COLOUR = re.compile(r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+# What one uploaded file may hold (codes, nesting, sources, characters, codings, bytes of
+# picture/PDF/audio/video files); beyond any of them the file is refused and nothing saved.
+IMPORT_LIMITS = qda.DEFAULT_LIMITS
 
 
 # --- import: codes --------------------------------------------------------------------------
@@ -93,6 +109,7 @@ def _add_codes(project, user, parsed_codes, report, framework_version, existing:
             project=project, parent=existing.get(item.parent_guid), name=name, definition=notes.definition,
             inclusion=notes.inclusion, exclusion=notes.exclusion, examples=notes.examples, process_id=process_id,
             colour=_colour(item.colour), order=order, guid=uuid.UUID(item.guid), created_by=user,
+            is_codable=item.is_codable,
         )
         order += 1
         existing[item.guid] = code
@@ -104,7 +121,7 @@ def import_qdc(data: bytes, project, user=None) -> tuple[list[Code], ExchangeRep
     """Add a .qdc codebook's codes to `project`. Codes whose GUID the project already has are
     skipped (and reported); a new code under one of them becomes its sub-code."""
     try:
-        parsed, core_report = qda.import_qdc(data)
+        parsed, core_report = qda.import_qdc(data, limits=IMPORT_LIMITS)
     except qda.QdaError as error:
         raise _file_error(error) from None
     report = ExchangeReport.from_core(core_report)
@@ -112,8 +129,15 @@ def import_qdc(data: bytes, project, user=None) -> tuple[list[Code], ExchangeRep
         raise FileUnreadable("The codebook has no codes to add.")
     with transaction.atomic():
         existing = {str(c.guid): c for c in project.codes.all()}
+        new = sum(1 for c in parsed.codes if c.guid not in existing)
+        if len(existing) + new > IMPORT_LIMITS.codes:
+            raise FileUnreadable(f"The codebook would have {len(existing) + new:,} codes, more than the limit of "
+                                 f"{IMPORT_LIMITS.codes:,}; nothing was added.")
         made = _add_codes(project, user, parsed.codes, report, project.framework_version, existing)
+        sets = _sets(project, parsed, {str(c.guid): c for c in project.codes.all()}, {}, {}, report)
     report.counts = {"codes": len(made)}
+    if sets:
+        report.counts["sets"] = sets
     return made, report
 
 
@@ -134,12 +158,15 @@ def _layers(project, users, importer) -> dict[str, Coder]:
         name = u.name.strip()[:200] or f"Coder {u.guid[:8]}"
         if u.id in special:
             coder = special.pop(u.id)()
+            coder.external_id = ""
         elif importer is not None and mine is None and _matches(importer, u.name):
             coder = mine = selectors.person_layer(project, importer)
         else:
             coder = Coder(project=project, kind=CoderKind.IMPORTED, name=name)
         if coder.kind != CoderKind.PERSON:
             coder.name = name
+        if coder.kind == CoderKind.IMPORTED or not u.id.startswith(LAYER_ID):
+            coder.external_id = u.id[:200]  # written back as it came (``flourish:person`` included)
         coder.guid = uuid.UUID(u.guid)
         coder.save()
         layers[u.guid] = coder
@@ -170,7 +197,7 @@ def _attributes(source, report) -> dict:
     return kept
 
 
-def _sources(project, user, parsed, report) -> dict[str, Source]:
+def _sources(project, user, parsed, report, layers) -> dict[str, Source]:
     taken: set[str] = set()
     built = []
     for s in parsed.sources:
@@ -186,7 +213,9 @@ def _sources(project, user, parsed, report) -> dict[str, Source]:
         built.append(Source(
             project=project, name=_unique_name(s.name, taken, report), text=s.text, format=FORMATS.get(ext, "txt"),
             turns=[[t.start, t.end, t.body, t.speaker] for t in turns], attributes=_attributes(s, report),
-            text_hash=text_hash(s.text), guid=uuid.UUID(s.guid), imported_by=user,
+            text_hash=text_hash(s.text), guid=uuid.UUID(s.guid), imported_by=user, description=s.description,
+            origin_layer=layers.get(s.creating_user) if s.creating_user else None,
+            origin_created=parse_when(s.created),
         ))
     Source.objects.bulk_create(built)
     speakers = {t[3][:100] for source in built for t in source.turns if t[3]}
@@ -215,29 +244,90 @@ def _codings(project, parsed, layers, sources, codes, report) -> dict[str, Codin
         else:
             seen.add(key)
             built.append(Coding(source=sources[c.source_guid], code=codes[c.code_guid], coder=coder, start=c.start,
-                                end=c.end, text_hash=c.text_hash, guid=uuid.UUID(c.guid), created_by=coder.user))
+                                end=c.end, text_hash=c.text_hash, guid=uuid.UUID(c.guid), created_by=coder.user,
+                                selection_guid=uuid.UUID(c.selection_guid) if c.selection_guid else None,
+                                selection_name=c.selection_name[:255], description=c.description))
+            built[-1].file_created = parse_when(c.created)
     Coding.objects.bulk_create(built, batch_size=500)
+    _keep_dates(Coding, built)
     return {str(c.guid): c for c in Coding.objects.filter(source__project=project)}
 
 
-def _memos(project, parsed, layers, targets: dict, report) -> int:
+def _keep_dates(model, built) -> None:
+    """Set `created` to the file's creationDateTime (auto_now_add filled it on create)."""
+    dated = [obj for obj in built if getattr(obj, "file_created", None) is not None]
+    for obj in dated:
+        obj.created = obj.file_created
+    model.objects.bulk_update(dated, ["created"], batch_size=500)
+
+
+def _memos(project, parsed, layers, targets: dict, report, stored: set[str]) -> int:
     built = []
     for m in parsed.memos:
         if not m.text.strip():
             report.skip("memo", m.name or m.guid, "the memo is empty")
             continue
         target = targets.get(m.target_guid)
-        if m.target_guid is not None and target is None:
+        if m.target_guid is not None and target is None and m.target_guid not in stored:
             report.warnings.append(f"Memo “{m.name or m.text[:40]}”: what it was about was not imported; "
                                    "it is a memo on the project.")
         author = layers.get(m.author_guid) if m.author_guid else None
         memo = Memo(project=project, name=m.name.strip()[:200], text=m.text, guid=uuid.UUID(m.guid),
-                    author=author.user if author is not None and author.kind == CoderKind.PERSON else None)
+                    author=author.user if author is not None and author.kind == CoderKind.PERSON else None,
+                    author_layer=author)
+        memo.file_created = parse_when(m.created)
         if target is not None:
             setattr(memo, {Code: "code", Source: "source", Coding: "coding"}[type(target)], target)
         built.append(memo)
     Memo.objects.bulk_create(built)
+    _keep_dates(Memo, built)
     return len(built)
+
+
+def _stored_sources(project, parsed, report) -> dict[str, StoredSource]:
+    """Picture, PDF, audio and video sources, kept as they came (element and files)."""
+    built = []
+    for order, o in enumerate(parsed.other_sources):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for member, data in o.files.items():
+                z.writestr(member, data)
+        built.append(StoredSource(project=project, guid=uuid.UUID(o.guid), name=o.name[:255], kind=o.kind,
+                                  element=o.xml, files=buf.getvalue(), size=sum(len(d) for d in o.files.values()),
+                                  order=order))
+    StoredSource.objects.bulk_create(built)
+    return {str(s.guid): s for s in built}
+
+
+def _cases(project, parsed, sources, codes, stored, report) -> int:
+    for order, c in enumerate(parsed.cases):
+        case = Case.objects.create(project=project, guid=uuid.UUID(c.guid), name=c.name[:255],
+                                   description=c.description, attributes=dict(c.attributes), order=order,
+                                   stored_refs=[g for g in c.source_guids if g in stored],
+                                   selection_refs=list(c.selection_guids))
+        left = [g for g in c.source_guids if g not in sources and g not in stored]
+        if left:
+            report.skip("case", c.name or c.guid, f"{len(left)} of its sources were left out")
+        case.sources.set([sources[g] for g in c.source_guids if g in sources])
+        case.codes.set([codes[g] for g in c.code_guids if g in codes])
+    return len(parsed.cases)
+
+
+def _sets(project, parsed, codes, sources, memos, report, stored=frozenset()) -> int:
+    made = 0
+    taken = set(project.code_sets.values_list("guid", flat=True))
+    for order, x in enumerate(parsed.sets):
+        if uuid.UUID(x.guid) in taken:
+            report.skip("set", x.name, "the project already has this set (same GUID); kept as it is")
+            continue
+        group = CodeSet.objects.create(project=project, guid=uuid.UUID(x.guid), name=x.name[:255] or "Set",
+                                       description=x.description, order=order,
+                                       stored_refs=[g for g in x.source_guids if g in stored])
+        group.codes.set([codes[g] for g in x.code_guids if g in codes])
+        group.sources.set([sources[g] for g in x.source_guids if g in sources])
+        group.memos.set([memos[g] for g in x.memo_guids if g in memos])
+        made += 1
+    return made
 
 
 def _coders_used(project) -> int:
@@ -252,7 +342,7 @@ def import_qdpx(data: bytes, organisation, user, name: str = "") -> tuple:
     `name` defaults to the project name in the file. Returns (project, ExchangeReport);
     raises NotAllowed (nothing saved) if the file cannot be read or the name is taken."""
     try:
-        parsed, core_report = qda.import_qdpx(data)
+        parsed, core_report = qda.import_qdpx(data, limits=IMPORT_LIMITS)
     except qda.QdaError as error:
         raise _file_error(error) from None
     report = ExchangeReport.from_core(core_report)
@@ -264,14 +354,25 @@ def import_qdpx(data: bytes, organisation, user, name: str = "") -> tuple:
         framework_version = _framework(slug, version, report)
         project = actions.create_project(user, organisation, name, description=description)
         layers = _layers(project, parsed.users, user)
-        sources = _sources(project, user, parsed, report)
+        project.variables = [{"guid": v.guid, "name": v.name, "type": v.type, "description": v.description}
+                             for v in parsed.variables]
+        project.exchange_extra = list(parsed.extra_xml)
+        project.save(update_fields=["variables", "exchange_extra"])
+        sources = _sources(project, user, parsed, report, layers)
+        stored = _stored_sources(project, parsed, report)
         codes = {str(c.guid): c for c in _add_codes(project, user, parsed.codes, report, framework_version, {})}
         codings = _codings(project, parsed, layers, sources, codes, report)
-        memos = _memos(project, parsed, layers, {**sources, **codes, **codings}, report)
+        memos = _memos(project, parsed, layers, {**sources, **codes, **codings}, report, set(stored))
+        cases = _cases(project, parsed, sources, codes, stored, report)
+        memo_rows = {str(m.guid): m for m in project.memos.all()}
+        sets = _sets(project, parsed, codes, sources, memo_rows, report, set(stored))
         if framework_version is not None and any(
                 framework_version.process(c.process_id) for c in codes.values() if c.process_id):
             project.framework_version = framework_version
             project.save(update_fields=["framework_version"])
     report.counts = {"sources": len(sources), "codes": len(codes), "codings": len(codings), "memos": memos,
                      "coders": _coders_used(project)}
+    for what, n in (("picture, PDF, audio or video sources", len(stored)), ("cases", cases), ("sets", sets)):
+        if n:
+            report.counts[what] = n
     return project, report

@@ -25,6 +25,7 @@ from . import actions, actions_adjudication, analysis, selectors
 from .forms import AgreementForm
 from .permissions import get_code, get_source, get_workbench_for_user, has_chosen_to_compare
 from .presenters import CoderKind, compare_first, page
+from .quotations import spreadsheet_cell
 
 BOOTSTRAP, SEED = 1000, 0
 SHOWN_DISAGREEMENTS = 200
@@ -39,7 +40,8 @@ def _run(form, project, bootstrap=BOOTSTRAP) -> tuple[dict | None, str]:
     if form.is_bound and not form.is_valid():
         return None, ""
     try:
-        return analysis.project_agreement(project, **form.chosen(), bootstrap_samples=bootstrap, seed=SEED), ""
+        return analysis.cached_project_agreement(project, **form.chosen(), bootstrap_samples=bootstrap,
+                                                 seed=SEED), ""
     except actions.NotAllowed as problem:
         return None, str(problem)
 
@@ -137,7 +139,7 @@ def agreement_download(request, pk, fmt):
             values = [row["code"], row["code_id"], row["process_id"], row["n_units"], row["n_applied"],
                       row["percent_agreement"], *cis[0:2], row["cohen_kappa"], *cis[2:4],
                       row["krippendorff_alpha"], *cis[4:6], row["fleiss_kappa"], row["light_kappa"]]
-            writer.writerow(["" if v is None else v for v in values])
+            writer.writerow([spreadsheet_cell(v) for v in values])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coding-agreement-{project.pk}.{fmt}"'
     audit.record(request, "agreement-exported", project, format=fmt)
@@ -156,17 +158,53 @@ def adjudication_page(request, pk):
                      for d in (report["disagreements"] if report else [])]
     # Undecided first (in transcript order), so that the page always leads with work to do.
     disagreements.sort(key=lambda d: d["decision"] is not None)
+    codes = sorted({(d["code"], d["code_id"]) for d in disagreements})
+    sources = sorted({(d["source"], d["source_id"]) for d in disagreements})
+    code_f, source_f = _filter(request.GET.get("code"), codes), _filter(request.GET.get("source"), sources)
+    chosen = [d for d in disagreements
+              if (code_f is None or d["code_id"] == code_f) and (source_f is None or d["source_id"] == source_f)]
+    pages = max(1, -(-len(chosen) // SHOWN_DISAGREEMENTS))
+    number = _page(request.GET.get("page"), pages)
+    first = (number - 1) * SHOWN_DISAGREEMENTS
+    query = request.GET.copy()
+    links = []
+    for n in range(1, pages + 1) if pages > 1 else []:
+        query["page"] = str(n)
+        links.append({"number": n, "current": n == number, "query": query.urlencode()})
     return page(request, "qualitative/adjudication.html", project, member, "adjudication", {
-        "form": form, "report": report, "problem": problem, "shown": disagreements[:SHOWN_DISAGREEMENTS],
+        "form": form, "report": report, "problem": problem, "shown": chosen[first:first + SHOWN_DISAGREEMENTS],
         "n_disagreements": len(disagreements), "n_decided": sum(1 for d in disagreements if d["decision"]),
+        "n_chosen": len(chosen), "first": first + 1, "last": min(first + SHOWN_DISAGREEMENTS, len(chosen)),
+        "code_choices": codes, "source_choices": sources, "code_filter": code_f, "source_filter": source_f,
+        "pages": links, "page_number": number,
         "coder_pks": report["coder_ids"] if report else [], "unit": report["unit_kind"] if report else "",
         "limit": SHOWN_DISAGREEMENTS,
     }, status=200 if report or not form.is_bound else 400)
 
 
+def _filter(value, choices) -> int | None:
+    """The chosen code or source primary key, if it is one of `choices` ((name, pk) pairs)."""
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return None
+    return wanted if any(pk == wanted for _, pk in choices) else None
+
+
+def _page(value, pages: int) -> int:
+    try:
+        return min(max(1, int(value)), pages)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _back(pk, post) -> str:
-    query = urlencode([("coders", c) for c in post.getlist("coders")] + [("unit", post.get("unit", ""))])
-    return reverse("qualitative:adjudication", args=[pk]) + (f"?{query}" if post.getlist("coders") else "")
+    """Back to the same choice, filter and page of the adjudication page."""
+    kept = [(k, post.get(k)) for k in ("code", "source", "page") if post.get(k)]
+    pairs = [("coders", c) for c in post.getlist("coders")] + [("unit", post.get("unit", ""))] if post.getlist(
+        "coders") else []
+    query = urlencode(pairs + kept)
+    return reverse("qualitative:adjudication", args=[pk]) + (f"?{query}" if query else "")
 
 
 def _int(value) -> int:

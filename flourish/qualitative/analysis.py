@@ -24,6 +24,12 @@ JSON-ready: lists, str, int, float and None only.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+
 from .actions import NotAllowed
 from .core import agreement as core
 from .core import synthesis
@@ -234,6 +240,59 @@ def project_agreement(project, coders=None, sources=None, codes=None, unit_kind=
         "per_code": per_code,
         "disagreements": disagreements,
     }
+
+
+# How long a computed agreement report is kept; any change to what it reads makes a new key
+# (`project_state`), so this only bounds how long an unused one takes space.
+AGREEMENT_CACHE_SECONDS = 7 * 24 * 60 * 60
+
+
+def project_state(project) -> str:
+    """A fingerprint of everything agreement reads: the codings (count and sums over their
+    primary keys, positions, codes and layers), the codes, the layers, the sources' texts and
+    the project's unit. Any coding added, removed or moved, any code or layer renamed, any
+    source revised, the project renamed gives another fingerprint. Four small queries."""
+    codings = Coding.objects.filter(source__project=project).aggregate(
+        n=Count("pk"), top=Max("pk"), pks=Sum("pk"), starts=Sum("start"), ends=Sum("end"), codes=Sum("code_id"),
+        coders=Sum("coder_id"))
+    parts = [
+        sorted(codings.items()),
+        list(project.codes.order_by("pk").values_list("pk", "name", "parent_id", "process_id")),
+        list(project.coders.order_by("pk").values_list("pk", "name", "kind")),
+        list(project.sources.order_by("pk").values_list("pk", "name", "text_hash", "attributes")),
+        project.name, project.unit_kind, project.framework_version_id,
+    ]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _cached(what: str, project, compute, choice: dict):
+    """``compute()``, once per project state and ``choice``, then from the cache."""
+    text = json.dumps(choice, sort_keys=True, default=str)
+    key = f"qual-{what}:{project.pk}:{project_state(project)}:{hashlib.sha256(text.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, AGREEMENT_CACHE_SECONDS)
+    return found
+
+
+def cached_project_agreement(project, **chosen) -> dict:
+    """`project_agreement`, computed once per project state and choice, then read from the
+    cache (the 1,000 bootstrap resamples are not redone on every page load)."""
+    return _cached("agreement", project, lambda: project_agreement(project, **chosen), chosen)
+
+
+def cached_layer_synthesis(project, layer, unit_kind=None, leave_out=()) -> dict:
+    """`layer_synthesis`, once per project state and choice (see `cached_project_agreement`)."""
+    return _cached("synthesis", project, lambda: layer_synthesis(project, layer, unit_kind, leave_out=leave_out),
+                   {"layer": layer.pk, "unit": unit_kind, "leave_out": sorted(leave_out)})
+
+
+def cached_layer_model_check(project, layer, unit_kind=None, leave_out=()) -> dict:
+    """`layer_model_check`, once per project state and choice."""
+    return _cached("model-check", project,
+                   lambda: layer_model_check(project, layer, unit_kind, leave_out=leave_out),
+                   {"layer": layer.pk, "unit": unit_kind, "leave_out": sorted(leave_out)})
 
 
 # --- one layer's synthesis ----------------------------------------------------------------

@@ -6,27 +6,43 @@ Two ways to code on the same page:
   by keyboard and screen reader); saving sets exactly the ticked codes over the turn;
 - by selection: static/qualitative/coding.js turns a text selection into code-point
   positions for the selection form, which without JavaScript takes typed positions.
+
+A long transcript is shown `TURNS_PER_PAGE` turns at a time (``?page=``), and the list of
+the user's codings `CODINGS_PER_PAGE` at a time (``?codings=``), so the page's size and its
+queries do not grow with the transcript (a link to a turn goes to the page that holds it).
 """
 
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import actions
+from . import actions, selectors
 from .forms import SelectionForm, TurnCodesForm
 from .permissions import get_own_coding, get_source, get_workbench_for_user
 from .presenters import code_rows, page, process_names
 
+TURNS_PER_PAGE = 50
+CODINGS_PER_PAGE = 200
+
 
 def coding_url(project, source, number=None) -> str:
     url = reverse("qualitative:coding", args=[project.pk, source.pk])
-    return f"{url}#turn-{number}" if number else url
+    if not number:
+        return url
+    page_number = (number - 1) // TURNS_PER_PAGE + 1
+    return f"{url}{f'?page={page_number}' if page_number > 1 else ''}#turn-{number}"
+
+
+def _page_number(value, pages: int) -> int:
+    try:
+        return min(max(1, int(value)), pages)
+    except (TypeError, ValueError):
+        return 1
 
 
 def turn_number_at(source, position: int) -> int | None:
@@ -39,12 +55,14 @@ def turn_number_at(source, position: int) -> int | None:
 
 def _code_choices(project):
     """Codes in codebook order with what to say under each: the process it stands for, or
-    the code it sits under."""
+    the code it sits under. Headings (``is_codable`` false, from another tool) are left out."""
     names = process_names(project)
     rows = code_rows(project)
     by_pk = {c.pk: c for c, _ in rows}
     choices = []
     for code, depth in rows:
+        if not code.is_codable:  # a heading: its codes are offered, it is not
+            continue
         if code.is_framework:
             hint = f"Process: {names.get(code.process_id, code.process_id)}"
         elif code.parent_id:
@@ -55,14 +73,14 @@ def _code_choices(project):
     return choices
 
 
-def _turns(source, mine):
-    """Each turn's words (from after the speaker's label) with the codes the user has over
-    exactly that span."""
+def _turns(source, mine, indexed):
+    """Each turn of `indexed` ((index, turn) pairs) with its words (from after the speaker's
+    label) and the codes the user has over exactly that span."""
     ticked = defaultdict(list)
     for coding in mine:
         ticked[(coding.start, coding.end)].append(coding.code)
     turns = []
-    for index, (_, _, _, speaker) in enumerate(source.turns):
+    for index, (_, _, _, speaker) in indexed:
         start, end = actions.turn_span(source, index)
         codes = ticked.get((start, end), [])
         turns.append({
@@ -73,14 +91,36 @@ def _turns(source, mine):
     return turns
 
 
+def _pager(request, name: str, number: int, pages: int) -> list[dict]:
+    """Links to the other pages (the other paging parameter kept)."""
+    query = request.GET.copy()
+    links = []
+    for n in range(1, pages + 1):
+        query[name] = str(n)
+        links.append({"number": n, "current": n == number, "query": query.urlencode()})
+    return links
+
+
 def _coding_page(request, project, member, layer, source, selection_form=None, status=200):
-    mine = list(source.codings.filter(coder=layer).select_related("code")
-                .annotate(n_memos=Count("memos")))
+    pages = max(1, -(-len(source.turns) // TURNS_PER_PAGE))
+    number = _page_number(request.GET.get("page"), pages)
+    indexed = list(enumerate(source.turns))[(number - 1) * TURNS_PER_PAGE:number * TURNS_PER_PAGE]
+    span = (indexed[0][1][0], indexed[-1][1][1]) if indexed else (None, None)
+    ticks = list(selectors.own_codings(source, layer, *span)) if indexed else []
+    all_mine = selectors.own_codings(source, layer)
+    n_mine = all_mine.count()
+    coding_pages = max(1, -(-n_mine // CODINGS_PER_PAGE))
+    coding_number = _page_number(request.GET.get("codings"), coding_pages)
+    mine = list(all_mine[(coding_number - 1) * CODINGS_PER_PAGE:coding_number * CODINGS_PER_PAGE])
     selection_form = selection_form or SelectionForm(prefix="selection", codes=project.codes.all())
     return page(request, "qualitative/coding.html", project, member, "sources", {
-        "source": source, "turns": _turns(source, mine), "choices": _code_choices(project), "mine": mine,
+        "source": source, "turns": _turns(source, ticks, indexed), "choices": _code_choices(project), "mine": mine,
         "selection_form": selection_form, "form": selection_form,
         "selected": {int(v) for v in selection_form["codes"].value() or [] if str(v).isdigit()},
+        "turn_pages": _pager(request, "page", number, pages) if pages > 1 else [],
+        "coding_pages": _pager(request, "codings", coding_number, coding_pages) if coding_pages > 1 else [],
+        "n_mine": n_mine, "n_turns": len(source.turns),
+        "first_turn": indexed[0][0] + 1 if indexed else 0, "last_turn": indexed[-1][0] + 1 if indexed else 0,
     }, status=status)
 
 

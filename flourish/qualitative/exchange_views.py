@@ -28,6 +28,7 @@ def _exchange_page(request, project, member, layer, status=200, **context):
         context["form"] = ImportCodebookForm()
     return page(request, "qualitative/exchange.html", project, member, "exchange", {
         "stale": len(exchange.stale_codings(project)), "may_download": may_download_project(member, layer),
+        "limits": actions_exchange.IMPORT_LIMITS,
         **context,
     }, status=status)
 
@@ -55,7 +56,8 @@ def import_qdpx(request):
         else:
             audit.record(request, "import", project, kind="qdpx", file=data["file"].name[:200])
             return render(request, "qualitative/exchange.html", {"imported": project, "report": report})
-    return render(request, "qualitative/exchange.html", {"form": form, "importing": True},
+    return render(request, "qualitative/exchange.html", {"form": form, "importing": True,
+                                                         "limits": actions_exchange.IMPORT_LIMITS},
                   status=400 if form.errors else 200)
 
 

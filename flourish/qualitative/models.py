@@ -12,7 +12,13 @@ Conventions shared with the pure core (`flourish.qualitative.core`):
   adjudication writes to, the "assistant" layer that holds machine suggestions, and layers
   of coders imported from other tools. A member codes only on their own layer and does
   not see the others until they choose to compare (`Coder.compared_at`).
-- Every object that REFI-QDA exchanges has a `guid`, kept on import and export.
+- Every object that REFI-QDA exchanges has a `guid`, kept on import and export. What the
+  format carries that Flourish does not show is kept too, so a round trip loses nothing:
+  a user's id (`Coder.external_id`), ``isCodable`` (`Code.is_codable`), source descriptions
+  and creators, selection guids, names and descriptions (`Coding.selection_*`), note authors
+  and dates (`Memo.author_layer`, `Memo.created`), typed variables (`Project.variables`),
+  cases (`Case`), sets (`CodeSet`), picture/PDF/audio/video sources as they came
+  (`StoredSource`) and Links/Graphs (`Project.exchange_extra`).
 """
 
 import hashlib
@@ -50,6 +56,11 @@ class Project(models.Model):
                                    related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    # REFI-QDA variables: [{"guid", "name", "type" (Text/Boolean/Integer/Float/Date/DateTime),
+    # "description"}]; values are the text values in `Source.attributes` / `Case.attributes`.
+    variables = models.JSONField(default=list, blank=True)
+    # REFI-QDA <Links> and <Graphs> exactly as imported (XML strings), exported again.
+    exchange_extra = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -106,6 +117,9 @@ class Coder(models.Model):
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
     # When this coder first chose to see the other layers; null while still blind.
     compared_at = models.DateTimeField(null=True, blank=True)
+    # The REFI-QDA User/@id this layer came with ("CP"); exported as the user's id (else
+    # "flourish:<kind>").
+    external_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["kind", "name", "pk"]
@@ -135,6 +149,10 @@ class Source(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+")
     imported = models.DateTimeField(auto_now_add=True)
+    description = models.TextField(blank=True)
+    # The REFI-QDA TextSource's creatingUser and creationDateTime, when it came from a file.
+    origin_layer = models.ForeignKey("Coder", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    origin_created = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -190,6 +208,8 @@ class Code(models.Model):
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
+    # REFI-QDA isCodable: False for a heading that only groups other codes.
+    is_codable = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["order", "name", "pk"]
@@ -216,7 +236,12 @@ class Coding(models.Model):
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True)  # on import: the file's creationDateTime
+    # The REFI-QDA PlainTextSelection that holds this coding when it came from a file (null:
+    # one selection of its own), with its name and Description.
+    selection_guid = models.UUIDField(null=True, blank=True)
+    selection_name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["source", "start", "end", "pk"]
@@ -252,8 +277,11 @@ class Memo(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+")
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True)  # on import: the note's creationDateTime
     updated = models.DateTimeField(auto_now=True)
+    # The layer of the note's author when it came from a file (its creatingUser), which may
+    # be a coder who is not a member here.
+    author_layer = models.ForeignKey(Coder, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["created", "pk"]
@@ -272,6 +300,74 @@ class Memo(models.Model):
     @property
     def target(self):
         return self.code or self.source or self.coding
+
+
+class Case(models.Model):
+    """A REFI-QDA case (a participant, a site, …): attributes and the sources (and codes)
+    that belong to it. `stored_refs` / `selection_refs` are GUIDs of stored sources and of
+    selections, kept as they came."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="cases")
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)  # variable name -> value as text
+    sources = models.ManyToManyField(Source, blank=True, related_name="cases")
+    codes = models.ManyToManyField(Code, blank=True, related_name="cases")
+    stored_refs = models.JSONField(default=list, blank=True)
+    selection_refs = models.JSONField(default=list, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "guid"], name="qual_case_guid_unique")]
+
+    def __str__(self):
+        return self.name or str(self.guid)
+
+
+class CodeSet(models.Model):
+    """A REFI-QDA set: a named group of codes, sources and memos."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="code_sets")
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    codes = models.ManyToManyField(Code, blank=True, related_name="sets")
+    sources = models.ManyToManyField(Source, blank=True, related_name="sets")
+    memos = models.ManyToManyField(Memo, blank=True, related_name="sets")
+    stored_refs = models.JSONField(default=list, blank=True)  # GUIDs of stored sources
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "guid"], name="qual_set_guid_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class StoredSource(models.Model):
+    """A picture, PDF, audio or video source Flourish cannot show or code yet, kept exactly
+    as it came so an export gives it back: its REFI-QDA element (`element`, XML with its
+    selections and codings) and its files (`files`: a ZIP of archive name -> bytes)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stored_sources")
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=20)  # PictureSource, PDFSource, AudioSource, VideoSource
+    element = models.TextField()
+    files = models.BinaryField(default=bytes)
+    size = models.PositiveBigIntegerField(default=0)  # bytes of the files, unpacked
+    order = models.PositiveIntegerField(default=0)
+    imported = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "guid"], name="qual_stored_source_guid_unique")]
+
+    def __str__(self):
+        return self.name or self.kind
 
 
 class Adjudication(models.Model):

@@ -89,8 +89,9 @@ def markdown(project, layer, rows) -> str:
     return "\n".join(out)
 
 
-def _cell(value):
-    """Values for a spreadsheet: text that a spreadsheet would run as a formula gets a quote mark."""
+def spreadsheet_cell(value):
+    """Values for a spreadsheet: text that a spreadsheet would run as a formula gets a quote
+    mark. Every CSV of the workbench writes its cells through this (quotations, agreement)."""
     if value is None:
         return ""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -103,7 +104,7 @@ def csv_text(rows) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+        writer.writerow([spreadsheet_cell(row[c]) for c in CSV_COLUMNS])
     return out.getvalue()
 
 

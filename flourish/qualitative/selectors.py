@@ -33,3 +33,12 @@ def decisions(project) -> dict:
     """{(source pk, code pk, start, end): Adjudication} for the project's decided units."""
     return {(a.source_id, a.code_id, a.start, a.end): a
             for a in Adjudication.objects.filter(project=project).select_related("decided_by")}
+
+
+def own_codings(source, layer, start: int | None = None, end: int | None = None):
+    """`layer`'s codings on `source` with their codes and memo counts, in text order; only
+    those inside ``[start, end)`` when given (the turns of one page)."""
+    rows = source.codings.filter(coder=layer).select_related("code").annotate(n_memos=Count("memos"))
+    if start is not None and end is not None:
+        rows = rows.filter(start__gte=start, end__lte=end)
+    return rows.order_by("start", "end", "pk")

@@ -55,7 +55,8 @@ def synthesis(request, pk):
         group["more"] = max(0, len(group["quotes"]) - QUOTES_ON_PAGE)
         group["quotes"] = [{**q, "attribution": quotations.attribution(q)} for q in group["quotes"][:QUOTES_ON_PAGE]]
     return page(request, "qualitative/synthesis.html", project, member, "synthesis", {
-        "form": form, "layer": layer, "data": analysis.layer_synthesis(project, layer, unit, leave_out=leave_out),
+        "form": form, "layer": layer,
+        "data": analysis.cached_layer_synthesis(project, layer, unit, leave_out=leave_out),
         "quotes": quotes, "leave_out": leave_out,
     })
 
@@ -67,7 +68,8 @@ def model_check(request, pk):
         return choices
     project, member, layer, unit, leave_out, form = choices
     return page(request, "qualitative/model_check.html", project, member, "model_check", {
-        "form": form, "layer": layer, "data": analysis.layer_model_check(project, layer, unit, leave_out=leave_out),
+        "form": form, "layer": layer,
+        "data": analysis.cached_layer_model_check(project, layer, unit, leave_out=leave_out),
         "leave_out": leave_out,
     })
 

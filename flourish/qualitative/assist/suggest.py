@@ -141,7 +141,7 @@ def find_suggestions(project, unit_kind: str | None = None, sources=None, *,
     sources = list(project.sources.all() if sources is None else sources)
     if any(s.project_id != project.pk for s in sources):
         raise actions.NotAllowed("A chosen source belongs to another project.")
-    codes = list(project.codes.all())
+    codes = list(project.codes.filter(is_codable=True))  # headings (isCodable false) are never suggested
     if not codes:
         raise actions.NotAllowed("The codebook has no codes yet. Add codes before asking for suggestions.")
     run = Run(unit_kind=kind)

@@ -105,36 +105,61 @@ class AgreementReport:
 def applied_matrix(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
                    codes: Sequence[Hashable],
                    assignments: Mapping[Hashable, Collection[Hashable]] | None = None) -> np.ndarray:
-    """Array ``[code, coder, unit]`` of 1.0 (applied), 0.0 (not) or NaN (coder missing)."""
-    code_ix = {c: i for i, c in enumerate(codes)}
-    coder_ix = {c: i for i, c in enumerate(coders)}
-    data = np.zeros((len(codes), len(coders), len(units)))
-    by_source: dict[Hashable, list[tuple[int, int, int]]] = defaultdict(list)
-    for i, u in enumerate(units):
-        by_source[u.source].append((u.start, u.end, i))
-    index = {}
-    for src, items in by_source.items():
-        items.sort()
-        index[src] = ([s for s, _, _ in items], [e for _, e, _ in items], [i for _, _, i in items])
-    if assignments is not None:
-        for j, coder in enumerate(coders):
-            allowed = assignments.get(coder, ())
-            for i, u in enumerate(units):
-                if u.source not in allowed:
-                    data[:, j, i] = np.nan
-    for seg in segments:
-        if seg.code not in code_ix or seg.coder not in coder_ix or seg.source not in index or seg.end <= seg.start:
-            continue
-        starts, ends, ids = index[seg.source]
-        k, j = code_ix[seg.code], coder_ix[seg.coder]
-        # units with start < seg.end and end > seg.start (units sorted, non-overlapping)
-        hi = bisect.bisect_left(starts, seg.end)
-        lo = bisect.bisect_right(ends, seg.start)
-        for p in range(lo, hi):
-            i = ids[p]
-            if not np.isnan(data[k, j, i]):
-                data[k, j, i] = 1.0
-    return data
+    """Array ``[code, coder, unit]`` of 1.0 (applied), 0.0 (not) or NaN (coder missing).
+    (`agreement` itself never builds it: see `_Applied`, whose memory is bounded by the units.)"""
+    applied = _Applied(units, segments, coders, codes, assignments)
+    return np.stack([applied.matrix(k) for k in range(len(codes))]) if codes else np.zeros((0, len(coders),
+                                                                                              len(units)))
+
+
+class _Applied:
+    """Who applied which code where, held as the coders x units "missing" pattern (NaN where a
+    coder did not code the unit's source) plus, per code, the (coder, unit) cells applied:
+    memory is coders x units plus the codings, never codes x coders x units."""
+
+    def __init__(self, units: Sequence[Unit], segments: Iterable[Segment], coders: Sequence[Hashable],
+                 codes: Sequence[Hashable], assignments: Mapping[Hashable, Collection[Hashable]] | None) -> None:
+        code_ix = {c: i for i, c in enumerate(codes)}
+        coder_ix = {c: i for i, c in enumerate(coders)}
+        self.base = np.zeros((len(coders), len(units)))
+        by_source: dict[Hashable, list[tuple[int, int, int]]] = defaultdict(list)
+        for i, u in enumerate(units):
+            by_source[u.source].append((u.start, u.end, i))
+        index = {}
+        for src, items in by_source.items():
+            items.sort()
+            index[src] = ([s for s, _, _ in items], [e for _, e, _ in items], [i for _, _, i in items])
+        if assignments is not None:
+            for j, coder in enumerate(coders):
+                allowed = assignments.get(coder, ())
+                outside = np.array([u.source not in allowed for u in units], dtype=bool)
+                if outside.any():
+                    self.base[j, outside] = np.nan
+        self.hits: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for seg in segments:
+            if seg.code not in code_ix or seg.coder not in coder_ix or seg.source not in index or seg.end <= seg.start:
+                continue
+            starts, ends, ids = index[seg.source]
+            k, j = code_ix[seg.code], coder_ix[seg.coder]
+            # units with start < seg.end and end > seg.start (units sorted, non-overlapping)
+            hi = bisect.bisect_left(starts, seg.end)
+            lo = bisect.bisect_right(ends, seg.start)
+            for p in range(lo, hi):
+                i = ids[p]
+                if not np.isnan(self.base[j, i]):
+                    self.hits[k].add((j, i))
+
+    def matrix(self, k: int) -> np.ndarray:
+        """coders x units for code ``k``: 1.0 applied, 0.0 not, NaN missing."""
+        m = self.base.copy()
+        if self.hits.get(k):
+            j, i = zip(*self.hits[k])
+            m[list(j), list(i)] = 1.0
+        return m
+
+    def coded_units(self) -> np.ndarray:
+        """Indices of the units on which anyone applied any code."""
+        return np.array(sorted({i for cells in self.hits.values() for _, i in cells}), dtype=int)
 
 
 # --- statistics from per-unit sums ------------------------------------------------------
@@ -300,14 +325,14 @@ def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequen
         raise ValueError("agreement needs at least two coders")
     if len(set(coders)) != len(coders):
         raise ValueError("each coder may be listed once")
-    data = applied_matrix(units, segments, coders, codes, assignments)
+    applied = _Applied(units, segments, coders, codes, assignments)
     keep = np.arange(len(units))
     if exclude_uncoded and len(units):
-        keep = np.flatnonzero(np.nansum(data, axis=(0, 1)) > 0)
+        keep = applied.coded_units()
     report = AgreementReport(coders=coders, codes=codes, n_units=len(keep), bootstrap=bootstrap_samples,
                              confidence=confidence, seed=seed)
     for k, code in enumerate(codes):
-        matrix = data[k][:, keep]
+        matrix = applied.matrix(k)[:, keep]
         terms = _unit_terms(matrix)
         percent, kappa, alpha = (float(v[0]) for v in _stats(terms, np.ones((1, len(keep)))))
         fleiss, light = (float(v[0]) for v in _more_kappas(terms, np.ones((1, len(keep)))))
@@ -333,5 +358,6 @@ def agreement(units: Sequence[Unit], segments: Iterable[Segment], coders: Sequen
                 applied_by=tuple(c for c, v in zip(coders, values) if v == 1),
                 not_applied_by=tuple(c for c, v in zip(coders, values) if v == 0),
             ))
-    report.disagreements.sort(key=lambda d: (d.unit, codes.index(d.code)))
+    position = {c: i for i, c in enumerate(codes)}
+    report.disagreements.sort(key=lambda d: (d.unit, position[d.code]))
     return report

@@ -319,16 +319,31 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     s = start
     for m in _END.finditer(text, start, end):
-        if m.group() != "\n":
-            k = max(start, max(text.rfind(c, start, m.start()) for c in " \t\n") + 1)
-            word = text[k:m.start() + 1]
-            word = word.lstrip("\"'“‘([").rstrip(".").lower()
-            if m.group()[0] == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
-                continue
+        if m.group()[0] == "." and _abbreviation(text, start, m.start()):
+            continue
         _add_span(text, s, m.end(), spans)
         s = m.end()
     _add_span(text, s, end, spans)
     return spans
+
+
+# How far back from a full stop the word before it is looked for. Scanning is bounded so
+# that splitting stays linear in the text's length (a turn without tabs or line breaks made
+# an unbounded look-back quadratic); a word longer than this is never an abbreviation.
+_WORD_WINDOW = 64
+
+
+def _abbreviation(text: str, start: int, dot: int) -> bool:
+    """Whether the word ending at the full stop ``text[dot]`` is an abbreviation or an
+    initial (so the stop does not end the sentence)."""
+    lo = max(start, dot - _WORD_WINDOW)
+    k = dot - 1
+    while k >= lo and text[k] not in " \t\n":
+        k -= 1
+    if k < lo and lo > start:  # no space in the window: a very long word
+        return False
+    word = text[k + 1:dot + 1].lstrip("\"'“‘([").rstrip(".").lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:

@@ -220,3 +220,20 @@ def test_three_coders_get_fleiss_and_light_kappa_next_to_alpha():
     pairs = [_sm_kappa(m[[0, 1]]), _sm_kappa(m[[0, 2]]), _sm_kappa(m[[1, 2]])]
     assert row.light_kappa == pytest.approx(float(np.mean(pairs)), abs=1e-12)
     assert row.krippendorff_alpha is not None
+
+
+def test_memory_is_bounded_by_the_units_not_codes_times_units():
+    """1,500 codes over 4,000 units: the old codes x coders x units array alone was 96 MB."""
+    import tracemalloc
+
+    from flourish.qualitative.core.agreement import Segment, Unit, agreement
+
+    units = [Unit("s", i * 10, i * 10 + 9) for i in range(4000)]
+    segs = [Segment(c, "s", (k * 7 % 4000) * 10, (k * 7 % 4000) * 10 + 5, k) for k in range(1500) for c in ("a", "b")
+            if c == "a" or k % 3]
+    tracemalloc.start()
+    report = agreement(units, segs, ["a", "b"], list(range(1500)), bootstrap_samples=0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 30 * 1024 * 1024, f"{peak:,} bytes"
+    assert len(report.disagreements) == 500 and report.per_code[1].n_applied == 2

@@ -192,3 +192,13 @@ def test_choosing_to_compare_never_sends_the_member_outside_the_project(client, 
         response = client.post(url("compare", project), {"next": elsewhere})
         assert response["Location"] == url("agreement", project)
     assert client.get(url("compare", project)).status_code == 405
+
+
+def test_a_code_named_like_a_formula_is_defused_in_the_csv(client, project, researcher):
+    code = project.codes.get(process_id=BR)
+    code.name = '=HYPERLINK("http://example.com","x")'
+    code.save()
+    client.force_login(researcher)
+    response = client.get(reverse("qualitative:agreement_download", args=[project.pk, "csv"]))
+    rows = {row["code_id"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert rows[str(code.pk)]["code"] == "'" + code.name

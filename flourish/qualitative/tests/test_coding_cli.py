@@ -100,9 +100,11 @@ def test_import_reports_skipped_items(researcher, tmp_path):
         z.writestr("x.qde", qde)
     path.write_bytes(buf.getvalue())
     out, _ = run("import", str(path), "--project", "From elsewhere")  # Mei is the only researcher
-    assert "Skipped 2 item(s):" in out
+    assert "Skipped 1 item(s):" in out
     assert "  - coding bbbbbbbb-0000-4000-8000-000000000001: positions 5-99 are outside source 's'" in out
-    assert "  - source photo: PictureSource is not a text source" in out
+    # the picture is kept (and exported again), and the person is told Flourish cannot code it
+    assert "1 picture, PDF, audio or video source" in out
+    assert "source photo: the picture source is kept with its files and selections" in out
     assert Project.objects.get(name="From elsewhere").members.get().user == researcher
 
 

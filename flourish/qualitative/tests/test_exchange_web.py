@@ -147,8 +147,10 @@ def test_the_import_shows_skipped_items_as_a_list(client, researcher, organisati
     qde = """<Project xmlns="urn:QDA-XML:project:1:0" name="Other"><Sources>
       <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="s">
         <PlainTextContent>Ann: hi</PlainTextContent></TextSource>
+      <TextSource guid="aaaaaaaa-0000-4000-8000-000000000004" name="far" plainTextPath="C:/Users/x/far.txt"/>
       <AudioSource guid="aaaaaaaa-0000-4000-8000-000000000002" name="tape"/></Sources>
-      <Sets><Set guid="aaaaaaaa-0000-4000-8000-000000000003" name="x"/></Sets></Project>"""
+      <Sets><Set guid="aaaaaaaa-0000-4000-8000-000000000003" name="x">
+        <MemberSource targetGUID="aaaaaaaa-0000-4000-8000-000000000004"/></Set></Sets></Project>"""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("other.qde", qde)
@@ -157,8 +159,10 @@ def test_the_import_shows_skipped_items_as_a_list(client, researcher, organisati
         "organisation": organisation.pk, "name": "", "file": upload("o.qdpx", buf.getvalue())})
     html = response.content.decode()
     items = re.findall(r"<li>([^<]*)</li>", html.split('class="govuk-list govuk-list--bullet qual-skipped"')[1])
-    assert items == ["source tape: AudioSource is not a text source",
-                     "element Sets: not supported by Flourish; left out"]
+    assert items == ["source far: the text is outside the archive (C:/Users/x/far.txt)",
+                     "set x: 1 member(s) that were not imported left out"]
+    # the audio source is kept (and said so), though Flourish cannot code it
+    assert "source tape: the audio source is kept with its files and selections" in html
 
 
 def test_stale_codings_are_announced(client, project, researcher):

@@ -201,11 +201,17 @@ def test_a_variant_file_from_another_tool_imports():
     assert (whole.start, whole.end) == (0, len("Word text"))
     assert {c.guid: c.parent_guid for c in p.codes}["aaaaaaaa-0000-4000-8000-000000000003"].endswith("0002")
     assert p.codes[0].colour == "#abc"
-    assert any(m.text == "Rae's comment" and m.target_guid == c12.guid for m in p.memos)
+    # the selection's description stays its description, on both codings of the selection
+    assert c12.description == "Rae's comment" and c12.selection_guid == "aaaaaaaa-0000-4000-8000-000000000011"
+    assert kept["aaaaaaaa-0000-4000-8000-000000000013"].description == "Rae's comment"
+    assert not any(m.text == "Rae's comment" for m in p.memos)
+    assert {c.guid: c.is_codable for c in p.codes}["aaaaaaaa-0000-4000-8000-000000000003"] is False
+    assert [c.guid for c in p.cases] == ["aaaaaaaa-0000-4000-8000-000000000099"]
+    assert [(o.kind, o.name) for o in p.other_sources] == [("PDFSource", "scan")]
     reasons = " | ".join(f"{s.kind}:{s.reason}" for s in report.skipped)
-    for expected in ("outside source", "not in the codebook", "annotation", "missing.txt is not in the archive",
-                     "PDFSource is not a text source", "Cases"):
+    for expected in ("outside source", "not in the codebook", "annotation", "missing.txt is not in the archive"):
         assert expected in reasons, reasons
+    assert any("the PDF source is kept" in w and "cannot show or code it" in w for w in report.warnings)
     assert any(".docx" in w for w in report.warnings) and any("added" in w for w in report.warnings)
     # what was kept exports validly again
     q.export_qdpx(p)
@@ -260,4 +266,4 @@ def test_a_codebook_with_a_variant_namespace_imports():
         <Description>Values and actions match</Description></Code></Codes><Sets/></CodeBook>"""
     p, report = q.import_qdc(xml)
     assert p.codes == [Code("bbbbbbbb-0000-4000-8000-000000000001", "Integrity", "Values and actions match")]
-    assert [s.ref for s in report.skipped] == ["Sets"]
+    assert report.skipped == [] and p.sets == []

@@ -134,3 +134,38 @@ def test_turns_and_sentences_are_ordered_trimmed_spans(text):
     assert all(a < b for a, b in spans) and all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
     assert "".join("".join(text[a:b].split()) for a, b in spans) == "".join(text.split())
     assert all(not text[a:b].isspace() for a, b in spans)
+
+
+def _sentences_before_issue_16(text, start=0, end=None):
+    """The splitter as it was (its unbounded look-back was quadratic on a long turn without
+    tabs or line breaks): the linear one must split every text the same way."""
+    from flourish.qualitative.core.sources import _END, ABBREVIATIONS, _add_span
+
+    end = len(text) if end is None else end
+    spans, s = [], start
+    for m in _END.finditer(text, start, end):
+        if m.group() != "\n":
+            k = max(start, max(text.rfind(c, start, m.start()) for c in " \t\n") + 1)
+            word = text[k:m.start() + 1].lstrip("\"'“‘([").rstrip(".").lower()
+            if m.group()[0] == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+                continue
+        _add_span(text, s, m.end(), spans)
+        s = m.end()
+    _add_span(text, s, end, spans)
+    return spans
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["Dr. ", "e.g. ", "J. ", "(Mr. ", "“St. ", ". ", "! ", "… ", "\n", "\t",
+                                           "x" * 70 + ". ", "No. 5 ", "etc.) "]),
+                          st.text(alphabet="abc .?!\"'", max_size=12)), max_size=30).map("".join),
+       st.integers(0, 20))
+def test_sentences_split_exactly_as_before_but_in_linear_time(text, offset):
+    start = min(offset, len(text))
+    assert split_sentences(text, start) == _sentences_before_issue_16(text, start)
+
+
+def test_a_long_turn_without_line_breaks_splits_every_sentence():
+    text = "Ann: " + "We met Dr. Rao on the ward. " * 5000
+    spans = split_sentences(text, 5)
+    assert len(spans) == 5000 and text[slice(*spans[-1])] == "We met Dr. Rao on the ward."

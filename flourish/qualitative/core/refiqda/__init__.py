@@ -10,12 +10,26 @@ Conventions:
   wrapping them in a Project.)
 - Positions are Unicode code points of the stored text (``startPosition`` inclusive,
   ``endPosition`` exclusive), exactly the Python ``str`` indices used everywhere else.
-- Each coding is one ``PlainTextSelection`` holding one ``Coding``; the coding's guid is the
-  ``Coding`` guid, the selection's guid is derived from it (uuid5). The coder is the
-  ``Coding``'s ``creatingUser``. The selection's ``Description`` carries
-  ``sha256:<hex>`` of the selected text, so an edited source is *detected* on import
-  (the coding is skipped with a reason) instead of silently shifting.
-- Source attributes are Text ``Variables`` with ``VariableValue``\\ s on the source.
+- Each coding is one ``Coding`` in a ``PlainTextSelection``: codings that came in one
+  selection (``Coding.selection_guid``) go back into that selection with its name and
+  creation time; any other coding gets a selection of its own whose guid is derived from the
+  coding's (uuid5). The coder is the ``Coding``'s ``creatingUser`` (the selection's if the
+  coding has none). A selection's own ``Description`` is kept as ``Coding.description``;
+  a selection without one gets ``sha256:<hex>`` of the selected text, so an edited source is
+  *detected* on import (the coding is skipped with a reason) instead of silently shifting.
+- ``Variables`` keep their GUID, ``typeOfVariable`` (`VARIABLE_TYPES`) and description
+  (`Variable`); values are text in ``Source.attributes`` / ``Case.attributes`` and are
+  written in the element of their type (``IntegerValue`` …); `check` refuses a value that
+  does not fit its type. An attribute without a variable is a Text variable whose GUID is
+  derived from its name.
+- ``Cases`` (`Case`: variables, source, code and selection references) and ``Sets``
+  (`CodeSet`) are kept; references to what was not imported are dropped and reported.
+- Picture, PDF, audio and video sources (`OtherSource`) are kept as they came: the element
+  (with its selections, codings and notes) and the archive files it names, written back
+  unchanged; the report says Flourish cannot show or code them. ``Links`` and ``Graphs``
+  are kept as they came (``Project.extra_xml``).
+- ``isCodable``, source descriptions, ``creatingUser`` / ``creationDateTime`` of sources,
+  codings and notes are kept (dates as the text the file had).
 - Memos are ``Notes``; the target is where the ``NoteRef`` sits: the project (target None),
   a source, a code or a coding. A memo's author is the ``Note``'s ``creatingUser``.
 - A user's free-form ``id`` attribute is kept (Flourish writes its layer kind there), and the
@@ -25,8 +39,15 @@ Conventions:
   since readers drop one.
 - GUIDs are written and read as lower-case, without braces.
 - Import is tolerant: any namespace spelling (``1:0`` or ``1.0``), ``Sources``/``sources``
-  folder, any ``*.qde`` name, sources as ``.txt`` or ``.docx`` (text extracted), CRLF text
-  (positions mapped onto the ``\\n``-normalised text). Whatever cannot be kept is listed in
+  folder, any ``*.qde`` name, sources as ``.txt`` or ``.docx`` (text extracted; a
+  ``richTextPath`` alone is enough), CRLF text (positions mapped onto the
+  ``\\n``-normalised text). Paths: ``internal://x`` is ``sources/x``; a bare or relative name
+  (QualCoder's ``board_2017.txt``) and ``relative://x`` are looked for under ``sources/``,
+  then at the archive root, then by a unique file name; ``file://``, absolute and drive
+  paths are outside the archive.
+- `Limits` (`DEFAULT_LIMITS`): codes, nesting depth, sources, characters of a source,
+  codings, bytes of other sources' files. A file beyond any of them raises ``QdaError``
+  naming what and where, so nothing is saved partially. Whatever cannot be kept is listed in
   ``ImportReport.skipped`` with a reason; a file that cannot be read at all raises
   ``QdaError``. Parsing never resolves entities or reaches the network.
 
@@ -44,23 +65,31 @@ from .descriptions import (
     parse_project_description,
     project_description,
 )
-from .export import export_qdc, export_qdpx, project_xml, source_bytes, validate
+from .export import export_qdc, export_qdpx, note_refs, project_xml, source_bytes, validate, without_unknown_codes
 from .importer import import_qdc, import_qde, import_qdpx
 from .model import (
     CODEBOOK_NS,
+    DEFAULT_LIMITS,
     DEFAULT_ZIP_LIMIT,
     NS,
+    VARIABLE_TYPES,
     XML_BAD,
+    Case,
     Code,
+    CodeSet,
     Coding,
     ImportReport,
+    Limits,
     Memo,
+    OtherSource,
     Project,
     QdaError,
     Skipped,
     Source,
     User,
+    Variable,
     check,
+    fits,
     new_guid,
     text_hash,
 )
@@ -80,3 +109,5 @@ __all__ = [
     "export_qdc", "export_qdpx", "import_qdc", "import_qde", "import_qdpx", "new_guid", "parse_code_description",
     "parse_project_description", "project_description", "project_xml", "source_bytes", "text_hash", "validate",
 ]
+__all__ += ["DEFAULT_LIMITS", "VARIABLE_TYPES", "Case", "CodeSet", "Limits", "OtherSource", "Variable", "fits",
+            "note_refs", "without_unknown_codes"]

@@ -20,6 +20,22 @@ _DERIVED = uuid.UUID("6f1d3c52-3a5e-4a4e-9d53-0c9a8f1e2b10")
 DEFAULT_ZIP_LIMIT = 500 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold; beyond any of these the whole file is refused (`QdaError`
+    naming what and where), so nothing is saved partially."""
+
+    codes: int = 5_000  # codes in the codebook
+    depth: int = 30  # nesting of codes
+    sources: int = 2_000  # sources (text and other)
+    source_chars: int = 5_000_000  # characters of one text source
+    codings: int = 200_000  # codings in the project
+    other_bytes: int = 100 * 1024 * 1024  # the files of picture/PDF/audio/video sources together
+
+
+DEFAULT_LIMITS = Limits()
+
+
 class QdaError(ValueError):
     """A REFI-QDA file could not be read or written; the message is for the person."""
 
@@ -38,6 +54,7 @@ class Code:
     description: str = ""
     parent_guid: str | None = None
     colour: str | None = None  # "#rrggbb"
+    is_codable: bool = True  # the schema's Code/@isCodable (a heading only, when False)
 
 
 @dataclass
@@ -45,7 +62,10 @@ class Source:
     guid: str
     name: str
     text: str
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # variable name -> value as text
+    description: str = ""
+    creating_user: str | None = None  # the TextSource's creatingUser (a User's guid)
+    created: str = ""  # its creationDateTime as written ("" = none)
 
 
 @dataclass
@@ -57,6 +77,13 @@ class Coding:
     code_guid: str
     coder_guid: str | None = None
     text_hash: str = ""  # sha256 hex of source.text[start:end]; filled on export/import
+    # The PlainTextSelection holding the coding: its guid ("" = derived from the coding's
+    # guid, one selection per coding), name and Description (the hash is written there only
+    # when the selection has no description of its own), and the coding's creationDateTime.
+    selection_guid: str = ""
+    selection_name: str = ""
+    description: str = ""
+    created: str = ""  # xsd:dateTime as written in the file ("" = none)
 
 
 @dataclass
@@ -66,6 +93,74 @@ class Memo:
     target_guid: str | None = None  # None: the project
     name: str = ""
     author_guid: str | None = None  # a User's guid (the Note's creatingUser)
+    created: str = ""  # the Note's creationDateTime as written ("" = none)
+
+
+VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
+# typeOfVariable -> the element carrying a value of that type
+VALUE_ELEMENTS = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
+                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
+_VALUE_FORMS = {
+    "Boolean": re.compile(r"^(true|false|1|0)$"),
+    "Integer": re.compile(r"^[+-]?\d+$"),
+    "Float": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
+    "Date": re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$"),
+    "DateTime": re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"),
+}
+_DATETIME = _VALUE_FORMS["DateTime"]
+
+
+def fits(type_of_variable: str, value: str) -> bool:
+    """Whether ``value`` (as text) is a valid value of a variable of that type."""
+    form = _VALUE_FORMS.get(type_of_variable)
+    return form is None or bool(form.match(value.strip()))
+
+
+@dataclass
+class Variable:
+    """A typed variable (``typeOfVariable`` one of `VARIABLE_TYPES`); values are carried as
+    text in ``Source.attributes`` / ``Case.attributes`` under the variable's name."""
+
+    guid: str
+    name: str
+    type: str = "Text"
+    description: str = ""
+
+
+@dataclass
+class Case:
+    guid: str
+    name: str = ""
+    description: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)  # variable name -> value as text
+    source_guids: list[str] = field(default_factory=list)  # SourceRef (text or other sources)
+    code_guids: list[str] = field(default_factory=list)  # CodeRef
+    selection_guids: list[str] = field(default_factory=list)  # SelectionRef, kept as written
+
+
+@dataclass
+class CodeSet:
+    """A REFI-QDA ``Set``: a named group of codes, sources and notes."""
+
+    guid: str
+    name: str
+    description: str = ""
+    code_guids: list[str] = field(default_factory=list)
+    source_guids: list[str] = field(default_factory=list)
+    memo_guids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OtherSource:
+    """A picture, PDF, audio or video source (or any source Flourish cannot code): its
+    element exactly as it came (``xml``, in the project namespace) and the archive files it
+    names (archive member name -> bytes), written back unchanged on export."""
+
+    guid: str
+    name: str
+    kind: str  # "PictureSource", "PDFSource", "AudioSource", "VideoSource"
+    xml: str
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +172,12 @@ class Project:
     codings: list[Coding] = field(default_factory=list)
     memos: list[Memo] = field(default_factory=list)
     description: str = ""
+    variables: list[Variable] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    sets: list[CodeSet] = field(default_factory=list)
+    other_sources: list[OtherSource] = field(default_factory=list)
+    # Links and Graphs, kept as written (project namespace) and written back unchanged.
+    extra_xml: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,7 +228,58 @@ def check(project: Project) -> list[str]:
     users = {u.guid for u in project.users}
     return (_identity_problems(project) + _code_problems(project.codes, codes)
             + _coding_problems(project.codings, texts, codes, users)
-            + _memo_problems(project.memos, set(texts) | set(codes) | {c.guid for c in project.codings}, users))
+            + _memo_problems(project.memos, set(texts) | set(codes) | {c.guid for c in project.codings}
+                             | {o.guid for o in project.other_sources}, users)
+            + _group_problems(project))
+
+
+def _group_problems(project: Project) -> list[str]:
+    """Variables, cases and sets: known types, values that fit, references that resolve."""
+    problems = []
+    types = {}
+    for v in project.variables:
+        if v.type not in VARIABLE_TYPES:
+            problems.append(f"variable {v.name!r}: type {v.type!r} is not one of {', '.join(VARIABLE_TYPES)}")
+        if v.name in types:
+            problems.append(f"variable {v.name!r}: the name is used twice")
+        types[v.name] = v.type
+    owners = [(f"source {s.guid}", s.attributes) for s in project.sources] + [
+        (f"case {c.guid}", c.attributes) for c in project.cases]
+    for owner, attributes in owners:
+        for name, value in attributes.items():
+            if not fits(types.get(name, "Text"), value):
+                problems.append(f"{owner}: {value!r} is not a {types[name]} value of variable {name!r}")
+    sources = {s.guid for s in project.sources} | {o.guid for o in project.other_sources}
+    codes = {c.guid for c in project.codes}
+    memos = {m.guid for m in project.memos}
+    for case in project.cases:
+        problems += [f"case {case.guid}: source {g} is not in the project" for g in case.source_guids
+                     if g not in sources]
+        problems += [f"case {case.guid}: code {g} is not in the codebook" for g in case.code_guids if g not in codes]
+    for group in project.sets:
+        problems += [f"set {group.name!r}: {what} {g} is not in the project"
+                     for what, guids, known in (("code", group.code_guids, codes), ("source", group.source_guids,
+                                                sources), ("note", group.memo_guids, memos))
+                     for g in guids if g not in known]
+    selections: dict[str, tuple[str, int, int]] = {}
+    for c in project.codings:
+        if c.selection_guid:
+            at = (c.source_guid, c.start, c.end)
+            if selections.setdefault(c.selection_guid, at) != at:
+                problems.append(f"coding {c.guid}: selection {c.selection_guid} is used for other text")
+        if c.created and not _DATETIME.match(c.created):
+            problems.append(f"coding {c.guid}: {c.created!r} is not a date and time")
+    problems += [f"{what} {x.guid}: {x.created!r} is not a date and time"
+                 for what, items in (("memo", project.memos), ("source", project.sources))
+                 for x in items if x.created and not _DATETIME.match(x.created)]
+    users = {u.guid for u in project.users}
+    problems += [f"source {s.guid}: creating user {s.creating_user} is not a user of the project"
+                 for s in project.sources if s.creating_user is not None and s.creating_user not in users]
+    for other in project.other_sources:
+        root = etree.fromstring(other.xml.encode("utf-8"), _parser())
+        problems += [f"source {other.name!r}: code {ref.get('targetGUID')} is not in the codebook"
+                     for ref in root.iter(f"{{{NS}}}CodeRef") if _norm_guid(ref.get("targetGUID")) not in codes]
+    return problems
 
 
 def _identity_problems(project: Project) -> list[str]:
@@ -135,7 +287,9 @@ def _identity_problems(project: Project) -> list[str]:
     problems = []
     items = [("source", s.guid) for s in project.sources] + [("code", c.guid) for c in project.codes] + [
         ("user", u.guid) for u in project.users] + [("coding", c.guid) for c in project.codings] + [
-        ("memo", m.guid) for m in project.memos]
+        ("memo", m.guid) for m in project.memos] + [("variable", v.guid) for v in project.variables] + [
+        ("case", c.guid) for c in project.cases] + [("set", x.guid) for x in project.sets] + [
+        ("source", o.guid) for o in project.other_sources]
     seen = set()
     for kind, guid in items:
         if _norm_guid(guid) != guid:
@@ -148,7 +302,12 @@ def _identity_problems(project: Project) -> list[str]:
         (f"source {s.guid} attribute", f"{k}{v}") for s in project.sources for k, v in s.attributes.items()] + [
         (f"code {c.guid}", c.name + c.description) for c in project.codes] + [
         (f"user {u.guid} name", u.name + u.id) for u in project.users] + [
-        (f"memo {m.guid}", m.text + m.name) for m in project.memos]
+        (f"memo {m.guid}", m.text + m.name) for m in project.memos] + [
+        (f"source {s.guid} description", s.description) for s in project.sources] + [
+        (f"coding {c.guid} selection", c.selection_name + c.description) for c in project.codings] + [
+        (f"variable {v.guid}", v.name + v.description) for v in project.variables] + [
+        (f"case {c.guid}", c.name + c.description + "".join(k + v for k, v in c.attributes.items()))
+        for c in project.cases] + [(f"set {x.guid}", x.name + x.description) for x in project.sets]
     problems += [f"{what}: contains characters XML cannot carry" for what, value in xml_fields if XML_BAD.search(value)]
     return problems
 
