@@ -345,3 +345,32 @@ def choose_to_compare(coder) -> Coder:
         coder.compared_at = timezone.now()
         coder.save(update_fields=["compared_at"])
     return coder
+
+
+# --- quotations as a PDF (laid out by a worker: flourish/qualitative/jobs.py) ----------------
+
+QUOTATIONS_PDF_JOB = "qualitative.quotations_pdf"
+
+
+def quotations_pdf_key(project, layer, user, codes=None) -> str:
+    """One job per reader, layer, choice of codes and version of the quotations (the printed
+    content's digest): asking again for unchanged quotations returns the PDF already made."""
+    import hashlib
+
+    from . import quotations
+
+    digest = hashlib.sha256(quotations.print_html(project, layer, quotations.quotations(project, layer, codes))
+                            .encode()).hexdigest()[:24]
+    chosen = ",".join(str(c.pk) for c in sorted(codes, key=lambda c: c.pk)) if codes else "all"
+    return f"{QUOTATIONS_PDF_JOB}:{project.pk}:{layer.pk}:{user.pk}:{chosen}:{digest}"
+
+
+@transaction.atomic
+def prepare_quotations_pdf(project, layer, user, codes=None):
+    from flourish.jobs import actions as jobs_actions
+
+    return jobs_actions.enqueue(QUOTATIONS_PDF_JOB, key=quotations_pdf_key(project, layer, user, codes), owner=user,
+                                label=f"Quotations of “{project.name}” ({layer.name}) as a PDF", args={
+                                    "project_id": project.pk, "layer_id": layer.pk,
+                                    "code_ids": sorted(c.pk for c in codes) if codes else None,
+                                })

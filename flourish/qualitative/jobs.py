@@ -1,5 +1,6 @@
-"""The qualitative workbench's background job: an assisted-coding run (the model over
-thousands of units takes tens of seconds, too long for a request)."""
+"""The qualitative workbench's background jobs: an assisted-coding run (the model over
+thousands of units takes tens of seconds, too long for a request), a large REFI-QDA
+import, and the quotations as a PDF."""
 
 from django.db import transaction
 from django.http import Http404
@@ -7,14 +8,16 @@ from django.urls import reverse
 
 from flourish import audit
 from flourish.accounts.models import User
-from flourish.jobs.actions import JobFailed, enqueue
+from flourish.jobs.actions import JobFailed, enqueue, store_file
 from flourish.jobs.models import Job, JobStatus
+from flourish.jobs.permissions import while_allowed
 from flourish.jobs.registry import handler
 
 from . import actions_assist, actions_exchange
+from .actions import QUOTATIONS_PDF_JOB
 from .assist import suggest as assist
-from .models import UnitKind
-from .permissions import get_project_for_user
+from .models import Coder, Project, UnitKind
+from .permissions import get_project_for_user, get_visible_layer_for_user
 
 ASSIST_JOB = "qualitative.assist_run"
 
@@ -102,3 +105,26 @@ def import_qdpx(context, organisation_id, user_id, name, address=None) -> dict:
     except exchange.FileUnreadable as problem:
         raise JobFailed(f"{upload.filename}: {problem}") from None
     return result
+
+
+def _quotations_read(job):
+    return "quotations-exported", Project.objects.get(pk=job.args["project_id"])
+
+
+# Readable while the reader may still see that layer (a member of the project; another
+# layer than their own only once they chose to compare).
+@handler(QUOTATIONS_PDF_JOB, max_attempts=3, audit=_quotations_read,
+         may_read=while_allowed(get_visible_layer_for_user, "project_id", "layer_id"))
+def quotations_pdf(context, project_id: int, layer_id: int, code_ids=None) -> dict:
+    from . import quotations
+
+    project = Project.objects.filter(pk=project_id).first()
+    layer = Coder.objects.filter(pk=layer_id, project_id=project_id).first()
+    if project is None or layer is None:
+        raise JobFailed("The project or its coding layer is no longer in Flourish, so there is nothing to print.")
+    codes = list(project.codes.filter(pk__in=code_ids)) if code_ids else None
+    context.progress(20, "Laying out the pages")
+    content, content_type, name = quotations.export(project, layer, "pdf", codes)
+    # store_file replaces: a job run twice leaves one file.
+    return {**store_file(context.job, name, content_type, content),
+            "message": "The PDF of the quotations is ready.", "link_text": "Open the PDF"}
