@@ -118,9 +118,10 @@ def _source_from_bytes(project, user, filename: str, data: bytes, attributes: di
 
 
 @transaction.atomic
-def import_sources(project, user, files, attributes: dict | None = None, by=None) -> list[Source]:
+def import_sources(project, user, files, attributes: dict | None = None, by=None, address=None) -> list[Source]:
     """Import transcripts, given as (filename, bytes) pairs, all or nothing: if any file
-    cannot be read, nothing is saved and NotAllowed lists every problem, one per file."""
+    cannot be read, nothing is saved and NotAllowed lists every problem, one per file.
+    `address`: where the request came from, when a background job imports on its behalf."""
     built, problems, names = [], [], set(project.sources.values_list("name", flat=True))
     for filename, data in files:
         try:
@@ -139,7 +140,7 @@ def import_sources(project, user, files, attributes: dict | None = None, by=None
     created = Source.objects.bulk_create(built)
     _ensure_speakers(project, {s for source in built for s in source.speakers()})
     audit.record(by if by is not None else user, "import", project, kind="transcripts", files=len(created),
-                 file=", ".join(source.name for source in created)[:200])
+                 file=", ".join(source.name for source in created)[:200], address=address)
     return created
 
 
