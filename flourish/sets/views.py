@@ -14,7 +14,7 @@ from flourish.jobs.presenters import pdf_page
 from flourish.lib.disclosure import MIN_K
 from flourish.orgadmin.selectors import preselected_framework
 
-from . import actions, cohort, export, sharing
+from . import actions, cohort, export, presenters, sharing
 from .forms import (
     ActionForm,
     CloseForm,
@@ -205,12 +205,10 @@ def par_cycle(request, pk, number):
                 messages.success(request, done)
                 return redirect("sets:par_cycle", pk=pk, number=number)
     bound = forms.get(f"{which}_form") if which else None
-    return render(request, "sets/par_cycle.html", {
-        "set": learning_set, "cycle": cycle, "member": member, "is_facilitator": is_facilitator,
-        "sessions": cycle.sessions.all(), "actions": cycle.actions.select_related("owner__user"),
-        "observations": cycle.observations.select_related("author__user"), "error": error,
-        "form": bound, **forms,
-    }, status=400 if error or (bound is not None and bound.errors) else 200)
+    context = presenters.par_cycle_context(learning_set, cycle, member, is_facilitator=is_facilitator, forms=forms,
+                                           error=error, bound=bound)
+    return render(request, "sets/par_cycle.html", context,
+                  status=400 if error or (bound is not None and bound.errors) else 200)
 
 
 def _cycle_post(request, learning_set, cycle, member, which, forms) -> str | None:
