@@ -51,12 +51,6 @@ from .model import (
     DEFAULT_ZIP_LIMIT,
     NS,
     XML_BAD,
-    Code,
-    Coding,
-    ImportReport,
-    Memo,
-    Project,
-    QdaError,
     Skipped,
     Source,
     User,
@@ -64,6 +58,14 @@ from .model import (
     new_guid,
     text_hash,
 )
+
+# The dataclasses and the error, re-exported in the explicit `X as X` form.
+from .model import Code as Code
+from .model import Coding as Coding
+from .model import ImportReport as ImportReport
+from .model import Memo as Memo
+from .model import Project as Project
+from .model import QdaError as QdaError
 from .model import (
     _derived as _derived,  # private, but the tests derive expected GUIDs with it
 )
