@@ -481,8 +481,15 @@ def close_in_background(cycle, user):
 
 
 def report_pdf_key(cycle, user) -> str:
-    """One PDF job per reader: the report never changes once released."""
-    return f"feedback.report_pdf:{cycle.pk}:{user.pk}"
+    """One PDF job per reader and per look of the report: the report never changes once
+    released, but the organisation's name and logo on it may (then the PDF is made anew)."""
+    import hashlib
+
+    from .presenters import branding
+
+    shown = branding(cycle)
+    digest = hashlib.sha256(f"{shown.name}\n{shown.logo_data_uri or ''}".encode()).hexdigest()[:16]
+    return f"feedback.report_pdf:{cycle.pk}:{user.pk}:{digest}"
 
 
 @transaction.atomic

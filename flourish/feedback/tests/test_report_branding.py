@@ -91,6 +91,20 @@ def test_the_report_pdf_carries_the_logo_and_the_name(org_admin, organisation, l
 
 @needs_poppler
 @pytest.mark.django_db
+def test_a_pdf_made_before_the_logo_was_uploaded_is_made_again_with_it(org_admin, organisation, leader, released,
+                                                                        tmp_path):
+    client = signed_in(leader)
+    before = made_pdf(client, f"/feedback/{released.pk}/report/pdf/")
+    assert pdf_images(before.content, tmp_path) == []
+    branded(org_admin, organisation)
+    page = client.get(f"/feedback/{released.pk}/report.pdf")  # the old PDF is not the report as it looks now
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    after = made_pdf(client, f"/feedback/{released.pk}/report/pdf/")
+    assert pdf_images(after.content, tmp_path) == [(120, 40)] and NAME in pdf_text(after.content, tmp_path)
+
+
+@needs_poppler
+@pytest.mark.django_db
 def test_a_jpeg_logo_goes_into_the_pdf_too(org_admin, organisation, released, tmp_path):
     branded(org_admin, organisation, logo=image("JPEG", size=(90, 30)))
     assert pdf_images(render_pdf(released), tmp_path) == [(90, 30)]
