@@ -25,6 +25,8 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from timing import write_results  # noqa: E402
+
 from flourish.stats._blas import single_threaded_blas  # noqa: E402
 from flourish.stats.cfa import fit_cfa  # noqa: E402
 
@@ -137,33 +139,43 @@ print(fm[c("chisq", "df", "cfi", "rmsea", "srmr")]); print(pe)
 """
 
 
-def whole_command(runs: int) -> dict | None:
-    """The whole `flourish cfa` command against the whole `Rscript` run of lavaan on the same CSV
-    file (8 x 5 model, N = 10,000): process start, imports, reading the file, the fit and the
-    printed results.  Runs alternate so both see the same machine load; median of each."""
-    if not shutil.which("Rscript"):
-        return None
+def race_commands(Y: np.ndarray, r_script: str, runs: int,
+                  extra_args: tuple[str, ...] = ()) -> tuple[float, float, str]:
+    """The whole `flourish cfa` command (with `extra_args`) against the whole `Rscript` run of
+    `r_script` on the same CSV file of `Y` (a missing value as an empty cell) and the 8 x 5
+    model: process start, imports, reading the file, the fit and the printed results. Runs
+    alternate so both see the same machine load. Returns the median seconds of each and what
+    the last R run printed."""
     flourish = os.path.join(os.path.dirname(sys.executable), "flourish")
-    Y = simulate(10_000, seed=10_000)
     with tempfile.TemporaryDirectory() as tmp:
         csv = os.path.join(tmp, "d.csv")
-        np.savetxt(csv, Y, delimiter=",", header=",".join(f"y{i + 1}" for i in range(Y.shape[1])),
-                   comments="", fmt="%.10g")
+        with open(csv, "w") as fh:
+            fh.write(",".join(f"y{i + 1}" for i in range(Y.shape[1])) + "\n")
+            for row in Y:
+                fh.write(",".join("" if np.isnan(v) else f"{v:.10g}" for v in row) + "\n")
         mfile = os.path.join(tmp, "m.lav")
         with open(mfile, "w") as fh:
-            fh.write(model_syntax())
+            fh.write(model_syntax() + "\n")
         rfile = os.path.join(tmp, "w.R")
         with open(rfile, "w") as fh:
-            fh.write(R_WHOLE)
-        ours, theirs = [], []
+            fh.write(r_script)
+        ours, theirs, printed = [], [], ""
         for _ in range(runs):
             t = time.perf_counter()
-            subprocess.run([flourish, "cfa", csv, "--model", mfile], check=True, capture_output=True)
+            subprocess.run([flourish, "cfa", csv, "--model", mfile, *extra_args], check=True, capture_output=True)
             ours.append(time.perf_counter() - t)
             t = time.perf_counter()
-            subprocess.run(["Rscript", rfile, csv, mfile], check=True, capture_output=True)
+            printed = subprocess.run(["Rscript", rfile, csv, mfile], check=True, capture_output=True,
+                                     text=True).stdout
             theirs.append(time.perf_counter() - t)
-    a, b = statistics.median(ours), statistics.median(theirs)
+    return statistics.median(ours), statistics.median(theirs), printed
+
+
+def whole_command(runs: int) -> dict | None:
+    """`race_commands` on complete data, N = 10,000; median of each."""
+    if not shutil.which("Rscript"):
+        return None
+    a, b, _ = race_commands(simulate(10_000, seed=10_000), R_WHOLE, runs)
     return {"flourish": a, "lavaan": b, "ratio": a / b, "runs": runs}
 
 
@@ -226,10 +238,7 @@ def main():
                   f"| {whole['flourish']:.2f} | {whole['lavaan']:.2f} | {whole['ratio']:.2f} | {whole['runs']} |"]
     else:
         lines.append("Not measured (Rscript with lavaan not installed).")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(args.out, "w") as fh:
-        fh.write(text)
+    write_results(lines, args.out)
 
 
 if __name__ == "__main__":

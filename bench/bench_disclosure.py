@@ -15,10 +15,11 @@ import argparse
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import cpu_ms  # noqa: E402
 
 from flourish.lib.report import Process, Respondent, Rules, build_report  # noqa: E402
 from flourish.lib.scoring import respondent_process_score  # noqa: E402
@@ -57,15 +58,6 @@ def baseline(processes, people):
         for i in p.item_ids:
             out.append(statistics.fmean(r.answers[i] for r in others if r.answers.get(i) is not None))
     return out
-
-
-def cpu_ms(fn, runs):
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        fn()
-        times.append((time.process_time() - start) * 1000)
-    return statistics.median(times)
 
 
 def main():

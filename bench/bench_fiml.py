@@ -14,17 +14,14 @@ import argparse
 import datetime
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from bench_cfa import R_WHOLE, F, K, machine, model_syntax, simulate, timeit  # noqa: E402
+from bench_cfa import R_WHOLE, F, K, machine, model_syntax, race_commands, simulate, timeit  # noqa: E402
+from timing import write_results  # noqa: E402
 
 from flourish.stats.cfa import fit_cfa  # noqa: E402
 
@@ -53,31 +50,8 @@ def fiml_case(runs: int, with_lavaan: bool) -> dict:
            "complete": int(np.sum(~np.isnan(Y).any(axis=1))), "runs": runs}
     if not with_lavaan or not shutil.which("Rscript"):
         return out
-    flourish = os.path.join(os.path.dirname(sys.executable), "flourish")
-    with tempfile.TemporaryDirectory() as tmp:
-        csv = os.path.join(tmp, "d.csv")
-        with open(csv, "w") as fh:
-            fh.write(",".join(f"y{i + 1}" for i in range(Y.shape[1])) + "\n")
-            for row in Y:
-                fh.write(",".join("" if np.isnan(v) else f"{v:.10g}" for v in row) + "\n")
-        mfile = os.path.join(tmp, "m.lav")
-        with open(mfile, "w") as fh:
-            fh.write(model_syntax() + "\n")
-        rfile = os.path.join(tmp, "w.R")
-        with open(rfile, "w") as fh:
-            fh.write(R_WHOLE_FIML)
-        ours, theirs = [], []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            subprocess.run([flourish, "cfa", csv, "--model", mfile, "--missing", "ml"], check=True,
-                           capture_output=True)
-            ours.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            r = subprocess.run(["Rscript", rfile, csv, mfile], check=True, capture_output=True, text=True)
-            theirs.append(time.perf_counter() - t0)
-        chisq = float(r.stdout.split("\n")[1].split()[0])
-    out.update({"flourish": statistics.median(ours), "lavaan": statistics.median(theirs),
-                "lavaan_chisq": chisq})
+    ours, theirs, printed = race_commands(Y, R_WHOLE_FIML, runs, ("--missing", "ml"))
+    out.update({"flourish": ours, "lavaan": theirs, "lavaan_chisq": float(printed.split("\n")[1].split()[0])})
     out["ratio"] = out["flourish"] / out["lavaan"]
     return out
 
@@ -112,10 +86,7 @@ def main():
                   f"{fiml['chisq']:.3f} | {fiml['lavaan_chisq']:.3f} |"]
     else:
         lines.append(f"FIML fit: {fiml['fit']:.2f} s (chisq {fiml['chisq']:.3f}); lavaan not run.")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(args.out, "w") as fh:
-        fh.write(text)
+    write_results(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -22,25 +22,16 @@ import platform
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_disclosure, timing
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_disclosure import baseline, cycle  # noqa: E402
+from timing import cpu_ms  # noqa: E402
 
 from flourish.lib.ledger import Figure, exposed, may_release, sum_of  # noqa: E402
 from flourish.lib.report import Rules, build_report, report_equations  # noqa: E402
-
-
-def cpu_ms(fn, runs):
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        fn()
-        times.append((time.process_time() - start) * 1000)
-    return statistics.median(times)
 
 
 def report_audit(processes, people, rules):

@@ -29,3 +29,19 @@ def write_output(data: str | bytes, output: str | None, stdout) -> None:
         sys.stdout.buffer.write(data)
     else:
         stdout.write(data, ending="" if data.endswith("\n") else "\n")
+
+
+def check_choice(value: str, choices, option: str = "--format") -> str:
+    """The value of `option` if it is one of `choices`; else stop, naming them."""
+    if value not in choices:
+        fail(f"unknown {option} {value!r}: choose one of {', '.join(choices)}")
+    return value
+
+
+def object_id(value: str, argument: str, noun: str) -> int:
+    """A positional id argument (`argument`, e.g. "CYCLE") as a whole number; else stop, saying
+    what was expected ("a cycle id")."""
+    try:
+        return int(value)
+    except ValueError:
+        fail(f"{argument} must be {noun} id (a whole number), got {value!r}")

@@ -219,16 +219,21 @@ def share_with_set(entry, learning_set) -> JournalEntry:
     return entry
 
 
-@transaction.atomic
-def prepare_plan_pdf(plan, user):
-    """Queue the plan's PDF. The key is the printed content's digest: asking again for an
-    unchanged plan returns the PDF already made; any edit makes a new one."""
+def plan_pdf_key(plan) -> str:
+    """The printed content's digest: an unchanged plan has the PDF already made; any edit
+    makes a new one."""
     import hashlib
-
-    from flourish.jobs import actions as jobs_actions
 
     from .pdf import render_print_html
 
     digest = hashlib.sha256(render_print_html(plan).encode()).hexdigest()[:24]
-    return jobs_actions.enqueue("development.plan_pdf", key=f"development.plan_pdf:{plan.pk}:{digest}", owner=user,
+    return f"development.plan_pdf:{plan.pk}:{digest}"
+
+
+@transaction.atomic
+def prepare_plan_pdf(plan, user):
+    """Queue the plan's PDF (asking again for an unchanged plan returns the one made)."""
+    from flourish.jobs import actions as jobs_actions
+
+    return jobs_actions.enqueue("development.plan_pdf", key=plan_pdf_key(plan), owner=user,
                                 label="The PDF of your development plan", args={"plan_id": plan.pk})

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from flourish import audit
+from flourish.jobs.presenters import pdf_page
 from flourish.selfassess.permissions import get_self_assessment_for_user, self_assessments_for
 
 from . import actions, progress, suggestions
@@ -222,10 +222,9 @@ def prepare_plan_pdf(request, pk):
 
 @login_required
 def plan_pdf(request, pk):
-    from .pdf import render_pdf  # WeasyPrint loads only when a PDF is asked for
-
+    """The old address of the PDF: a read. The PDF is made by a job (`prepare_plan_pdf`);
+    this opens the one made of the plan as it is now, or offers to make it."""
     plan = get_plan_for_user(request.user, pk)
-    audit.record(request, "plan-pdf-downloaded", plan)
-    response = HttpResponse(render_pdf(plan), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="flourish-development-plan-{plan.pk}.pdf"'
-    return response
+    return pdf_page(request, key=actions.plan_pdf_key(plan), title="The PDF of your development plan",
+                    action=reverse("development:prepare_plan_pdf", args=[plan.pk]),
+                    back_url=reverse("development:plan", args=[plan.pk]), back_text="Back to your plan")

@@ -514,15 +514,27 @@ def close_in_background(cycle, user):
                                 label=f"Closing “{cycle.title}” and preparing its report", args={"cycle_id": cycle.pk})
 
 
+def report_pdf_key(cycle, user) -> str:
+    """One PDF job per reader and per look of the report: the report never changes once
+    released, but the organisation's name and logo on it may (then the PDF is made anew)."""
+    import hashlib
+
+    from .presenters import branding
+
+    shown = branding(cycle)
+    digest = hashlib.sha256(f"{shown.name}\n{shown.logo_data_uri or ''}".encode()).hexdigest()[:16]
+    return f"feedback.report_pdf:{cycle.pk}:{user.pk}:{digest}"
+
+
 @transaction.atomic
 def prepare_report_pdf(cycle, user):
-    """Queue the released report's PDF for this reader (one job per reader: the report never
-    changes once released, so asking again returns the PDF already made)."""
+    """Queue the released report's PDF for this reader (asking again returns the PDF
+    already made)."""
     from flourish.jobs import actions as jobs_actions
 
     if not cycle.is_released:
         raise NotAllowed("The report is not released yet.")
-    return jobs_actions.enqueue("feedback.report_pdf", key=f"feedback.report_pdf:{cycle.pk}:{user.pk}", owner=user,
+    return jobs_actions.enqueue("feedback.report_pdf", key=report_pdf_key(cycle, user), owner=user,
                                 label=f"The PDF of the report on “{cycle.title}”", args={"cycle_id": cycle.pk})
 
 

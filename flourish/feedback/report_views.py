@@ -10,9 +10,11 @@ from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from flourish import audit
+from flourish.jobs.presenters import pdf_page
 
 from .permissions import get_cycle_for_reader
 from .presenters import RADAR, branding, not_released_message, report_context, report_json_text
@@ -39,15 +41,17 @@ def report_page(request, pk):
 
 @login_required
 def report_pdf(request, pk):
-    from .pdf import render_pdf  # WeasyPrint loads only when a PDF is asked for
+    """The old address of the PDF: a read. The PDF is made by a job (the POST below); this
+    opens the one this reader already has, or offers to make it."""
+    from . import actions
 
     cycle = get_cycle_for_reader(request.user, pk)
-    audit.record(request, "report-pdf-downloaded", cycle)
     if not cycle.is_released:
         return HttpResponse(not_released_message(cycle), status=409, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(render_pdf(cycle), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="flourish-report-{cycle.pk}.pdf"'
-    return response
+    return pdf_page(request, key=actions.report_pdf_key(cycle, request.user),
+                    title=f"The PDF of the report on “{cycle.title}”",
+                    action=reverse("feedback:prepare_pdf", args=[cycle.pk]),
+                    back_url=reverse("feedback:report", args=[cycle.pk]), back_text="Back to the report")
 
 
 @login_required

@@ -17,15 +17,18 @@ def get_job_for_user(user, job_id) -> Job:
     return get_or_404(Job.objects.filter(owner=user).select_related("owner"), "job", pk=job_id)
 
 
-def while_allowed(lookup: Callable, arg: str) -> Callable:
-    """A kind's ``may_read``: the output is readable while ``lookup(user, job.args[arg])`` (an
-    app's ``permissions.get_<thing>_for_user``) still finds the thing, so whoever has lost
-    access to it (a plan's owner, a report's reader whose sharing was withdrawn) cannot
-    fetch it from an older job either."""
+def while_allowed(lookup: Callable, *args: str) -> Callable:
+    """A kind's ``may_read``: the output is readable while ``lookup(user, job.args[arg], …)``
+    (an app's ``permissions.get_<thing>_for_user``, given the named arguments in order) still
+    finds the thing, so whoever has lost access to it (a plan's owner, a report's reader
+    whose sharing was withdrawn, a set's member who left) cannot fetch it from an older job
+    either."""
+    if not args:
+        raise TypeError("while_allowed needs the name of at least one job argument")
 
     def may_read(user, job) -> bool:
         try:
-            lookup(user, job.args[arg])
+            lookup(user, *(job.args[arg] for arg in args))
         except Http404:
             return False
         return True

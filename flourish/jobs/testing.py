@@ -40,3 +40,31 @@ def sent_mail() -> list:
 
     run_pending_jobs()
     return mail.outbox
+
+
+def made_pdf(client, prepare_url: str, data: dict | None = None):
+    """Ask for a PDF as a person does (the POST to its prepare address), let the worker make
+    it, and fetch it from the job; returns the download response (a PDF, status 200)."""
+    from django.urls import resolve, reverse
+
+    from .models import Job, JobStatus
+
+    response = client.post(prepare_url, data or {})
+    assert response.status_code == 302, f"{prepare_url} answered {response.status_code}, not a job's page"
+    match = resolve(response.url)
+    assert match.view_name == "jobs:progress", f"{prepare_url} went to {response.url}, not a job's page"
+    run_pending_jobs()
+    job = Job.objects.get(pk=match.kwargs["job_id"])
+    assert job.status == JobStatus.DONE, f"the PDF job {job.status}: {job.last_error}"
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    return download
+
+
+def pdf_text(data: bytes) -> str:
+    """A PDF's text as poppler's pdftotext reads it (the tests read PDFs back this way)."""
+    import shutil
+    import subprocess
+
+    assert shutil.which("pdftotext"), "pdftotext is missing (apt-get install poppler-utils)"
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()

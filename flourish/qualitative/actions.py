@@ -118,9 +118,10 @@ def _source_from_bytes(project, user, filename: str, data: bytes, attributes: di
 
 
 @transaction.atomic
-def import_sources(project, user, files, attributes: dict | None = None, by=None) -> list[Source]:
+def import_sources(project, user, files, attributes: dict | None = None, by=None, address=None) -> list[Source]:
     """Import transcripts, given as (filename, bytes) pairs, all or nothing: if any file
-    cannot be read, nothing is saved and NotAllowed lists every problem, one per file."""
+    cannot be read, nothing is saved and NotAllowed lists every problem, one per file.
+    `address`: where the request came from, when a background job imports on its behalf."""
     built, problems, names = [], [], set(project.sources.values_list("name", flat=True))
     for filename, data in files:
         try:
@@ -139,7 +140,7 @@ def import_sources(project, user, files, attributes: dict | None = None, by=None
     created = Source.objects.bulk_create(built)
     _ensure_speakers(project, {s for source in built for s in source.speakers()})
     audit.record(by if by is not None else user, "import", project, kind="transcripts", files=len(created),
-                 file=", ".join(source.name for source in created)[:200])
+                 file=", ".join(source.name for source in created)[:200], address=address)
     return created
 
 
@@ -349,3 +350,32 @@ def choose_to_compare(coder) -> Coder:
         coder.compared_at = timezone.now()
         coder.save(update_fields=["compared_at"])
     return coder
+
+
+# --- quotations as a PDF (laid out by a worker: flourish/qualitative/jobs.py) ----------------
+
+QUOTATIONS_PDF_JOB = "qualitative.quotations_pdf"
+
+
+def quotations_pdf_key(project, layer, user, codes=None) -> str:
+    """One job per reader, layer, choice of codes and version of the quotations (the printed
+    content's digest): asking again for unchanged quotations returns the PDF already made."""
+    import hashlib
+
+    from . import quotations
+
+    digest = hashlib.sha256(quotations.print_html(project, layer, quotations.quotations(project, layer, codes))
+                            .encode()).hexdigest()[:24]
+    chosen = ",".join(str(c.pk) for c in sorted(codes, key=lambda c: c.pk)) if codes else "all"
+    return f"{QUOTATIONS_PDF_JOB}:{project.pk}:{layer.pk}:{user.pk}:{chosen}:{digest}"
+
+
+@transaction.atomic
+def prepare_quotations_pdf(project, layer, user, codes=None):
+    from flourish.jobs import actions as jobs_actions
+
+    return jobs_actions.enqueue(QUOTATIONS_PDF_JOB, key=quotations_pdf_key(project, layer, user, codes), owner=user,
+                                label=f"Quotations of “{project.name}” ({layer.name}) as a PDF", args={
+                                    "project_id": project.pk, "layer_id": layer.pk,
+                                    "code_ids": sorted(c.pk for c in codes) if codes else None,
+                                })

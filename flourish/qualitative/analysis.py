@@ -357,7 +357,8 @@ def layer_synthesis(project, layer, unit_kind=None, examples=50, leave_out=()) -
         "unit_kind": kind, "n_units": len(units), "chars": sum(u.length for u in units), "n_codings": len(codings),
         "coverage": coverage,
         "cooccurrence": {"codes": [codes[i] for i in used],
-                         "rows": [{"code": codes[i], "cells": [matrix[i][j] for j in used]} for i in used]},
+                         "rows": [{"code": codes[i], "label": codes[i].name, "cells": [matrix[i][j] for j in used]}
+                                  for i in used]},
         "uncovered": [_unit_row(source_by_pk, units[i]) for i in missed[:examples]],
         "n_uncovered": len(missed),
     }
@@ -396,7 +397,8 @@ def layer_model_check(project, layer, unit_kind=None, examples=5, leave_out=()) 
         "unit_kind": kind, "n_units": check["n_units"], "chars": check["chars"], "n_codings": len(codings),
         "processes": rows,
         "any_process": check["any_process"],
-        "cooccurrence": [{"process": p, "cells": line} for p, line in zip(processes, check["cooccurrence"])],
+        "cooccurrence": [{"process": p, "label": p["name"], "cells": line}
+                         for p, line in zip(processes, check["cooccurrence"])],
         "emergent_only": {
             "count": len(check["emergent_only"]), "share": check["emergent_only_share"],
             "char_share": check["emergent_only_char_share"],

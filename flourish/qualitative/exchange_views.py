@@ -71,6 +71,11 @@ def exchange_page(request, pk):
 def import_qdc(request, pk):
     project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     form = ImportCodebookForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["file"].size > qualitative_jobs.IMPORT_IN_BACKGROUND:
+        upload = form.cleaned_data["file"]
+        job = qualitative_jobs.queue_import_qdc(project, request.user, upload.name, upload.read(),
+                                                address=audit.client_address(request))
+        return redirect("jobs:progress", job_id=job.pk)
     if form.is_valid():
         try:
             made, report = actions_exchange.import_qdc(form.cleaned_data["file"].read(), project, request.user)

@@ -113,6 +113,16 @@ def may_download_project(member, layer) -> bool:
     return member.role == MemberRole.LEAD or has_chosen_to_compare(layer)
 
 
+def get_visible_layer_for_user(user, project_id, layer_id) -> tuple[Project, Coder]:
+    """A coding layer this member may read now: their own, or another layer of the project
+    once they have chosen to compare (404 otherwise, as for outsiders)."""
+    project, _, own = get_workbench_for_user(user, project_id)
+    layer = get_or_404(project.coders.all(), "coding layer", pk=layer_id)
+    if layer.pk != own.pk and not has_chosen_to_compare(own):
+        raise Http404("No such coding layer.")
+    return project, layer
+
+
 def choose_layer(project, own, chosen: str | None) -> Coder:
     """The layer a synthesis page shows: the one chosen (404 for a layer of another project),
     else the consensus layer once it has codings and the member has chosen to compare, else

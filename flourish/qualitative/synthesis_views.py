@@ -8,10 +8,14 @@ so nobody is shown others' coding while still coding blind.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from flourish import audit
+from flourish.jobs.presenters import pdf_page
 
-from . import analysis, quotations
+from . import actions, analysis, quotations
 from .forms import LayerForm
 from .permissions import choose_layer, get_workbench_for_user, has_chosen_to_compare
 from .presenters import compare_first, page
@@ -74,17 +78,43 @@ def model_check(request, pk):
     })
 
 
+def _chosen_codes(project, values) -> list:
+    return list(project.codes.filter(pk__in=[v for v in values if str(v).isdigit()]))
+
+
 @login_required
 def quotations_export(request, pk, fmt):
+    """Markdown, CSV and Word at once; the PDF's address is a read that opens the PDF this
+    reader already made of these quotations, or offers to make it (a job, below)."""
     choices = _choices(request, pk)
     if isinstance(choices, HttpResponse):
         return choices
     project, _, layer, _, _, _ = choices
     if fmt not in quotations.FORMATS:
         raise Http404("No such format.")
-    codes = [c for c in project.codes.filter(pk__in=[v for v in request.GET.getlist("codes") if v.isdigit()])]
+    codes = _chosen_codes(project, request.GET.getlist("codes"))
+    if fmt == "pdf":
+        return pdf_page(request, key=actions.quotations_pdf_key(project, layer, request.user, codes or None),
+                        title=f"Quotations of “{project.name}” ({layer.name}) as a PDF",
+                        action=reverse("qualitative:prepare_quotations_pdf", args=[project.pk]),
+                        hidden=[("layer", layer.pk)] + [("codes", c.pk) for c in codes],
+                        back_url=reverse("qualitative:synthesis", args=[project.pk]) + f"?layer={layer.pk}",
+                        back_text="Back to the synthesis")
     content, content_type, name = quotations.export(project, layer, fmt, codes or None)
     audit.record(request, "quotations-exported", project, format=fmt, codes=len(codes) or "all")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def prepare_quotations_pdf(request, pk):
+    """The PDF is laid out by a worker; its progress page links to it when ready."""
+    project, member, own = get_workbench_for_user(request.user, pk)
+    layer = choose_layer(project, own, request.POST.get("layer"))
+    if layer.pk != own.pk and not has_chosen_to_compare(own):
+        return compare_first(request, project, member, "synthesis")
+    codes = _chosen_codes(project, request.POST.getlist("codes"))
+    job = actions.prepare_quotations_pdf(project, layer, request.user, codes or None)
+    return redirect("jobs:progress", job_id=job.pk)

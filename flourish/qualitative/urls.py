@@ -52,6 +52,7 @@ urlpatterns = [
     path("<int:pk>/synthesis/", synthesis_views.synthesis, name="synthesis"),
     path("<int:pk>/model-check/", synthesis_views.model_check, name="model_check"),
     path("<int:pk>/quotations.<str:fmt>", synthesis_views.quotations_export, name="quotations_export"),
+    path("<int:pk>/quotations/pdf/", synthesis_views.prepare_quotations_pdf, name="prepare_quotations_pdf"),
     # REFI-QDA exchange in the browser (exchange_views.py)
     path("import/", exchange_views.import_qdpx, name="import_qdpx"),
     path("<int:pk>/exchange/", exchange_views.exchange_page, name="exchange"),

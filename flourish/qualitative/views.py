@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from flourish import audit
 from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
 from flourish.orgadmin.selectors import preselected_framework
 
 from . import actions, selectors
+from . import jobs as qualitative_jobs
 from .forms import MemberForm, ProjectForm, ReviseForm, SourceAttributesForm, SpeakerForm, UploadForm
 from .permissions import can_create_projects, get_member, get_source, get_speaker, get_workbench_for_user
 from .presenters import page, uploaded
@@ -114,8 +116,13 @@ def sources(request, pk):
     project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
+        files = form.cleaned_data["files"]
+        if sum(f.size for f in files) > qualitative_jobs.IMPORT_IN_BACKGROUND:  # a worker reads them
+            job = qualitative_jobs.queue_import_sources(project, request.user, [uploaded(f) for f in files],
+                                                        form.attributes(), address=audit.client_address(request))
+            return redirect("jobs:progress", job_id=job.pk)
         try:
-            created = actions.import_sources(project, request.user, [uploaded(f) for f in form.cleaned_data["files"]],
+            created = actions.import_sources(project, request.user, [uploaded(f) for f in files],
                                              form.attributes(), by=request)
         except actions.NotAllowed as problem:
             form.add_error("files", str(problem))
@@ -172,6 +179,9 @@ def revise_source(request, pk, source_pk):
     project, member, layer = get_workbench_for_user(request.user, pk, lead=True)
     source = get_source(project, source_pk)
     form = ReviseForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["file"].size > qualitative_jobs.IMPORT_IN_BACKGROUND:
+        job = qualitative_jobs.queue_revise_source(source, request.user, *uploaded(form.cleaned_data["file"]))
+        return redirect("jobs:progress", job_id=job.pk)
     if form.is_valid():
         try:
             changed = actions.revise_source(source, request.user, *uploaded(form.cleaned_data["file"]))

@@ -21,6 +21,7 @@ from flourish.feedback.ratelimits import limit_rater_links
 from flourish.feedback.selectors import response_of
 
 from . import actions, charts, dataset, exports, modeltests
+from .forms import ModelVersionForm
 from .permissions import (
     get_own_cycle,
     get_own_self_assessment,
@@ -155,7 +156,8 @@ def model(request):
                 return redirect("research:run", pk=run.pk)
             problem = results["message"]
     return render(request, "research/model.html", {
-        "versions": versions, "problem": problem, "runs": runs_for(request.user),
+        "versions": versions, "version_form": ModelVersionForm(versions=versions), "problem": problem,
+        "runs": runs_for(request.user),
         "min_complete": modeltests.MIN_COMPLETE, "min_group": modeltests.MIN_GROUP,
     }, status=200)
 

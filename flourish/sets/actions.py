@@ -241,3 +241,29 @@ def release_cohort(learning_set):
     # Row lock on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE (settings.py), the same guarantee.
     LearningSet.objects.select_for_update().get(pk=learning_set.pk)  # one release at a time
     return cohort.release(learning_set)
+
+
+# --- the record as a PDF (laid out by a worker: flourish/sets/jobs.py) ---------------------
+
+RECORD_PDF_JOB = "sets.record_pdf"
+
+
+def record_pdf_key(learning_set, user) -> str:
+    """One job per reader and per version of the record (its printed content's digest):
+    asking again for an unchanged record returns the PDF already made; anything new in the
+    set makes a new one."""
+    import hashlib
+
+    from .export import print_html
+
+    digest = hashlib.sha256(print_html(learning_set).encode()).hexdigest()[:24]
+    return f"{RECORD_PDF_JOB}:{learning_set.pk}:{user.pk}:{digest}"
+
+
+@transaction.atomic
+def prepare_record_pdf(learning_set, user):
+    from flourish.jobs import actions as jobs_actions
+
+    return jobs_actions.enqueue(RECORD_PDF_JOB, key=record_pdf_key(learning_set, user), owner=user,
+                                label=f"The record of “{learning_set.name}” as a PDF",
+                                args={"set_id": learning_set.pk})

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/cohort/", views.cohort_view, name="cohort"),
     path("<int:pk>/cohort/release/", views.cohort_release, name="cohort_release"),
     path("<int:pk>/record.<str:fmt>", views.export_record, name="export"),
+    path("<int:pk>/record/pdf/", views.prepare_record_pdf, name="prepare_record_pdf"),
 ]

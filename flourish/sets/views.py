@@ -3,16 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from flourish import audit
 from flourish.accounts.permissions import Role, organisations_for
 from flourish.frameworks.permissions import frameworks_for
 from flourish.frameworks.selectors import latest_versions
+from flourish.jobs.presenters import pdf_page
 from flourish.lib.disclosure import MIN_K
 from flourish.orgadmin.selectors import preselected_framework
 
-from . import actions, cohort, export, sharing
+from . import actions, cohort, export, presenters, sharing
 from .forms import (
     ActionForm,
     CloseForm,
@@ -203,12 +205,10 @@ def par_cycle(request, pk, number):
                 messages.success(request, done)
                 return redirect("sets:par_cycle", pk=pk, number=number)
     bound = forms.get(f"{which}_form") if which else None
-    return render(request, "sets/par_cycle.html", {
-        "set": learning_set, "cycle": cycle, "member": member, "is_facilitator": is_facilitator,
-        "sessions": cycle.sessions.all(), "actions": cycle.actions.select_related("owner__user"),
-        "observations": cycle.observations.select_related("author__user"), "error": error,
-        "form": bound, **forms,
-    }, status=400 if error or (bound is not None and bound.errors) else 200)
+    context = presenters.par_cycle_context(learning_set, cycle, member, is_facilitator=is_facilitator, forms=forms,
+                                           error=error, bound=bound)
+    return render(request, "sets/par_cycle.html", context,
+                  status=400 if error or (bound is not None and bound.errors) else 200)
 
 
 def _cycle_post(request, learning_set, cycle, member, which, forms) -> str | None:
@@ -287,17 +287,29 @@ def cohort_release(request, pk):
 
 @login_required
 def export_record(request, pk, fmt):
+    """The record as Markdown (made at once), or the PDF's address: a read that opens the
+    PDF this reader already made of the record as it is now, or offers to make it (a job,
+    `prepare_record_pdf`)."""
     learning_set, member = get_set_for_member(request.user, pk)
     if fmt not in ("md", "pdf"):
         raise Http404("No such format.")
+    if fmt == "pdf":
+        return pdf_page(request, key=actions.record_pdf_key(learning_set, request.user),
+                        title=f"The record of “{learning_set.name}” as a PDF",
+                        action=reverse("sets:prepare_record_pdf", args=[learning_set.pk]),
+                        back_url=reverse("sets:story", args=[learning_set.pk]), back_text="Back to the set's story")
     audit.record(request, "set-record-exported", learning_set, format=fmt)
-    filename = export.filename(learning_set, fmt)
-    if fmt == "md":
-        response = HttpResponse(export.markdown(learning_set), content_type="text/markdown; charset=utf-8")
-    else:
-        response = HttpResponse(export.pdf(learning_set), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(export.markdown(learning_set), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(learning_set, fmt)}"'
     return response
+
+
+@login_required
+@require_POST
+def prepare_record_pdf(request, pk):
+    """The PDF is laid out by a worker; its progress page links to it when ready."""
+    learning_set, _ = get_set_for_member(request.user, pk)
+    return redirect("jobs:progress", job_id=actions.prepare_record_pdf(learning_set, request.user).pk)
 
 
 def join(request, token):

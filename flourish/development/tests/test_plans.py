@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from flourish.development import actions, progress
 from flourish.development.models import ActionStatus, Plan, Review
-from flourish.jobs.testing import run_pending_jobs
+from flourish.jobs.models import Job
+from flourish.jobs.testing import made_pdf, pdf_text, run_pending_jobs
 
 from .helpers import SUGGESTED_POSITIONS, released_cycle, self_assessment, signed_in
 
@@ -247,18 +249,23 @@ def test_adding_a_review_date_on_the_plan_page(client, leader, own):
     assert list(plan.reviews.values_list("due_on", flat=True)) == [later]
 
 
-def test_the_plan_renders_as_a_pdf(client, leader, own):
+def test_the_plan_renders_as_a_pdf_made_by_a_job(client, leader, own):
     plan = make_plan(leader, own)
     actions.set_goal(plan, plan.processes[0], "Know every partner by name.")
-    response = client.get(f"/development/plans/{plan.pk}/plan.pdf")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
+    jobs = Job.objects.count()
+    page = client.get(f"/development/plans/{plan.pk}/plan.pdf")  # the old address asks first
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    assert Job.objects.count() == jobs  # a GET writes nothing
+    response = made_pdf(client, f"/development/plans/{plan.pk}/pdf/")
     assert response.content.startswith(b"%PDF")
-    from flourish.development.pdf import render_print_html
-
-    html = render_print_html(plan)
-    assert "Know every partner by name." in html
-    assert plan.plan_processes()[1]["name"] in html
+    text = " ".join(pdf_text(response.content).split())
+    assert "Know every partner by name." in text
+    assert plan.plan_processes()[1]["name"] in text
+    job = Job.objects.get(kind="development.plan_pdf")
+    assert client.get(f"/development/plans/{plan.pk}/plan.pdf").url == reverse("jobs:download", args=[job.pk])
+    # An edit is a new version of the plan: the old address offers a new PDF.
+    actions.set_goal(plan, plan.processes[0], "Know every partner and their manager by name.")
+    assert "Make the PDF" in client.get(f"/development/plans/{plan.pk}/plan.pdf").content.decode()
 
 
 def test_the_development_page_lists_plans_and_where_to_start(client, leader, own):

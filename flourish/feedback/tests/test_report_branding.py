@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from flourish.feedback.pdf import render_pdf
 from flourish.feedback.tests.test_report_outputs import build_cycle, standard_specs
+from flourish.jobs.testing import made_pdf
 from flourish.orgadmin.tests.helpers import image, signed_in
 from flourish.testing import personas
 from flourish.testing.browser import assert_accessible, assert_fits_width, sign_in
@@ -82,11 +83,24 @@ def test_the_report_pdf_carries_the_logo_and_the_name(org_admin, organisation, l
     assert organisation.name in pdf_text(plain, tmp_path)
 
     branded(org_admin, organisation)
-    response = signed_in(leader).get(f"/feedback/{released.pk}/report.pdf")
-    assert response.status_code == 200
+    response = made_pdf(signed_in(leader), f"/feedback/{released.pk}/report/pdf/")  # made by a job
     assert pdf_images(response.content, tmp_path) == [(120, 40)]
     text = pdf_text(response.content, tmp_path)
     assert NAME in text and text.index(NAME) < text.index(released.title)
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_a_pdf_made_before_the_logo_was_uploaded_is_made_again_with_it(org_admin, organisation, leader, released,
+                                                                        tmp_path):
+    client = signed_in(leader)
+    before = made_pdf(client, f"/feedback/{released.pk}/report/pdf/")
+    assert pdf_images(before.content, tmp_path) == []
+    branded(org_admin, organisation)
+    page = client.get(f"/feedback/{released.pk}/report.pdf")  # the old PDF is not the report as it looks now
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    after = made_pdf(client, f"/feedback/{released.pk}/report/pdf/")
+    assert pdf_images(after.content, tmp_path) == [(120, 40)] and NAME in pdf_text(after.content, tmp_path)
 
 
 @needs_poppler

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from flourish.api.models import ApiToken
 from flourish.feedback import actions, pdf
 from flourish.feedback.models import Rater, Response
+from flourish.jobs.testing import made_pdf
 from flourish.selfassess import actions as self_actions
 
 from .helpers import without_list_approval
@@ -206,8 +207,7 @@ def test_page_pdf_json_and_cli_show_the_same_figures(as_leader, released):
     page = page_html(as_leader, released)
     radar = page_html(as_leader, released, "?view=radar")
     printable = cli(str(released.pk), "--format", "html")
-    pdf_response = as_leader.get(f"/feedback/{released.pk}/report.pdf")
-    assert pdf_response["Content-Type"] == "application/pdf"
+    pdf_response = made_pdf(as_leader, f"/feedback/{released.pk}/report/pdf/")  # made by a job
     from_pdf = pdf_text(pdf_response.content)
 
     for name, text in [("page", page), ("radar page", radar), ("cli html", printable), ("pdf", from_pdf)]:
@@ -240,7 +240,7 @@ def test_a_professional_group_of_two_appears_nowhere(as_leader, released, tmp_pa
         "radar": page_html(as_leader, released, "?view=radar"),
         "json": cli(str(released.pk), "--format", "json"),
         "html": cli(str(released.pk), "--format", "html"),
-        "pdf": pdf_text(as_leader.get(f"/feedback/{released.pk}/report.pdf").content),
+        "pdf": pdf_text(made_pdf(as_leader, f"/feedback/{released.pk}/report/pdf/").content),
     }
     target = tmp_path / "report.pdf"
     call_command("report", str(released.pk), "--format", "pdf", "--output", str(target))
@@ -259,7 +259,7 @@ def test_comments_below_the_minimum_appear_nowhere_and_the_rest_in_the_stored_or
     outputs = [
         page_html(as_leader, released), cli(str(released.pk), "--format", "json"),
         cli(str(released.pk), "--format", "html"),
-        pdf_text(as_leader.get(f"/feedback/{released.pk}/report.pdf").content),
+        pdf_text(made_pdf(as_leader, f"/feedback/{released.pk}/report/pdf/").content),
     ]
     for text in outputs:
         for hidden in HIDDEN_COMMENTS:

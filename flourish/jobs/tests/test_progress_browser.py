@@ -81,3 +81,21 @@ def test_the_undelivered_warning_passes_axe(page, phone, leader, model_version, 
         expect(browser_page.get_by_role("cell", name="Not delivered yet").first).to_be_visible()
         assert_accessible(browser_page)
         assert_fits_width(browser_page)
+
+
+@pytest.mark.parametrize("device", ["page", "phone"])
+def test_the_make_the_pdf_page_passes_axe_and_its_button_queues_the_job(request, device, leader, model_version):
+    from flourish.development.tests.helpers import released_cycle
+
+    browser_page = request.getfixturevalue(device)
+    cycle = released_cycle(leader, model_version)
+    sign_in(browser_page, leader.email, personas.PASSWORD)
+    browser_page.goto(reverse("feedback:report_pdf", args=[cycle.pk]))  # the old address of the PDF
+    expect(browser_page.get_by_role("heading", level=1)).to_contain_text("The PDF of the report")
+    assert_accessible(browser_page)
+    assert_fits_width(browser_page)
+    browser_page.get_by_role("button", name="Make the PDF").focus()
+    browser_page.keyboard.press("Enter")
+    expect(browser_page.get_by_role("status")).to_have_text("Waiting for a worker to start it.")
+    run_pending_jobs()
+    expect(browser_page.get_by_role("link", name="Open the PDF")).to_be_visible(timeout=15_000)

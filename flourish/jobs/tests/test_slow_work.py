@@ -1,6 +1,7 @@
 """Slow work off the request, through the real views and the real queue: closing a cycle
 builds its report in a job (once, however often it runs), and the report and plan PDFs
-are made by jobs whose output only their reader can fetch."""
+are made by jobs whose output only their reader can fetch; the old GET addresses of the
+PDFs write nothing (they open the PDF made, or offer to make it)."""
 
 import json
 
@@ -8,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from flourish.audit.models import Entry
 from flourish.development import actions as development_actions
 from flourish.development.tests.helpers import released_cycle, self_assessment
 from flourish.feedback import actions as feedback_actions
@@ -15,7 +17,7 @@ from flourish.feedback.models import Cycle
 from flourish.feedback.tests.helpers import add_raters, answer, new_cycle
 from flourish.jobs import actions
 from flourish.jobs.models import Job, JobFile, JobStatus
-from flourish.jobs.testing import run_pending_jobs
+from flourish.jobs.testing import pdf_text, run_pending_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +137,22 @@ def test_a_failed_job_says_why_and_can_be_tried_again_from_its_page(leader, mode
     response = client.post(reverse("jobs:retry", args=[job.pk]), follow=True)
     assert "It will run again" in response.content.decode()
     assert status_of(client, job)["status"] == "queued"
+
+
+def test_the_old_pdf_address_writes_nothing_and_opens_the_pdf_once_it_is_made(leader, model_version):
+    cycle = released_cycle(leader, model_version)
+    client = signed_in(leader)
+    old, prepare = reverse("feedback:report_pdf", args=[cycle.pk]), reverse("feedback:prepare_pdf", args=[cycle.pk])
+    jobs, entries = Job.objects.count(), Entry.objects.count()
+    page = client.get(old)
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    assert f'action="{prepare}"' in page.content.decode()
+    assert (Job.objects.count(), Entry.objects.count()) == (jobs, entries)  # a GET makes no job
+
+    client.post(prepare)
+    job = Job.objects.get(kind="feedback.report_pdf")
+    assert client.get(old).url == reverse("jobs:progress", args=[job.pk])  # under way: its progress
+    run_pending_jobs()
+    assert client.get(old).url == reverse("jobs:download", args=[job.pk])  # made: the PDF itself
+    job.refresh_from_db()
+    assert cycle.title in " ".join(pdf_text(bytes(job.file.data)).split())

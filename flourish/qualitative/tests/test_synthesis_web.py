@@ -7,7 +7,10 @@ import shutil
 import subprocess
 
 import pytest
+from django.urls import reverse
 
+from flourish.jobs.models import Job
+from flourish.jobs.testing import made_pdf
 from flourish.qualitative import actions, actions_adjudication, quotations, selectors
 
 from .analysis_helpers import coded_project, tables, text, url
@@ -155,15 +158,45 @@ def test_the_word_export_reads_back_with_headings_quotes_and_sources(client, pro
     assert paragraphs[quote + 1][1] == "— Ann, interview-ann.txt (interview), turn 2, characters 60–129"
 
 
-def test_the_pdf_export_is_a_pdf_with_the_quotations(client, project, researcher):
-    client.force_login(researcher)
-    response = client.get(url("quotations_export", project, "pdf"))
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+def pdf_words(data: bytes) -> str:
     assert shutil.which("pdftotext"), "pdftotext is missing (apt-get install poppler-utils)"
-    words = " ".join(subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
-                                    check=True).stdout.decode().split())
+    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                                   check=True).stdout.decode().split())
+
+
+def test_the_pdf_export_is_a_pdf_with_the_quotations_made_by_a_job(client, project, researcher):
+    client.force_login(researcher)
+    layer = selectors.person_layer(project, researcher)
+    jobs = Job.objects.count()
+    page = client.get(url("quotations_export", project, "pdf"))  # asks first: a GET makes no job
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    assert f'name="layer" value="{layer.pk}"' in page.content.decode() and Job.objects.count() == jobs
+    response = made_pdf(client, url("prepare_quotations_pdf", project), {"layer": layer.pk})
+    assert response.content.startswith(b"%PDF")
+    words = pdf_words(response.content)
     assert "We ran a joint clinic as an experiment for six weeks." in words
     assert "Bea, par-session-1.txt (PAR session), turn 2, characters 47–100" in words
+    job = Job.objects.get(kind="qualitative.quotations_pdf")
+    assert client.get(url("quotations_export", project, "pdf")).url == reverse("jobs:download", args=[job.pk])
+
+
+def test_the_pdf_of_some_codes_has_only_their_quotations(client, project, researcher):
+    client.force_login(researcher)
+    rota = project.codes.get(name="Duty rota")
+    page = client.get(url("quotations_export", project, "pdf"), {"codes": rota.pk}).content.decode()
+    assert f'name="codes" value="{rota.pk}"' in page
+    layer = selectors.person_layer(project, researcher)
+    words = pdf_words(made_pdf(client, url("prepare_quotations_pdf", project),
+                               {"layer": layer.pk, "codes": [rota.pk]}).content)
+    assert "Duty rota" in words and RELATIONSHIPS not in words
+
+
+def test_a_blind_coder_cannot_have_another_layer_printed(client, project, second_researcher, researcher):
+    client.force_login(second_researcher)
+    meis = selectors.person_layer(project, researcher)
+    response = client.post(url("prepare_quotations_pdf", project), {"layer": meis.pk})
+    assert response.status_code == 200 and "compare" in response.content.decode()  # asked to choose first
+    assert not Job.objects.filter(kind="qualitative.quotations_pdf").exists()
 
 
 def test_an_export_can_be_limited_to_some_codes(client, project, researcher):
@@ -191,6 +224,7 @@ def test_people_outside_the_project_get_not_found(client, project, outsider, org
     for person in (outsider, org_admin):
         client.force_login(person)
         assert client.get(url(name, project, *args)).status_code == 404
+        assert client.post(url("prepare_quotations_pdf", project)).status_code == 404
 
 
 def test_a_layer_of_another_project_or_an_unknown_format_is_not_found(

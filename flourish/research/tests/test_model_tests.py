@@ -166,3 +166,16 @@ def test_another_researchers_run_is_not_found(client, researcher, organisation):
     client.force_login(someone)
     for name in ("research:run", "research:run_json", "research:run_csv"):
         assert client.get(reverse(name, args=[run.pk])).status_code == 404
+
+
+def test_the_version_to_test_is_asked_with_the_shared_radios_first_one_chosen():
+    from django.template.loader import render_to_string
+
+    from flourish.research.forms import ModelVersionForm
+
+    versions = [{"key": "a:2", "version": "Model v2", "other": 40}, {"key": "a:1", "version": "Model v1", "other": 12}]
+    html = render_to_string("core/field.html", {"field": ModelVersionForm(versions=versions)["version"]})
+    assert "<legend" in html and "Framework version to test" in html
+    assert html.count('type="radio"') == 2 and 'name="version"' in html
+    assert 'value="a:2" checked' in html and 'value="a:1">' in html
+    assert "Model v2 (40 rater responses)" in html and "Model v1 (12 rater responses)" in html

@@ -4,12 +4,15 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from flourish.jobs.models import Job
+from flourish.jobs.testing import made_pdf
 from flourish.sets import actions, export
 
 from .helpers import a_leader, join, new_set, run_cycle_to_close
@@ -43,15 +46,53 @@ def test_the_markdown_record_tells_the_story(learning_set, model_version):
         assert expected in text, expected
 
 
-def test_the_pdf_has_the_same_content(client, learning_set):
+def test_the_pdf_has_the_same_content_and_is_made_by_a_job(client, learning_set):
     client.force_login(learning_set.facilitator)
-    response = client.get(reverse("sets:export", args=[learning_set.pk, "pdf"]))
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    address = reverse("sets:export", args=[learning_set.pk, "pdf"])
+    jobs = Job.objects.count()
+    page = client.get(address)  # the old address asks first: a GET makes no job
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    assert Job.objects.count() == jobs
+    response = made_pdf(client, reverse("sets:prepare_record_pdf", args=[learning_set.pk]))
+    assert response.content.startswith(b"%PDF")
     md = client.get(reverse("sets:export", args=[learning_set.pk, "md"]))
     assert md.content.decode().startswith("# North locality leaders")
     text = " ".join(pdf_text(response.content).split())
     for expected in ("Cycle 1: How do we share one plan", "Relationships come before the template."):
         assert expected in text
+    # Made once: the old address now opens it, and asking again gives the same job.
+    job = Job.objects.get(kind="sets.record_pdf")
+    assert client.get(address).url == reverse("jobs:download", args=[job.pk])
+    again = client.post(reverse("sets:prepare_record_pdf", args=[learning_set.pk]))
+    assert again.url == reverse("jobs:progress", args=[job.pk])
+    assert Job.objects.filter(kind="sets.record_pdf").count() == 1
+
+
+def test_something_new_in_the_set_makes_a_new_pdf(client, learning_set):
+    client.force_login(learning_set.facilitator)
+    made_pdf(client, reverse("sets:prepare_record_pdf", args=[learning_set.pk]))
+    actions.add_session(learning_set.current_cycle(), date=date(2026, 3, 4), agenda="Who else should sit at the table?")
+    page = client.get(reverse("sets:export", args=[learning_set.pk, "pdf"]))
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    text = pdf_text(made_pdf(client, reverse("sets:prepare_record_pdf", args=[learning_set.pk])).content)
+    assert "Who else should sit at the table?" in " ".join(text.split())
+    assert Job.objects.filter(kind="sets.record_pdf").count() == 2
+
+
+def test_a_member_who_left_cannot_fetch_the_pdf_they_made(client, learning_set):
+    member = learning_set.members.filter(left_at__isnull=True).first()
+    client.force_login(member.user)
+    made_pdf(client, reverse("sets:prepare_record_pdf", args=[learning_set.pk]))
+    job = Job.objects.get(kind="sets.record_pdf")
+    actions.leave(member)
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_people_outside_the_set_can_neither_ask_for_nor_see_the_pdf(client, learning_set, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("sets:export", args=[learning_set.pk, "pdf"])).status_code == 404
+    assert client.post(reverse("sets:prepare_record_pdf", args=[learning_set.pk])).status_code == 404
+    assert not Job.objects.filter(kind="sets.record_pdf").exists()
 
 
 def test_cli_lists_sets_as_json_with_stable_keys(learning_set, capsys):

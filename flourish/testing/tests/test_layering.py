@@ -5,7 +5,9 @@
 - nothing imports a view module except a URL configuration (`urls.py`, `rater_urls.py`):
   helpers that other code needs live in presenters.py / selectors.py;
 - no view module defines a form (they live in the app's forms.py);
-- no template writes a GOV.UK error summary by hand: they include `core/error_summary.html`.
+- no template writes a GOV.UK error summary by hand: they include `core/error_summary.html`;
+- no template asks the database a question of its own (`.exists`, `.count`, `.queryset`,
+  `.objects`): what it shows is computed in the view's presenters.
 
 Pure: `.venv/bin/pytest -p no:django flourish/testing/tests/test_layering.py` (scripts/gates).
 """
@@ -13,6 +15,7 @@ Pure: `.venv/bin/pytest -p no:django flourish/testing/tests/test_layering.py` (s
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -164,7 +167,29 @@ def test_every_error_summary_is_the_one_include():
         f"fixed — remove from KNOWN_HAND_WRITTEN_SUMMARIES: {sorted(KNOWN_HAND_WRITTEN_SUMMARIES - found)}")
 
 
+# `.count` on a dict's key (`data.uncoded.count`) or a paginator (counted already when the page
+# was taken) is not a query: only a manager's or queryset's name before it is.
+TEMPLATE_QUERY = re.compile(r"\{[{%][^}]*?(\.exists\b|\.queryset\b|\.objects\b|\b(?:[a-z_]+_set|shared_with|members|"
+                            r"raters|responses|codings|memos|sources|codes|goals|reviews|notes|coders|cycles)\.count\b)")
+
+
+def template_queries(text: str) -> set[str]:
+    return {match.group(1) for match in TEMPLATE_QUERY.finditer(text)}
+
+
+def test_no_template_runs_a_query_of_its_own():
+    found = {rel(path): template_queries(path.read_text(encoding="utf-8"))
+             for path in sorted(PACKAGE.rglob("templates/**/*.html"))}
+    assert {path: uses for path, uses in found.items() if uses} == {}, (
+        "queries in templates (compute them in the view's presenters)")
+
+
 # --- the checker itself is checked, so a broken checker cannot pass everything ------------------
+
+def test_the_checker_sees_a_query_in_a_template():
+    assert template_queries("{% if action_form.fields.owner.queryset.exists %}") == {".queryset"}
+    assert template_queries("{{ cycle.shared_with.exists }} {{ cycle.raters.count }}") == {".exists", "raters.count"}
+    assert template_queries("{{ data.uncoded.count }} {{ page.paginator.count }} {{ plans.exists_note }}") == set()
 
 def test_the_checker_sees_each_kind_of_orm_access():
     source = (

@@ -7,7 +7,7 @@ as the page and the API do. A report that is not released is an error (exit 1).
 from django.core.management.base import BaseCommand
 
 from flourish import audit
-from flourish.core.management_utils import fail, write_output
+from flourish.core.management_utils import check_choice, fail, object_id, write_output
 from flourish.feedback.models import Cycle
 from flourish.feedback.presenters import not_released_message, report_json_text
 
@@ -23,12 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="write to this file instead of standard output")
 
     def handle(self, *args, cycle, format, output, **options):
-        if format not in FORMATS:
-            fail(f"unknown --format {format!r}: choose one of {', '.join(FORMATS)}")
-        try:
-            pk = int(cycle)
-        except ValueError:
-            fail(f"CYCLE must be a cycle id (a whole number), got {cycle!r}")
+        check_choice(format, FORMATS)
+        pk = object_id(cycle, "CYCLE", "a cycle")
         found = Cycle.objects.select_related("framework_version__framework").filter(pk=pk).first()
         if found is None:
             fail(f"no cycle with id {pk}")

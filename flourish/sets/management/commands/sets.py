@@ -13,7 +13,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from flourish import audit
-from flourish.core.management_utils import fail, write_output
+from flourish.core.management_utils import check_choice, fail, object_id, write_output
 from flourish.sets import export
 from flourish.sets.models import LearningSet
 
@@ -52,8 +52,7 @@ class Command(BaseCommand):
             self._export(options["set"], format, options.get("output"))
 
     def _list(self, format):
-        if format not in LIST_FORMATS:
-            fail(f"unknown --format {format!r}: choose one of {', '.join(LIST_FORMATS)}")
+        check_choice(format, LIST_FORMATS)
         data = sets_as_data()
         if format == "json":
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
@@ -66,12 +65,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    cycle {c['number']} [{c['stage']}]: {c['focus']}")
 
     def _export(self, set_id, format, output):
-        if format not in EXPORT_FORMATS:
-            fail(f"unknown --format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
-        try:
-            pk = int(set_id)
-        except ValueError:
-            fail(f"SET must be a set id (a whole number), got {set_id!r}")
+        check_choice(format, EXPORT_FORMATS)
+        pk = object_id(set_id, "SET", "a set")
         learning_set = LearningSet.objects.select_related("framework_version__framework").filter(pk=pk).first()
         if learning_set is None:
             fail(f"no set with id {pk}")
