@@ -68,3 +68,23 @@ def export_dataset(organisations, reader, fmt: str) -> bytes:
 @transaction.atomic
 def record_run(researcher, results: dict) -> ModelTestRun:
     return ModelTestRun.objects.create(researcher=researcher, n=results.get("n_rows", 0), results=results)
+
+
+MODEL_TESTS_JOB = "research.model_tests"
+
+
+@transaction.atomic
+def start_model_tests(researcher, ds, version_key: str):
+    """Queue the model's tests on one framework version (they take from seconds to about a
+    minute: CFA by ML and WLSMV, invariance, reliability). Asking again while the researcher's
+    data are unchanged returns the same job; new data make a new one."""
+    import hashlib
+    import json
+
+    from flourish.jobs.actions import enqueue
+
+    rows = [r for r in ds.rows if f"{r['framework']}:{r['framework_version']}" == version_key]
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return enqueue(MODEL_TESTS_JOB, key=f"{MODEL_TESTS_JOB}:{researcher.pk}:{version_key}:{digest}",
+                   owner=researcher, label=f"Testing the model on {len(rows)} rows ({version_key})",
+                   args={"version": version_key})

@@ -175,8 +175,22 @@ def _comparison(models) -> list[dict]:
     return rows
 
 
+def too_little_data(ds, version) -> str:
+    """Why the tests cannot run on this data ("" when they can): cheap, so the page can say so
+    at once instead of queueing a job that would only fail."""
+    results = _inputs(ds, version)[-1]
+    return results["message"] if results.get("status") == "too_little_data" else ""
+
+
 def run(ds, version) -> dict:
     """Every test on the rater ("other") rows of one framework version in data set `ds`."""
+    struct, items, var_of, rows, data, complete, results = _inputs(ds, version)
+    if results.get("status") == "too_little_data":
+        return clean(results)
+    return _tests(struct, items, var_of, rows, data, complete, results)
+
+
+def _inputs(ds, version):
     struct = structure(version)
     key = (version.framework.slug, version.version)
     rows = [r for r in ds.rows if r["source"] == "other" and (r["framework"], r["framework_version"]) == key]
@@ -202,8 +216,10 @@ def run(ds, version) -> dict:
             f"There is too little consented data to test the model: {n_complete} rater response"
             f"{'' if n_complete == 1 else 's'} answered every item (of {len(rows)} shared), and at least {need} "
             "are needed. Results from fewer would not be trustworthy."))
-        return clean(results)
+    return struct, items, var_of, rows, data, complete, results
 
+
+def _tests(struct, items, var_of, rows, data, complete, results) -> dict:
     reliability = []
     for p in struct["processes"]:
         try:

@@ -150,11 +150,10 @@ def model(request):
             problem = ("There are no consented rater responses to test the model on yet." if not versions
                        else "Choose the framework version to test.")
         else:
-            results = modeltests.run(ds, chosen["version"])
-            if results["status"] == "ok":
-                run = actions.record_run(request.user, results)
-                return redirect("research:run", pk=run.pk)
-            problem = results["message"]
+            problem = modeltests.too_little_data(ds, chosen["version"])
+            if not problem:
+                job = actions.start_model_tests(request.user, ds, chosen["key"])
+                return redirect("jobs:progress", job_id=job.pk)
     return render(request, "research/model.html", {
         "versions": versions, "version_form": ModelVersionForm(versions=versions), "problem": problem,
         "runs": runs_for(request.user),

@@ -90,3 +90,17 @@ def plant_an_intercept_difference(organisation, item_id, group="Health"):
         if value is not None and value < 5:
             response.answers[item_id] = value + 1
             response.save(update_fields=["answers"])
+
+
+def run_the_tests(client, researcher, version="vaggers-anderson:1"):
+    """Ask for the model's tests on the page, as the researcher does; the worker runs them.
+    Returns the stored run."""
+    from django.urls import reverse
+
+    from flourish.jobs.testing import run_pending_jobs
+    from flourish.research.models import ModelTestRun
+
+    response = client.post(reverse("research:model"), {"version": version})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    run_pending_jobs()
+    return ModelTestRun.objects.get(researcher=researcher)

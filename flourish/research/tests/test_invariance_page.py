@@ -8,9 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from flourish.research.models import ModelTestRun
-
-from .scenarios import plant_an_intercept_difference
+from .scenarios import plant_an_intercept_difference, run_the_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +19,6 @@ def planted(demo_data, organisation, model_version):
     item = process["items"][2]
     plant_an_intercept_difference(organisation, item["id"])
     return {"item": item, "process": process}
-
-
-def run_the_tests(client, researcher):
-    response = client.post(reverse("research:model"), {"version": "vaggers-anderson:1"})
-    assert response.status_code == 302
-    return ModelTestRun.objects.get(researcher=researcher)
 
 
 def test_the_failing_step_lists_the_planted_intercept_with_its_score_test(researcher_client, researcher, planted):

@@ -11,17 +11,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from flourish.research.models import ModelTestRun
-
-from .scenarios import plant_an_intercept_difference
+from .scenarios import plant_an_intercept_difference, run_the_tests
 
 pytestmark = pytest.mark.django_db
-
-
-def run_the_tests(client, researcher):
-    response = client.post(reverse("research:model"), {"version": "vaggers-anderson:1"})
-    assert response.status_code == 302
-    return ModelTestRun.objects.get(researcher=researcher)
 
 
 def test_on_the_demos_data_the_ordinal_steps_run_after_merging_unused_categories(
