@@ -98,7 +98,7 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         links += [("Research: test the model", reverse("research:index")),
                   ("Coding projects", reverse("qualitative:index"))]
     if organisations_for(user, Role.ADMIN).exists():
-        links.append(("Your organisation: members, frameworks, settings", reverse("orgadmin:index")))
+        links.append(("Manage members, frameworks and settings", reverse("orgadmin:index")))
     return links
 
 

@@ -25,7 +25,8 @@ def closed_by_the_page(browser_page, leader, model_version, title):
     for rater in raters:
         answer(rater)
     browser_page.goto(reverse("feedback:detail", args=[cycle.pk]))
-    browser_page.get_by_role("button", name="Close").first.click()
+    browser_page.get_by_role("link", name="Close now and make the report").click()
+    browser_page.get_by_role("button", name="Yes, close it now").click()  # the confirmation page
     return cycle
 
 
