@@ -2,17 +2,14 @@
 phone. Every page starts from the link's token; a bad link learns nothing about the
 cycle, a withdrawn link or a closed cycle gets a polite page and nothing is saved."""
 
-from functools import wraps
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django_ratelimit.exceptions import Ratelimited
 
 from . import actions
 from .permissions import get_rater_for_token
 from .presenters import answers_of
-from .ratelimits import limit_rater_links
+from .ratelimits import limit_rater_links, personal_link_page
 from .rater_forms import COMMENT_MAX, RaterPageForm, SubmitForm
 
 
@@ -65,18 +62,7 @@ def rater_page(view):
             return render(request, "feedback/rate/problem.html", {"message": str(problem), "token": token},
                           status=409)
 
-    @wraps(view)
-    @never_cache
-    def wrapper(request, token, **kwargs):
-        try:
-            result = limited(request, token, **kwargs)
-        except Ratelimited:
-            result = render(request, "feedback/rate/too_many.html", status=429)
-            result["Retry-After"] = "60"
-        result["X-Robots-Tag"] = "noindex, nofollow"
-        return result
-
-    return wrapper
+    return personal_link_page(view, limited)
 
 
 def _first_unanswered_step(version, rater_answers) -> int | None:

@@ -2,14 +2,11 @@
 one page per section, saved on every page. A bad link learns nothing; a closed wave gets a
 polite page and nothing is saved. Rate-limited with the 360° rater links' budget."""
 
-from functools import wraps
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django_ratelimit.exceptions import Ratelimited
 
-from flourish.feedback.ratelimits import limit_rater_links
+from flourish.feedback.ratelimits import limit_rater_links, personal_link_page
 
 from . import actions, presenters, selectors
 from .forms import CollaborationForm, RoleRatingsForm, TeamItemsForm
@@ -33,18 +30,7 @@ def respondent_page(view):
             return render(request, "pulse/respond/problem.html", {"message": str(problem), "token": token},
                           status=409)
 
-    @wraps(view)
-    @never_cache
-    def wrapper(request, token, **kwargs):
-        try:
-            result = limited(request, token, **kwargs)
-        except Ratelimited:
-            result = render(request, "feedback/rate/too_many.html", status=429)
-            result["Retry-After"] = "60"
-        result["X-Robots-Tag"] = "noindex, nofollow"
-        return result
-
-    return wrapper
+    return personal_link_page(view, limited)
 
 
 @respondent_page
